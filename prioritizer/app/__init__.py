@@ -1,0 +1,1 @@
+"""Streamlit UI layer: the only package that imports streamlit."""

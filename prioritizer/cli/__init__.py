@@ -1,0 +1,45 @@
+"""``prioritizer`` command line (DESIGN §5). Each sub-module registers its commands on ``app``."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+import typer
+
+app = typer.Typer(
+    name="prioritizer",
+    help="Transparent prioritisation, dependence indicators and budget/stockpile allocation "
+    "for economic-security policy.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# One module per command family; each does ``@app.command()`` / ``app.add_typer`` on import.
+_COMMAND_MODULES = (
+    "validate",
+    "rank",
+    "weights",
+    "indicators",
+    "allocate",
+    "robustness",
+    "generate",
+    "audit",
+    "report",
+    "serve",
+)
+
+
+def _register() -> None:
+    for name in _COMMAND_MODULES:
+        mod = f"prioritizer.cli.{name}"
+        if importlib.util.find_spec(mod) is not None:
+            importlib.import_module(mod)
+
+
+_register()
+
+
+def main() -> None:
+    app()

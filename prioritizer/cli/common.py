@@ -1,0 +1,158 @@
+"""Options and plumbing shared by every command (DESIGN §5 contract).
+
+Every command accepts ``--format table|csv|json``, ``--out FILE``, ``--db URL`` and
+``--no-audit``; scoring/allocating commands also ``--model``, ``--actor``, ``--reason``.
+Errors derived from :class:`PrioritizerError` become a clean message and a non-zero
+exit code — never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+
+from prioritizer.errors import InputError, Issue, PrioritizerError
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write output to FILE instead of stdout.")]
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--db", help="Audit store URL (default: $PRIORITIZER_DB or the embedded SQLite file)."),
+]
+NoAuditOpt = Annotated[bool, typer.Option("--no-audit", help="Do not record this run (throw-away runs).")]
+ModelOpt = Annotated[
+    str | None, typer.Option("--model", "-m", help="Decision model: a name under models/ or a YAML path.")
+]
+ActorOpt = Annotated[str, typer.Option("--actor", help="Who runs this (recorded in the audit trail).")]
+ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (recorded in the audit trail).")]
+CaseArg = Annotated[Path, typer.Argument(help="Case folder (CSV files + policy.yaml) or one XLSX workbook.")]
+
+
+def default_actor() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return "unknown"
+
+
+def _jsonable(o: Any) -> Any:
+    if isinstance(o, float) and not math.isfinite(o):
+        return None
+    if hasattr(o, "item"):
+        return o.item()
+    if isinstance(o, Path):
+        return str(o)
+    if isinstance(o, set | frozenset):
+        return sorted(o)
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def dumps(payload: Any) -> str:
+    return json.dumps(_clean(payload), ensure_ascii=False, indent=2, default=_jsonable)
+
+
+def _clean(o: Any) -> Any:
+    # json.dumps writes NaN/Infinity, which is not JSON; map non-finite floats to null.
+    if isinstance(o, float):
+        return o if math.isfinite(o) else None
+    if isinstance(o, dict):
+        return {k: _clean(v) for k, v in o.items()}
+    if isinstance(o, list | tuple):
+        return [_clean(v) for v in o]
+    return o
+
+
+def write_text(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+
+
+def render(payload: dict[str, Any], table: pd.DataFrame | None, fmt: OutputFormat) -> str:
+    if fmt is OutputFormat.json or table is None:
+        return dumps(payload)
+    if fmt is OutputFormat.csv:
+        return table.to_csv(index=False)
+    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
+        head = f"run_id: {payload['run_id']}\n" if payload.get("run_id") else ""
+        return head + table.to_string(index=False)
+
+
+def issues_table(issues: list[Issue]) -> pd.DataFrame:
+    return pd.DataFrame([i.as_dict() for i in issues], columns=["file", "row", "column", "value", "message"])
+
+
+def report_error(exc: PrioritizerError, fmt: OutputFormat = OutputFormat.table) -> None:
+    if isinstance(exc, InputError):
+        if fmt is OutputFormat.json:
+            sys.stderr.write(dumps({"error": str(exc), "errors": [i.as_dict() for i in exc.issues]}) + "\n")
+        else:
+            sys.stderr.write(f"error: {exc}\n")
+            with pd.option_context("display.max_rows", None, "display.max_colwidth", 120, "display.width", 250):
+                sys.stderr.write(issues_table(exc.issues).to_string(index=False) + "\n")
+    else:
+        sys.stderr.write(f"error: {exc}\n")
+
+
+@contextmanager
+def clean_errors(fmt: OutputFormat = OutputFormat.table) -> Iterator[None]:
+    """Turn library errors into a message and exit code; let programming errors surface."""
+    try:
+        yield
+    except PrioritizerError as exc:
+        report_error(exc, fmt)
+        raise typer.Exit(exc.exit_code) from None
+
+
+def run_service(
+    command: str,
+    case_path: Path,
+    params: dict[str, Any],
+    *,
+    fmt: OutputFormat,
+    out: Path | None,
+    db: str | None,
+    no_audit: bool,
+    actor: str = "",
+    reason: str = "",
+    table_of: Callable[[dict[str, Any]], pd.DataFrame] | None = None,
+) -> dict[str, Any]:
+    """Load the case, run the service, record the Run (unless --no-audit) and print it."""
+    from prioritizer.case import load_case
+    from prioritizer.runs import execute
+
+    with clean_errors(fmt):
+        case = load_case(case_path)
+        run = execute(command, case, params, actor=actor or default_actor(), reason=reason)
+        if not no_audit:
+            from prioritizer.audit import record_run
+
+            # If the store is unreachable this raises AuditError and nothing is printed as
+            # though it had been recorded.
+            record_run(run, db)
+        payload = run.payload()
+        table = run.output.table
+        if table is None and table_of is not None:
+            table = table_of(payload)
+        write_text(render(payload, table, fmt), out)
+        return payload
