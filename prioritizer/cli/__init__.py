@@ -16,6 +16,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+
+@app.callback()
+def _root() -> None:
+    """prioritizer: transparent prioritisation for economic-security policy (経済安全保障)."""
+
+
 # One module per command family; each does ``@app.command()`` / ``app.add_typer`` on import.
 _COMMAND_MODULES = (
     "validate",
