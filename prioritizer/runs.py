@@ -41,7 +41,14 @@ SERVICES: dict[str, str] = {
 
 #: libraries whose versions can change a result; recorded with every run
 TRACKED_LIBRARIES = (
-    "prioritizer", "numpy", "pandas", "scipy", "scikit-criteria", "pulp", "highspy", "networkx",
+    "prioritizer",
+    "numpy",
+    "pandas",
+    "scipy",
+    "scikit-criteria",
+    "pulp",
+    "highspy",
+    "networkx",
 )
 
 

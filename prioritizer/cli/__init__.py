@@ -17,7 +17,6 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def _root() -> None:
     """prioritizer: transparent prioritisation for economic-security policy (経済安全保障)."""

@@ -108,7 +108,9 @@ def report_error(exc: PrioritizerError, fmt: OutputFormat = OutputFormat.table) 
             sys.stderr.write(dumps({"error": str(exc), "errors": [i.as_dict() for i in exc.issues]}) + "\n")
         else:
             sys.stderr.write(f"error: {exc}\n")
-            with pd.option_context("display.max_rows", None, "display.max_colwidth", 120, "display.width", 250):
+            with pd.option_context(
+                "display.max_rows", None, "display.max_colwidth", 120, "display.width", 250
+            ):
                 sys.stderr.write(issues_table(exc.issues).to_string(index=False) + "\n")
     else:
         sys.stderr.write(f"error: {exc}\n")
