@@ -1,26 +1,77 @@
-"""Interim page: shows the validated default case (replaced by the full app)."""
+"""Page declaration (st.navigation), language switch and the save-scenario form."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import streamlit as st
 
-from prioritizer.case import load_case
-from prioritizer.errors import InputError
+from prioritizer.app import state
+from prioritizer.app.pages import (
+    allocation,
+    audit,
+    compare,
+    data,
+    monitoring,
+    ranking,
+    robustness,
+    weights,
+)
+from prioritizer.errors import PrioritizerError
+
+
+def _sidebar() -> None:
+    with st.sidebar:
+        choice = st.radio(
+            "表示言語 / Language",
+            ["日本語", "English"],
+            index=0 if state.lang() == "ja" else 1,
+            horizontal=True,
+            key="lang_radio",
+        )
+        st.session_state["lang"] = "ja" if choice == "日本語" else "en"
+        try:
+            c = state.case()
+            st.caption(f"{state.tr('data.active')}: {c.name}")
+        except PrioritizerError:
+            st.caption(state.tr("data.errors"))
+        _save_form()
+
+
+def _save_form() -> None:
+    """Saving a scenario records the current ranking and allocation Runs with who and why."""
+    from prioritizer.app import controller
+
+    with st.expander(state.tr("save.title")), st.form("save-scenario", clear_on_submit=False):
+        actor = st.text_input(state.tr("save.actor"), key="save_actor")
+        reason = st.text_area(state.tr("save.reason"), key="save_reason")
+        if st.form_submit_button(state.tr("save.button")):
+            if not actor.strip() or not reason.strip():
+                st.warning(state.tr("save.need_both"))
+                return
+            try:
+                ids = []
+                for command, params in (("rank", state.rank_params()), ("allocate", state.alloc_params())):
+                    run = state.run(command, params)
+                    ids.append(controller.record(run, actor, reason, st.session_state.get("db")))
+                    st.session_state["saved"].append((ids[-1], command, run.result))
+                st.success(state.tr("save.done", run_id=", ".join(ids)))
+            except PrioritizerError as exc:
+                st.error(str(exc))
 
 
 def main() -> None:
-    st.set_page_config(page_title="prioritizer", layout="wide")
-    case_path = Path(os.environ.get("PRIORITIZER_CASE", "inputs/default"))
-    st.title("prioritizer — 経済安全保障 優先順位付け")
-    try:
-        case = load_case(case_path)
-    except InputError as exc:
-        st.error(str(exc))
-        st.dataframe([i.as_dict() for i in exc.issues])
-        return
-    st.caption(str(case_path))
-    st.write(case.counts())
-    st.dataframe(case.goods)
+    st.set_page_config(page_title="prioritizer", page_icon="🛡️", layout="wide")
+    state.init()
+    st.title(state.tr("app.title"))
+    pages = [
+        st.Page(ranking.page, title=state.tr("page.ranking"), url_path="ranking", default=True),
+        st.Page(weights.page, title=state.tr("page.weights"), url_path="weights"),
+        st.Page(allocation.page, title=state.tr("page.allocation"), url_path="allocation"),
+        st.Page(compare.page, title=state.tr("page.compare"), url_path="compare"),
+        st.Page(robustness.page, title=state.tr("page.robustness"), url_path="robustness"),
+        st.Page(monitoring.page, title=state.tr("page.monitoring"), url_path="monitoring"),
+        st.Page(audit.page, title=state.tr("page.audit"), url_path="audit"),
+        st.Page(data.page, title=state.tr("page.data"), url_path="data"),
+    ]
+    nav = st.navigation(pages)
+    _sidebar()
+    nav.run()

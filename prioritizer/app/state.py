@@ -1,0 +1,129 @@
+"""Session state and cached access to cases and runs (the app's only shared state)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from prioritizer.app import controller
+from prioritizer.case import Case, load_case
+from prioritizer.i18n import DEFAULT_LANG, Lang, t
+from prioritizer.runs import Run
+
+DEFAULT_CASE = Path(os.environ.get("PRIORITIZER_CASE", "inputs/default"))
+
+
+def init() -> None:
+    """Initialise session state once, at the top of every rerun (Streamlit example-app style)."""
+    ss = st.session_state
+    ss.setdefault("lang", DEFAULT_LANG)
+    ss.setdefault("case_path", str(DEFAULT_CASE))
+    ss.setdefault("case_error", None)
+    ss.setdefault("weights", None)  # criterion -> weight overrides; None = the model's own
+    ss.setdefault("method", None)
+    ss.setdefault("normalisation", None)
+    ss.setdefault("baseline", None)  # rank result dict the planner compares against
+    ss.setdefault("alloc_params", {})
+    ss.setdefault("saved", [])  # [(label, command, result)] for the Compare page
+    ss.setdefault("db", os.environ.get("PRIORITIZER_DB"))
+
+
+def lang() -> Lang:
+    return st.session_state.get("lang", DEFAULT_LANG)
+
+
+def tr(key: str, **fmt: object) -> str:
+    return t(key, lang(), **fmt)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _load(path: str, mtime_key: float) -> Case:
+    return load_case(Path(path))
+
+
+def _mtime(path: Path) -> float:
+    if path.is_dir():
+        return max((p.stat().st_mtime for p in path.iterdir()), default=0.0)
+    return path.stat().st_mtime if path.exists() else 0.0
+
+
+def case() -> Case:
+    """The active case (uploads replace it only when they validate)."""
+    ss = st.session_state
+    uploaded = ss.get("uploaded_case")
+    if uploaded is not None:
+        return uploaded
+    p = Path(ss["case_path"])
+    return _load(str(p.resolve()), _mtime(p))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _compute(key: str, _case: Case, command: str, params_json: str) -> Run:
+    import json
+
+    return controller.compute(_case, command, json.loads(params_json))
+
+
+def run(command: str, params: dict[str, Any]) -> Run:
+    """Compute (or reuse) the Run for this scenario: cached by the scenario hash."""
+    import json
+
+    c = case()
+    key = controller.params_key(c, command, params)
+    return _compute(key, c, command, json.dumps(params, sort_keys=True, ensure_ascii=False))
+
+
+def rank_params() -> dict[str, Any]:
+    ss = st.session_state
+    p: dict[str, Any] = {}
+    if ss.get("method"):
+        p["method"] = ss["method"]
+    if ss.get("normalisation"):
+        p["normalisation"] = ss["normalisation"]
+    if ss.get("weights"):
+        p["weights"] = dict(ss["weights"])
+    return p
+
+
+def download(df: Any, name: str) -> None:
+    st.download_button(
+        tr("download.csv"),
+        df.to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"dl-{name}",
+    )
+
+
+def alloc_params() -> dict[str, Any]:
+    p = dict(st.session_state.get("alloc_params") or {})
+    if st.session_state.get("weights"):
+        p["weights"] = dict(st.session_state["weights"])
+    return p
+
+
+def criteria_labels(run: Run) -> dict[str, str]:
+    """criterion id -> label in the current language, from the model snapshot stored in the Run."""
+    model = run.output.model or {}
+    key = "label_ja" if lang() == "ja" else "label_en"
+    return {c["id"]: c.get(key) or c["id"] for c in model.get("criteria", [])}
+
+
+def show_error(exc: Exception) -> None:
+    """Errors as messages with the issue table, never a traceback."""
+    from prioritizer.errors import InputError
+
+    st.error(str(exc))
+    if isinstance(exc, InputError):
+        st.dataframe(issues_frame(exc.issues), hide_index=True, width="stretch")
+
+
+def issues_frame(issues: list) -> Any:
+    import pandas as pd
+
+    cols = ["file", "row", "column", "value", "message"]
+    df = pd.DataFrame([i.as_dict() for i in issues], columns=cols)
+    return df.rename(columns={c: tr(f"col.{c}") for c in cols})
