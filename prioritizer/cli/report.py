@@ -1,0 +1,50 @@
+"""``prioritizer report RUN --format pdf|html|xlsx --lang ja|en --out FILE``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from prioritizer.cli import app
+from prioritizer.cli.common import DbOpt, NoAuditOpt, clean_errors, dumps, write_text
+
+
+class ReportFormat(StrEnum):
+    pdf = "pdf"
+    html = "html"
+    xlsx = "xlsx"
+
+
+class ReportLang(StrEnum):
+    ja = "ja"
+    en = "en"
+
+
+@app.command("report")
+def report(
+    run_id: Annotated[str, typer.Argument(help="Run id from the audit store ('latest' for the newest run).")],
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.pdf,
+    lang: Annotated[ReportLang, typer.Option("--lang")] = ReportLang.ja,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Report file (default: report-RUN.LANG.FORMAT).")] = None,
+    db: DbOpt = None,
+    no_audit: NoAuditOpt = False,
+) -> None:
+    """Justification report of a stored Run (cover with run id and hash, ranking, allocation, weights history…)."""
+    from prioritizer.reports import build_report
+
+    with clean_errors():
+        if run_id == "latest":
+            from prioritizer.audit import open_store
+
+            latest = open_store(db).latest()
+            if latest is None:
+                from prioritizer.errors import InputError, Issue
+
+                raise InputError([Issue("audit store", None, "run_id", run_id, "the store has no runs yet")])
+            run_id = latest["run_id"] if isinstance(latest, dict) else latest.run_id
+        target = out or Path(f"report-{run_id}.{lang.value}.{fmt.value}")
+        path = build_report(run_id, fmt.value, lang.value, target, db)  # type: ignore[arg-type]
+        write_text(dumps({"run_id": run_id, "format": fmt.value, "lang": lang.value, "out": str(path)}), None)
