@@ -62,16 +62,19 @@ def main() -> None:
     st.set_page_config(page_title="prioritizer", page_icon="🛡️", layout="wide")
     state.init()
     st.title(state.tr("app.title"))
-    pages = [
-        st.Page(ranking.page, title=state.tr("page.ranking"), url_path="ranking", default=True),
-        st.Page(weights.page, title=state.tr("page.weights"), url_path="weights"),
-        st.Page(allocation.page, title=state.tr("page.allocation"), url_path="allocation"),
-        st.Page(compare.page, title=state.tr("page.compare"), url_path="compare"),
-        st.Page(robustness.page, title=state.tr("page.robustness"), url_path="robustness"),
-        st.Page(monitoring.page, title=state.tr("page.monitoring"), url_path="monitoring"),
-        st.Page(audit.page, title=state.tr("page.audit"), url_path="audit"),
-        st.Page(data.page, title=state.tr("page.data"), url_path="data"),
+    # ``start_page`` lets a link or a test open the app on a given page.
+    start = st.session_state.get("start_page", "ranking")
+    spec = [
+        (ranking.page, "page.ranking", "ranking"),
+        (weights.page, "page.weights", "weights"),
+        (allocation.page, "page.allocation", "allocation"),
+        (compare.page, "page.compare", "compare"),
+        (robustness.page, "page.robustness", "robustness"),
+        (monitoring.page, "page.monitoring", "monitoring"),
+        (audit.page, "page.audit", "audit"),
+        (data.page, "page.data", "data"),
     ]
+    pages = [st.Page(fn, title=state.tr(key), url_path=path, default=(path == start)) for fn, key, path in spec]
     nav = st.navigation(pages)
     _sidebar()
     nav.run()
