@@ -1,0 +1,121 @@
+"""Real-browser test: Playwright drives headless Debian Chromium against ``streamlit run app.py``.
+
+Loads the app (Japanese, default case), moves a weight slider and the budget, and
+saves screenshots to ``tests/_artifacts/`` for review. In CI (``CI=true``) a missing
+Chromium is a failure, not a skip: ``.ci/run`` installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "tests" / "_artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Flags the workplace needs: no sandbox as root, no background network on a closed network.
+CHROME_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing in CI: .ci/run must install the Debian 'chromium' package")
+        pytest.skip("Chromium not installed on this machine (apt-get install chromium)")
+    port = _free_port()
+    db = tmp_path_factory.mktemp("audit") / "audit.sqlite"
+    env = {**os.environ, "PRIORITIZER_CASE": str(ROOT / "inputs" / "default"), "PRIORITIZER_DB": f"sqlite:///{db}"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROME_ARGS)
+        yield b
+        b.close()
+
+
+def _settle(page) -> None:
+    # Streamlit shows a running indicator while a script run is in progress.
+    page.wait_for_timeout(500)
+    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=120_000)
+
+
+def test_ranking_weights_and_allocation_in_a_real_browser(server, browser):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.goto(server + "/ranking", wait_until="networkidle")
+    page.get_by_text("経済安全保障", exact=False).first.wait_for(timeout=120_000)
+    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=120_000)
+    _settle(page)
+    page.screenshot(path=str(ARTIFACTS / "01_ranking_ja.png"), full_page=True)
+
+    page.goto(server + "/weights", wait_until="networkidle")
+    slider = page.locator("[data-testid='stSlider'] [role='slider']").first
+    slider.wait_for(timeout=120_000)
+    before = slider.get_attribute("aria-valuenow")
+    slider.focus()
+    for _ in range(20):
+        page.keyboard.press("ArrowRight")
+    _settle(page)
+    after = page.locator("[data-testid='stSlider'] [role='slider']").first.get_attribute("aria-valuenow")
+    assert before != after, "the weight slider did not move"
+    page.screenshot(path=str(ARTIFACTS / "02_weights_moved.png"), full_page=True)
+
+    page.goto(server + "/allocation", wait_until="networkidle")
+    budget = page.locator("[data-testid='stNumberInput'] input").first
+    budget.wait_for(timeout=120_000)
+    old = float(budget.input_value().replace(",", ""))
+    budget.fill(str(round(old * 0.6)))
+    budget.press("Enter")
+    page.get_by_role("button", name="再計算 / Recompute").click()
+    _settle(page)
+    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=120_000)
+    assert page.get_by_text("採択事業").count() > 0
+    page.screenshot(path=str(ARTIFACTS / "03_allocation_budget_cut.png"), full_page=True)
+    page.close()
