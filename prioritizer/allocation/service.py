@@ -1,0 +1,171 @@
+"""``allocate`` service: params (JSON-able) -> :class:`CommandOutput` (DESIGN §5 JSON).
+
+params: ``model``, ``model_snapshot``, ``policy_snapshot``, ``budget`` (億円, overrides the
+total), ``relax``, ``time_limit`` (s), ``gap`` (relative), ``weights`` ({criterion: w}),
+``ignore`` ([constraint names]), ``must`` ({project: "in" | "out" | ""}), ``scenarios``
+([scenario ids]), ``frontier`` (bool: add the budget sweep), ``frontier_points`` (int).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from pydantic import ValidationError
+
+from prioritizer.allocation.data import AllocationData
+from prioritizer.case.policy import Policy
+from prioritizer.case.types import Case
+from prioritizer.errors import InputError, Issue
+from prioritizer.runs import CommandOutput
+
+
+def policy_from_params(case: Case, params: dict[str, Any]) -> Policy:
+    snap = params.get("policy_snapshot")
+    if snap is None:
+        return case.policy or Policy()
+    try:
+        return Policy.model_validate(snap)
+    except ValidationError as exc:
+        raise InputError(
+            [
+                Issue("policy_snapshot", None, ".".join(str(p) for p in e["loc"]), e.get("input"), e["msg"])
+                for e in exc.errors()
+            ]
+        ) from None
+
+
+def _model_ref(params: dict[str, Any]) -> Any:
+    return params.get("model_snapshot") or params.get("model")
+
+
+def data_from_params(case: Case, params: dict[str, Any], *, criticality: Any = None) -> AllocationData:
+    from prioritizer.allocation.api import prepare
+
+    data, _ = prepare(
+        case,
+        policy=policy_from_params(case, params),
+        model=_model_ref(params),
+        weights=params.get("weights"),
+        budget=params.get("budget"),
+        criticality=criticality,
+        must=params.get("must"),
+        ignore=params.get("ignore"),
+        scenarios=params.get("scenarios"),
+    )
+    return data
+
+
+def run_allocate(case: Case, params: dict[str, Any]) -> CommandOutput:
+    from prioritizer.allocation.api import allocate_data, prepare
+    from prioritizer.allocation.frontier import sweep, value_for_money
+    from prioritizer.allocation.solve import highs_version
+
+    policy = policy_from_params(case, params)
+    data, crit_source = prepare(
+        case,
+        policy=policy,
+        model=_model_ref(params),
+        weights=params.get("weights"),
+        budget=params.get("budget"),
+        must=params.get("must"),
+        ignore=params.get("ignore"),
+        scenarios=params.get("scenarios"),
+    )
+    from prioritizer.allocation.api import _check_options
+
+    _check_options(params.get("time_limit"), params.get("gap"))
+    res = allocate_data(
+        data,
+        relax=bool(params.get("relax", False)),
+        time_limit=params.get("time_limit"),
+        gap=params.get("gap"),
+        explain=bool(params.get("explain", True)),
+        criticality_source=crit_source,
+    )
+    result = res.to_json()
+    result["value_for_money"] = value_for_money(data)
+    if params.get("frontier"):
+        result["frontier"] = sweep(
+            data, points=int(params.get("frontier_points", 11)), relax=bool(params.get("relax", False))
+        )
+    model_snapshot = params.get("model_snapshot")
+    if model_snapshot is None and crit_source == "model":
+        try:
+            from prioritizer.model import load_model
+
+            model_snapshot = load_model(params.get("model") or policy.model, case.root).snapshot()
+        except Exception:  # the snapshot is a record, not a requirement of the solve
+            model_snapshot = None
+    return CommandOutput(
+        result=result,
+        table=table_of(result),
+        model=model_snapshot,
+        policy=policy.model_dump(mode="json"),
+        method={
+            "solver": f"HiGHS {highs_version()}",
+            "relax": bool(params.get("relax", False)),
+            "time_limit": params.get("time_limit"),
+            "gap": params.get("gap"),
+            "duals_from": res.solver.get("duals_from"),
+            "criticality_source": crit_source,
+        },
+        weights=params.get("weights"),
+    )
+
+
+def table_of(result: dict[str, Any]) -> pd.DataFrame:
+    """The human-readable table: projects, then stockpiles, then constraints, in one frame."""
+    rows: list[dict[str, Any]] = []
+    for p in result.get("projects", []):
+        rows.append(
+            {
+                "section": "project",
+                "id": p["id"],
+                "name": p.get("name_ja") or p.get("name_en") or "",
+                "funded_fraction": p["funded_fraction"],
+                "cost": p["cost"],
+                "value": p["value"],
+                "reduced_cost": p["reduced_cost"],
+                "needed_value": p["needed_value"],
+                "shadow_price": None,
+                "slack": None,
+            }
+        )
+    for s in result.get("stockpiles", []):
+        rows.append(
+            {
+                "section": "stockpile",
+                "id": s["good_id"],
+                "name": s.get("name_ja") or s.get("name_en") or "",
+                "funded_fraction": None,
+                "cost": s["cost"],
+                "value": s["days_of_cover"],
+                "reduced_cost": None,
+                "needed_value": None,
+                "shadow_price": None,
+                "slack": None,
+            }
+        )
+    for c in result.get("constraints", []):
+        rows.append(
+            {
+                "section": "constraint",
+                "id": c["name"],
+                "name": c.get("description_ja") or "",
+                "funded_fraction": None,
+                "cost": None,
+                "value": None,
+                "reduced_cost": None,
+                "needed_value": None,
+                "shadow_price": c.get("shadow_price"),
+                "slack": c.get("slack"),
+            }
+        )
+    for line in (result.get("explanations") or {}).get("lines", []):
+        rows.append({"section": "explanation", "id": line.get("kind"), "name": line.get("text_ja")})
+    df = pd.DataFrame(rows)
+    header = pd.DataFrame(
+        [{"section": "status", "id": result.get("status"), "name": f"objective={result.get('objective')}"}]
+    )
+    return pd.concat([header, df], ignore_index=True)

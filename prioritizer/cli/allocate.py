@@ -1,0 +1,164 @@
+"""``prioritizer allocate`` and ``prioritizer frontier`` (DESIGN §5)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from prioritizer.cli import app
+from prioritizer.cli.common import (
+    ActorOpt,
+    CaseArg,
+    DbOpt,
+    FormatOpt,
+    ModelOpt,
+    NoAuditOpt,
+    OutOpt,
+    OutputFormat,
+    ReasonOpt,
+    clean_errors,
+    run_service,
+)
+from prioritizer.errors import InputError, Issue
+
+
+def _policy_snapshot(path: Path | None) -> dict | None:
+    if path is None:
+        return None
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(
+            [Issue(str(path), None, None, None, f"cannot read the policy file: {exc}")]
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError([Issue(str(path), None, None, None, "the policy file must be a YAML mapping")])
+    from pydantic import ValidationError
+
+    from prioritizer.case.policy import Policy
+
+    try:
+        return Policy.model_validate(data).model_dump(mode="json")
+    except ValidationError as exc:
+        raise InputError(
+            [
+                Issue(str(path), None, ".".join(str(p) for p in e["loc"]), e.get("input"), e["msg"])
+                for e in exc.errors()
+            ]
+        ) from None
+
+
+def _must(items: list[str]) -> dict[str, str]:
+    out, bad = {}, []
+    for it in items:
+        pid, _, v = it.partition("=")
+        if v not in ("in", "out", ""):
+            bad.append(Issue("--must", None, "must", it, "write PROJECT=in, PROJECT=out or PROJECT="))
+        out[pid] = v
+    if bad:
+        raise InputError(bad)
+    return out
+
+
+@app.command("allocate")
+def allocate_cmd(
+    case: CaseArg,
+    policy: Annotated[
+        Path | None, typer.Option("--policy", help="policy.yaml to use instead of the case's.")
+    ] = None,
+    budget: Annotated[
+        float | None, typer.Option("--budget", help="Total budget (億円), overrides the policy.")
+    ] = None,
+    relax: Annotated[
+        bool, typer.Option("--relax", help="Solve the LP relaxation (fractional projects).")
+    ] = False,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help="Solver time limit (seconds).")
+    ] = None,
+    gap: Annotated[
+        float | None, typer.Option("--gap", help="Relative MIP gap to stop at, e.g. 0.01.")
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", help="Constraint name to switch off (repeatable).")
+    ] = None,
+    must: Annotated[
+        list[str] | None, typer.Option("--must", help="PROJECT=in|out|'' override (repeatable).")
+    ] = None,
+    scenario: Annotated[
+        list[str] | None, typer.Option("--scenario", help="Scenario id to include (repeatable; default all).")
+    ] = None,
+    frontier: Annotated[bool, typer.Option("--frontier", help="Add the objective-vs-budget sweep.")] = False,
+    points: Annotated[int, typer.Option("--points", help="Frontier points.")] = 11,
+    no_explain: Annotated[bool, typer.Option("--no-explain", help="Skip forced in/out re-solves.")] = False,
+    model: ModelOpt = None,
+    actor: ActorOpt = "",
+    reason: ReasonOpt = "",
+    fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    no_audit: NoAuditOpt = False,
+) -> None:
+    """Fund projects and size stockpiles under the budget; explain prices, entry values and conflicts."""
+    with clean_errors(fmt):
+        params: dict = {"relax": relax}
+        snap = _policy_snapshot(policy)
+        if snap is not None:
+            params["policy_snapshot"] = snap
+        for key, val in (("budget", budget), ("time_limit", time_limit), ("gap", gap), ("model", model)):
+            if val is not None:
+                params[key] = val
+        if ignore:
+            params["ignore"] = list(ignore)
+        if must:
+            params["must"] = _must(list(must))
+        if scenario:
+            params["scenarios"] = list(scenario)
+        if frontier:
+            params["frontier"] = True
+            params["frontier_points"] = points
+        if no_explain:
+            params["explain"] = False
+    run_service(
+        "allocate", case, params, fmt=fmt, out=out, db=db, no_audit=no_audit, actor=actor, reason=reason
+    )
+
+
+@app.command("frontier")
+def frontier_cmd(
+    case: CaseArg,
+    points: Annotated[int, typer.Option("--points", help="Number of budget levels.")] = 11,
+    relax: Annotated[bool, typer.Option("--relax", help="LP relaxation (concave frontier).")] = False,
+    policy: Annotated[
+        Path | None, typer.Option("--policy", help="policy.yaml to use instead of the case's.")
+    ] = None,
+    model: ModelOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+) -> None:
+    """Objective versus total budget (every yearly budget scaled alike); not recorded in the audit trail."""
+    import pandas as pd
+
+    from prioritizer.allocation.frontier import sweep
+    from prioritizer.allocation.service import data_from_params
+    from prioritizer.case import load_case
+    from prioritizer.cli.common import dumps, render, write_text
+
+    with clean_errors(fmt):
+        params: dict = {}
+        snap = _policy_snapshot(policy)
+        if snap is not None:
+            params["policy_snapshot"] = snap
+        if model:
+            params["model"] = model
+        data = data_from_params(load_case(case), params)
+        pts = sweep(data, points=points, relax=relax)
+        payload = {"frontier": pts}
+        table = pd.DataFrame([{k: v for k, v in p.items() if k != "funded"} for p in pts])
+        if fmt is OutputFormat.json:
+            write_text(dumps(payload), out)
+        else:
+            write_text(render(payload, table, fmt), out)
