@@ -1,0 +1,271 @@
+"""Raw text table + :class:`TableSpec` -> typed DataFrame, logging every cell problem.
+
+Per table (the cross-table checks live in :mod:`prioritizer.case.checks`):
+
+* header: required columns present; one-of groups satisfied; unknown columns that
+  are a probable misspelling of a known one (``name_jp`` → ``name_ja``) reported;
+* cells: parsed by kind (see :mod:`prioritizer.case.coerce`), range-checked, blanks
+  filled with the documented default; non-blank required cells;
+* ids: unique (the table key), no ``;`` inside project ids;
+* extra columns: ``cost_<year>`` become numbers (blank = 0); other extra columns
+  whose every cell is a number become numbers (criterion columns), and those named
+  ``*_share`` / ``*_fraction`` must lie in 0..1; anything else stays text.
+
+Bad cells are replaced by the default so that one mistake does not cascade into
+reference errors elsewhere; the loader never returns a case with any issue.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from prioritizer.case import coerce
+from prioritizer.case.readers import IssueLog, RawTable
+from prioritizer.case.schemas import COST_YEAR, UNIT_INTERVAL_SUFFIXES, ColumnSpec, TableSpec
+
+
+@dataclass
+class TypedTable:
+    spec: TableSpec
+    file: str
+    df: pd.DataFrame
+    #: spreadsheet row of each data row
+    rows: np.ndarray
+    #: columns that were in the file (after renaming)
+    present: set[str] = field(default_factory=set)
+    encoding: str | None = None
+    #: column -> mask of cells left blank in the file (present columns only)
+    blank: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def row(self, i: int) -> int:
+        return int(self.rows[i])
+
+    def usable(self, column: str) -> bool:
+        """The column exists in the file, so references to / from it can be checked."""
+        return column in self.present
+
+
+def _parser(spec: ColumnSpec) -> Callable[[str], coerce.Parsed] | None:
+    if spec.kind == "float":
+        return coerce.parse_float
+    if spec.kind == "bool":
+        return coerce.parse_bool
+    if spec.kind == "period":
+        return coerce.parse_period
+    if spec.kind == "year":
+        return coerce.parse_year
+    if spec.kind == "idlist":
+        return coerce.parse_idlist
+    if spec.kind == "enum":
+        return coerce.enum_parser(spec.name, spec.choices, coerce.enum_aliases(spec.name))
+    return None
+
+
+def _range_message(spec: ColumnSpec, v: float) -> str | None:
+    if spec.gt is not None and not v > spec.gt:
+        return f"{spec.name} must be > {spec.gt:g}"
+    if spec.ge is not None and v < spec.ge:
+        if spec.ge == 0 and spec.le is None:
+            return f"{spec.name} cannot be negative; enter a value ≥ 0{_unit(spec)}"
+        return f"{spec.name} must be between {spec.range_text}; enter a value in that range"
+    if spec.le is not None and v > spec.le:
+        extra = " (a share: 35% is 0.35)" if spec.le == 1 and v <= 100 else ""
+        return f"{spec.name} must be between {spec.range_text}{extra}; enter a value in that range"
+    return None
+
+
+def _unit(spec: ColumnSpec) -> str:
+    return f" ({spec.unit})" if spec.unit and not spec.unit[0].isdigit() else ""
+
+
+def _parse_column(spec: ColumnSpec, cells: list[str], raw: RawTable, log: IssueLog) -> list[object]:
+    parse = _parser(spec)
+    default = spec.default
+    out: list[object] = []
+    for i, cell in enumerate(cells):
+        if cell == "":
+            if spec.nonblank:
+                log.add(
+                    raw.file,
+                    raw.rows[i],
+                    spec.name,
+                    "",
+                    f"empty {spec.name}; fill in the {spec.name} of this row (it is required)",
+                )
+            out.append(list(default) if spec.kind == "idlist" else default)
+            continue
+        if parse is None:
+            out.append(cell)
+            continue
+        v, msg = parse(cell)
+        if msg is None and spec.kind == "float":
+            msg = _range_message(spec, v)  # type: ignore[arg-type]
+        if msg is not None:
+            log.add(raw.file, raw.rows[i], spec.name, cell, msg)
+            v = list(default) if spec.kind == "idlist" else default
+        out.append(v)
+    return out
+
+
+def _series(spec_kind: str, values: list[object]) -> pd.Series | np.ndarray:
+    if spec_kind in ("float",):
+        return np.asarray(values, dtype=np.float64)
+    if spec_kind == "bool":
+        return np.asarray(values, dtype=bool)
+    if spec_kind == "idlist":
+        s = pd.Series([None] * len(values), dtype=object)
+        for i, v in enumerate(values):
+            s.iat[i] = v
+        return s
+    return pd.Series(values, dtype="str")
+
+
+def _numeric_extra(name: str, cells: list[str], raw: RawTable, log: IssueLog, *, force: bool) -> object:
+    """Parse an extra column as numbers if it is one (or must be one); None = keep as text."""
+    vals: list[float] = []
+    bad: list[tuple[int, str, str]] = []
+    for i, cell in enumerate(cells):
+        if cell == "":
+            vals.append(0.0 if force else np.nan)
+            continue
+        v, msg = coerce.parse_float(cell)
+        if msg is not None:
+            if not force:
+                return None
+            bad.append((i, cell, msg))
+            vals.append(0.0)
+            continue
+        assert isinstance(v, float)
+        if v < 0 and force:
+            bad.append(
+                (i, cell, f"{name} cannot be negative; enter a cost ≥ 0 (億円) or leave it blank (= 0)")
+            )
+        elif name.endswith(UNIT_INTERVAL_SUFFIXES) and not 0 <= v <= 1:
+            bad.append((i, cell, f"{name} is a share and must be between 0 and 1 (35% is 0.35)"))
+        vals.append(v)
+    if not any(c for c in cells) and not force:
+        return None
+    for i, cell, msg in bad:
+        log.add(raw.file, raw.rows[i], name, cell, msg)
+    return np.asarray(vals, dtype=np.float64)
+
+
+def build_table(spec: TableSpec, raw: RawTable, log: IssueLog) -> TypedTable:
+    n = len(raw)
+    present = set(raw.columns)
+    data: dict[str, object] = {}
+    # Header problems first: missing required columns, one-of groups, probable misspellings.
+    for c in spec.columns:
+        if c.required and c.name not in present:
+            log.add(
+                raw.file,
+                1,
+                c.name,
+                None,
+                f"missing required column '{c.name}'; add a column with the header {c.name}",
+            )
+    per_year = sorted(k for k in present if COST_YEAR.match(k)) if spec.name == "projects" else []
+    for group in spec.one_of:
+        names = [g for g in group if g != "cost_<year>"]
+        if not any(g in present for g in names) and not ("cost_<year>" in group and per_year):
+            log.add(
+                raw.file,
+                1,
+                group[0],
+                None,
+                f"missing column: add at least one of {', '.join(group)}",
+            )
+    known = set(spec.names)
+    for name in raw.columns:
+        if name in known or COST_YEAR.match(name):
+            continue
+        close = difflib.get_close_matches(
+            name.lower(), [k for k in known if k not in present], n=1, cutoff=0.85
+        )
+        if close:
+            log.add(
+                raw.file,
+                1,
+                name,
+                name,
+                f"unknown column '{name}' — did you mean '{close[0]}'? Rename the header to {close[0]}",
+            )
+
+    for c in spec.columns:
+        if c.name in present:
+            values = _parse_column(c, raw.columns[c.name], raw, log)
+        else:
+            values = [list(c.default) if c.kind == "idlist" else c.default] * n
+        data[c.name] = _series(c.kind, values)
+    for name, cells in raw.columns.items():
+        if name in data:
+            continue
+        is_cost_year = bool(per_year) and name in per_year
+        num = _numeric_extra(name, cells, raw, log, force=is_cost_year)
+        data[name] = num if num is not None else pd.Series(cells, dtype="str")
+
+    df = pd.DataFrame(data, index=pd.RangeIndex(n)) if data else pd.DataFrame(index=pd.RangeIndex(n))
+    df.attrs = {"file": raw.file, "encoding": raw.encoding}
+    blank = {k: np.fromiter((c == "" for c in v), dtype=bool, count=n) for k, v in raw.columns.items()}
+    table = TypedTable(spec, raw.file, df, np.asarray(raw.rows, dtype=np.int64), present, raw.encoding, blank)
+
+    for group in spec.row_one_of:
+        if not all(g in df for g in group) or not any(g in present for g in group):
+            continue
+        empty = np.ones(n, dtype=bool)
+        for g in group:
+            empty &= (df[g] == "").to_numpy()
+        for i in np.flatnonzero(empty):
+            log.add(
+                raw.file,
+                table.row(i),
+                group[0],
+                "",
+                f"fill in {' or '.join(group)} (both are empty)",
+            )
+    _check_key(table, log)
+    return table
+
+
+def _check_key(table: TypedTable, log: IssueLog) -> None:
+    key = [k for k in table.spec.key if k in table.present]
+    if not key or len(table.df) < 2:
+        return
+    df = table.df
+    dup = df.duplicated(subset=key, keep=False).to_numpy()
+    if not dup.any():
+        return
+    # ignore rows whose key cells are blank: already reported as empty
+    blank = np.zeros(len(df), dtype=bool)
+    for k in key:
+        blank |= (df[k].astype(str) == "").to_numpy() if df[k].dtype != np.float64 else False
+    first: dict[tuple[object, ...], int] = {}
+    for i in np.flatnonzero(dup & ~blank):
+        kv = tuple(df[k].iat[i] for k in key)
+        if kv not in first:
+            first[kv] = i
+            continue
+        if len(key) == 1:
+            log.add(
+                table.file,
+                table.row(i),
+                key[0],
+                kv[0],
+                f"duplicate {key[0]} '{kv[0]}' (also at row {table.row(first[kv])}); ids must be unique — "
+                "rename or delete one of the rows",
+            )
+        else:
+            what = ", ".join(f"{k}={v}" for k, v in zip(key, kv, strict=True))
+            log.add(
+                table.file,
+                table.row(i),
+                ",".join(key),
+                "; ".join(str(v) for v in kv),
+                f"duplicate row for {what} (also at row {table.row(first[kv])}); merge the two rows "
+                "into one or delete one",
+            )
