@@ -469,7 +469,8 @@ def policy_checks(
         return None
 
     goods = tables["goods"]
-    good_ids = set(goods.df["id"])
+    # without an id column every good reference would be "unknown": that is reported once already
+    good_ids: set[str] | None = set(goods.df["id"]) if goods.usable("id") else None
     p = tables.get("projects")
     allowed: dict[str, set[str] | None] = {
         "domain": set(DOMAINS),
@@ -502,7 +503,7 @@ def policy_checks(
                 f"limit on {lim.group} '{lim.value}' matches nothing: not among {where} ({listed}); "
                 "correct the value",
             )
-    for g in policy.stockpile.target_days_by_good:
+    for g in policy.stockpile.target_days_by_good if good_ids is not None else ():
         if g not in good_ids:
             log.add(
                 file,
@@ -513,7 +514,7 @@ def policy_checks(
                 f"{_suggest(str(g), sorted(good_ids))}; correct it or remove it",
             )
     cap = policy.stockpile.storage_capacity
-    if isinstance(cap, dict):
+    if isinstance(cap, dict) and good_ids is not None:
         for g in cap:
             if g not in good_ids:
                 log.add(

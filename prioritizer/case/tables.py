@@ -69,13 +69,17 @@ def _parser(spec: ColumnSpec) -> Callable[[str], coerce.Parsed] | None:
 def _range_message(spec: ColumnSpec, v: float) -> str | None:
     if spec.gt is not None and not v > spec.gt:
         return f"{spec.name} must be > {spec.gt:g}"
+    between = f"between {spec.ge:g} and {spec.le:g}" if spec.ge is not None and spec.le is not None else ""
     if spec.ge is not None and v < spec.ge:
-        if spec.ge == 0 and spec.le is None:
-            return f"{spec.name} cannot be negative; enter a value ≥ 0{_unit(spec)}"
-        return f"{spec.name} must be between {spec.range_text}; enter a value in that range"
+        if not between:
+            what = "cannot be negative" if spec.ge == 0 else f"must be ≥ {spec.ge:g}"
+            return f"{spec.name} {what}; enter a value ≥ {spec.ge:g}{_unit(spec)}"
+        return f"{spec.name} must be {between}; enter a value in that range"
     if spec.le is not None and v > spec.le:
-        extra = " (a share: 35% is 0.35)" if spec.le == 1 and v <= 100 else ""
-        return f"{spec.name} must be between {spec.range_text}{extra}; enter a value in that range"
+        if not between:
+            return f"{spec.name} must be ≤ {spec.le:g}; enter a smaller value"
+        extra = " (it is a share: 35% is 0.35)" if spec.ge == 0 and spec.le == 1 and v <= 100 else ""
+        return f"{spec.name} must be {between}{extra}; enter a value in that range"
     return None
 
 

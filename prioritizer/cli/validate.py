@@ -29,6 +29,7 @@ from prioritizer.cli.common import (
     issues_table,
     write_text,
 )
+from prioritizer.errors import Issue
 
 PolicyOpt = Annotated[
     Path | None, typer.Option("--policy", help="policy.yaml to use instead of the case's own policy.")
@@ -55,12 +56,15 @@ def _width(s: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
-def _issues_text(table: pd.DataFrame) -> str:
+def _issues_text(issues: list[Issue]) -> str:
     """Left-aligned fixed-width table; nothing truncated (the user needs every message whole)."""
     cols = ["file", "row", "column", "value", "message"]
     cells = [
-        ["" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).replace("\n", " ") for v in rec]
-        for rec in table[cols].itertuples(index=False, name=None)
+        [
+            "" if v is None else str(v).replace("\n", " ")
+            for v in (i.file, i.row, i.column, i.value, i.message)
+        ]
+        for i in issues
     ]
     widths = [max([_width(h), *(_width(r[j]) for r in cells)]) for j, h in enumerate(cols[:-1])]
 
@@ -92,13 +96,14 @@ def validate(
         counts = exc.counts if isinstance(exc, CaseInputError) else {}
         issues = exc.issues
         table = issues_table(issues)
+        table["row"] = table["row"].astype("Int64")
         payload = {"valid": False, "errors": [i.as_dict() for i in issues], "counts": counts}
         if fmt is OutputFormat.json:
             text = dumps(payload)
         elif fmt is OutputFormat.csv:
             text = table.to_csv(index=False)
         else:
-            text = f"{case}: {exc}\n\n{_issues_text(table)}"
+            text = f"{case}: {exc}\n\n{_issues_text(issues)}"
         write_text(text, out)
         sys.stderr.write(f"invalid case {case}: {exc}\n")
         raise typer.Exit(exc.exit_code) from None
