@@ -95,20 +95,29 @@ def build_problem(data: AllocationData, *, relax: bool = False) -> Built:
     y: dict[int, pulp.LpVariable] = {}
     for p in range(P):
         if data.divisible[p]:
-            x.append(pulp.LpVariable(f"x_{p}", 0, 1))
+            x.append(prob.add_variable(f"x_{p}", 0, 1))
             if data.min_fraction[p] > 0:
-                y[p] = pulp.LpVariable(f"y_{p}", 0, 1, cat=bincat)
+                y[p] = prob.add_variable(f"y_{p}", 0, 1, cat=bincat)
         else:
-            x.append(pulp.LpVariable(f"x_{p}", 0, 1, cat=bincat))
-    q = [pulp.LpVariable(f"q_{k}", 0) for k in range(K)]
+            x.append(prob.add_variable(f"x_{p}", 0, 1, cat=bincat))
     kpos = {int(g): k for k, g in enumerate(data.stock_goods)}
+    # Stock beyond the largest scenario need and the days-of-cover target earns nothing in
+    # the objective; bounding it there removes that degenerate, pointless spending.
+    qmax = np.zeros(K)
+    for k, g in enumerate(data.stock_goods):
+        qmax[k] = data.target_days[k] / 365.0 * data.annual_demand[g]
+    for sc in data.scenarios:
+        for g, a in sc.affected.items():
+            if g in kpos:
+                qmax[kpos[g]] = max(qmax[kpos[g]], sc.loss * a * sc.months / 12.0)
+    q = [prob.add_variable(f"q_{k}", 0, float(qmax[k])) for k in range(K)]
     u: dict[int, pulp.LpVariable] = {}
     if data.target_mode == "soft":
-        u = {k: pulp.LpVariable(f"u_{k}", 0) for k in range(K) if data.target_days[k] > 0}
+        u = {k: prob.add_variable(f"u_{k}", 0) for k in range(K) if data.target_days[k] > 0}
     f: dict[tuple[int, int], pulp.LpVariable] = {}
     for s, sc in enumerate(data.scenarios):
         for g in sc.affected:
-            f[(g, s)] = pulp.LpVariable(f"f_{g}_{s}", 0)
+            f[(g, s)] = prob.add_variable(f"f_{g}_{s}", 0)
     b = Built(prob=prob, data=data, relax=relax, x=x, y=y, q=q, u=u, f=f)
 
     obj = pulp.LpAffineExpression([(x[p], float(data.value[p])) for p in range(P) if data.value[p] != 0])

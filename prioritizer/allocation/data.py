@@ -270,6 +270,7 @@ def build_data(
     opts = _allocation_opts(policy)
     value_scale = _f(opts.get("value_scale"), DEFAULT_VALUE_SCALE)
 
+    good_col = [_s(v) for v in _col(projects, "good_id", "")]
     for i, p in enumerate(pids):
         row = i + 2
         if not math.isfinite(cost[i]) or cost[i] < 0:
@@ -286,7 +287,7 @@ def build_data(
             )
         if capacity[i] < 0:
             issues.append(Issue("projects.csv", row, "capacity", capacity[i], "capacity must be ≥ 0"))
-        g = _s(_col(projects, "good_id", "")[i])
+        g = good_col[i]
         if g and g not in gidx:
             issues.append(
                 Issue("projects.csv", row, "good_id", g, f"project {p}: good {g!r} is not in goods.csv")
@@ -381,14 +382,16 @@ def build_data(
     attrs: dict[str, list[str]] = {}
     for grp in ("domain", "sector", "ministry", "instrument", "good", "specified_critical"):
         vals = []
+        own_col = [_s(v) for v in _col(projects, grp, "")] if grp in projects.columns else [""] * P
+        good_attr = [_s(v) for v in goods[grp]] if grp in goods.columns else None
         for i in range(P):
             g = pgood[i]
             if grp == "good":
                 vals.append(good_ids[g] if g >= 0 else "")
                 continue
-            own = _s(_col(projects, grp, "")[i]) if grp in projects.columns else ""
-            if not own and g >= 0 and grp in goods.columns:
-                own = _s(goods[grp].iloc[g])
+            own = own_col[i]
+            if not own and g >= 0 and good_attr is not None:
+                own = good_attr[g]
             if grp == "specified_critical":
                 own = "true" if _b(own) else "false"
             vals.append(own)
@@ -679,16 +682,28 @@ def _scenarios(
             if w not in ids:
                 issues.append(Issue("policy.yaml", None, "scenarios", w, f"unknown scenario {w!r}"))
     shares = _partner_shares(case)
+    cols = {
+        c: _col(sc, c, d)
+        for c, d in (
+            ("probability", math.nan),
+            ("loss", math.nan),
+            ("months", math.nan),
+            ("good_id", ""),
+            ("partner", ""),
+            ("name_ja", ""),
+            ("name_en", ""),
+        )
+    }
     out: list[Scenario] = []
     for i, sid in enumerate(ids):
         if wanted is not None and sid not in wanted:
             continue
         row = i + 2
-        prob = _f(_col(sc, "probability", math.nan)[i])
-        loss = _f(_col(sc, "loss", math.nan)[i])
-        months = _f(_col(sc, "months", math.nan)[i])
-        g = _s(_col(sc, "good_id", "")[i])
-        partner = _s(_col(sc, "partner", "")[i])
+        prob = _f(cols["probability"][i])
+        loss = _f(cols["loss"][i])
+        months = _f(cols["months"][i])
+        g = _s(cols["good_id"][i])
+        partner = _s(cols["partner"][i])
         bad = False
         for col, v, ok, msg in (
             ("probability", prob, 0 <= prob <= 1, "probability must be between 0 and 1"),
@@ -747,8 +762,8 @@ def _scenarios(
         out.append(
             Scenario(
                 id=sid,
-                name_ja=_s(_col(sc, "name_ja", "")[i]),
-                name_en=_s(_col(sc, "name_en", "")[i]),
+                name_ja=_s(cols["name_ja"][i]),
+                name_en=_s(cols["name_en"][i]),
                 probability=prob,
                 loss=loss,
                 months=months,

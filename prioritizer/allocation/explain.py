@@ -190,6 +190,7 @@ def project_rows(
             "reduced_cost": rc,
             "needed_value": None,
             "needed_value_lp": needed_lp,
+            "needed_value_method": None,
             "exit_value": None,
             "forced_in_delta": 0.0 if funded else None,
             "forced_out_delta": None if funded else 0.0,
@@ -218,9 +219,12 @@ def project_rows(
                         row["exit_value"] = value + delta
                 else:
                     row["forced_in_delta"] = delta
-                    row["needed_value"] = value - delta
-        elif not funded and needed_lp is not None:
+                    if mip and not d.divisible[p]:
+                        row["needed_value"] = value - delta
+                        row["needed_value_method"] = "forced_in_resolve"
+        if not funded and row["needed_value"] is None and needed_lp is not None:
             row["needed_value"] = needed_lp
+            row["needed_value_method"] = "lp_reduced_cost"
         rows.append(row)
     return rows
 
