@@ -78,11 +78,15 @@ def analyse(case: Case, *, min_months: int = DEFAULT_MIN_MONTHS, home: str = DEF
     propagated = importance = None
     if chain is not None:
         propagated = _propagate(case, panel, chain)
+        # Without any importance column every product counts 1 (the input's importance is
+        # then its total requirement across products); a blank cell in a given column counts 0.
         base = (
             pd.to_numeric(case.goods["importance"], errors="coerce")
             if "importance" in case.goods.columns
-            else pd.Series(1.0, index=case.goods.index)
+            else pd.Series(np.nan, index=case.goods.index)
         )
+        if base.isna().all():
+            base = pd.Series(1.0, index=case.goods.index)
         own = pd.Series(base.to_numpy(dtype=float), index=panel.goods)
         importance = supplychain.propagate_importance(chain, own)
     return Analysis(panel=panel, chain=chain, propagated=propagated, importance=importance)
@@ -263,6 +267,7 @@ def alerts(
     persistence: Any = None,
     period: str | None = None,
     history: bool = False,
+    replace_defaults: bool = False,
     min_months: int = DEFAULT_MIN_MONTHS,
     home: str = DEFAULT_HOME,
     analysis: Analysis | None = None,
@@ -270,11 +275,13 @@ def alerts(
     """Rising-dependence alerts, sorted by severity (see :mod:`.monitoring`).
 
     Default: alerts at the case's latest month ("rose since last month"); ``period``
-    picks another month; ``history=True`` lists alerts at every month.
+    picks another month; ``history=True`` lists alerts at every month. ``thresholds``
+    override ``monitoring.DEFAULT_THRESHOLDS`` (``replace_defaults=True``: they are
+    the complete set).
     Columns: good_id, name_ja, name_en, indicator, period, previous, current, change,
     threshold, severity, rises_in_window.
     """
-    thr = monitoring.parse_thresholds(thresholds, MONITORED)
+    thr = monitoring.parse_thresholds(thresholds, MONITORED, defaults=not replace_defaults)
     pers = monitoring.parse_persistence(persistence)
     a = analysis or analyse(case, min_months=min_months, home=home)
     p = a.panel

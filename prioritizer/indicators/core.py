@@ -322,7 +322,13 @@ def build_panel(
     # (months it does not list are unknown); other goods use the annual goods column ÷ 12.
     prod = np.repeat((prod_col / 12.0)[:, None], T, axis=1)
     exp = np.repeat((exp_col / 12.0)[:, None], T, axis=1)
-    exports_assumed_zero = np.zeros(G, dtype=bool)
+    if fl is not None and T:
+        for col, target in (("domestic_production", prod), ("exports", exp)):
+            if col in fl:
+                cells, covered = _flow_column(fl, col, G, T, issues)
+                target[covered] = cells[covered]
+    if issues:
+        raise InputError(issues)
     if prod_tab is not None:
         prod[prod_tab[1]] = prod_tab[0][prod_tab[1]]
     if exp_tab is not None:
@@ -457,7 +463,48 @@ def _flows(
         return None, partner_ids, np.zeros(0, dtype=np.int64)
     m0, m1 = int(ords.min()), int(ords.max())
     months = np.arange(m0, m1 + 1, dtype=np.int64)
-    return {"g": g, "p": p, "t": ords - m0, "value": vals}, partner_ids, months
+    out = {"g": g, "p": p, "t": ords - m0, "value": vals}
+    # Optional per-row monthly production / exports (DESIGN §3 "tables or columns").
+    for col in ("domestic_production", "exports"):
+        if col in flows.columns:
+            cv = v.numeric(flows, f, col, issues, required=False)
+            v.non_negative(cv, f, col, issues)
+            out[col] = cv
+    return out, partner_ids, months
+
+
+def _flow_column(
+    fl: dict[str, np.ndarray], col: str, G: int, T: int, issues: list[Issue]
+) -> tuple[np.ndarray, np.ndarray]:
+    """flows.csv ``domestic_production`` / ``exports`` column -> (G, T) monthly values.
+
+    The value belongs to the good and month, so it is repeated on that month's partner
+    rows (blank rows are ignored); differing values for one good and month are an error.
+    A good with any value in the column is covered by it (months left blank: unknown).
+    """
+    x = fl[col]
+    has = ~np.isnan(x)
+    cell = fl["g"][has] * T + fl["t"][has]
+    hi = np.full(G * T, -np.inf)
+    lo = np.full(G * T, np.inf)
+    np.maximum.at(hi, cell, x[has])
+    np.minimum.at(lo, cell, x[has])
+    clash = np.isfinite(hi) & (hi - lo > 1e-9 * np.maximum(1.0, np.abs(hi)))
+    if clash.any():
+        rows = np.flatnonzero(has)[np.isin(cell, np.flatnonzero(clash))]
+        v._rows(
+            issues,
+            "flows.csv",
+            col,
+            rows,
+            x[rows],
+            f"'{col}' differs between rows of the same good and period; it is the good's monthly total, "
+            "so give the same value on every partner row (or leave the others blank)",
+        )
+    out = np.where(np.isfinite(hi), hi, np.nan).reshape(G, T)
+    covered = np.zeros(G, dtype=bool)
+    covered[np.unique(fl["g"][has])] = True
+    return out, covered
 
 
 def _world_supply(
@@ -474,8 +521,10 @@ def _world_supply(
     n0 = len(issues)
     gid = world["good_id"].astype(str).str.strip()
     unknown = v.unknown_ids(gid, goods_index, f, "good_id", "goods.csv", issues)
+    n_share = len(issues)
     share = v.numeric(world, f, "share", issues, required=True)
     v.in_range(share, f, "share", 0.0, 1.0, issues, " (a fraction of world supply)")
+    shares_readable = len(issues) == n_share
     ctry = world["country"].astype(str).str.strip()
     own_gov = (
         v.numeric(world, f, "governance", issues, required=False)
@@ -508,7 +557,7 @@ def _world_supply(
             ctry.to_numpy()[dup],
             "duplicate good_id/country row; keep one share per country",
         )
-    if len(issues) == n0:
+    if shares_readable:
         v.shares_add_up(world, share, f, "good_id", issues)
     if len(issues) > n0:
         return out
@@ -612,7 +661,7 @@ def _notes(
             continue
         if not prod_any[i]:
             n.append(
-                "import_reliance, foreign_dependence: no domestic production given (goods.domestic_production or production.csv)"
+                "import_reliance, foreign_dependence: no domestic production given (goods.domestic_production, flows.csv domestic_production or production.csv)"
             )
         elif not prod_known[i]:
             n.append("import_reliance: production missing for some months (left blank there)")

@@ -76,12 +76,15 @@ def rise_alerts(x: np.ndarray, threshold: float, persistence: Persistence) -> tu
     return rise & (window >= persistence.k), window
 
 
-def parse_thresholds(raw: Mapping[str, Any] | str | None, allowed: tuple[str, ...]) -> dict[str, float]:
+def parse_thresholds(
+    raw: Mapping[str, Any] | str | None, allowed: tuple[str, ...], *, defaults: bool = True
+) -> dict[str, float]:
     """Defaults overridden by ``raw`` ({"hhi": 0.1} or "hhi=0.1,concern_share=off").
 
-    ``off`` removes an indicator from monitoring. Every problem is reported at once.
+    ``off`` removes an indicator from monitoring; ``defaults=False`` takes ``raw`` as
+    the complete set. Every problem is reported at once.
     """
-    out = dict(DEFAULT_THRESHOLDS)
+    out = dict(DEFAULT_THRESHOLDS) if defaults else {}
     if raw is None or raw == "":
         return out
     items: list[tuple[str, Any]]

@@ -100,8 +100,19 @@ def run_indicators(case: Case, params: dict[str, Any]) -> CommandOutput:
     with_alerts = bool(params.get("alerts", False))
     cut = params.get("cut") or None
     # Parse options before the (possibly long) computation so a typo fails fast.
-    thresholds = monitoring.parse_thresholds(params.get("thresholds"), api.MONITORED)
-    persistence = monitoring.parse_persistence(params.get("persistence"))
+    option_issues: list[Issue] = []
+    thresholds: dict[str, float] = {}
+    persistence = monitoring.Persistence()
+    try:
+        thresholds = monitoring.parse_thresholds(params.get("thresholds"), api.MONITORED)
+    except InputError as exc:
+        option_issues += exc.issues
+    try:
+        persistence = monitoring.parse_persistence(params.get("persistence"))
+    except InputError as exc:
+        option_issues += exc.issues
+    if option_issues:
+        raise InputError(option_issues)
 
     if case.flows is None and not cut:
         raise InputError(
@@ -135,7 +146,9 @@ def run_indicators(case: Case, params: dict[str, Any]) -> CommandOutput:
     names = api._names(case)
     latest = api.latest(case, period=period, analysis=a)
     alerts_df = (
-        api.alerts(case, thresholds, persistence=persistence, period=period, analysis=a)
+        api.alerts(
+            case, thresholds, persistence=persistence, period=period, replace_defaults=True, analysis=a
+        )
         if with_alerts
         else None
     )
