@@ -43,11 +43,8 @@ def proportional_weights(w: np.ndarray, k: int, t: np.ndarray | float) -> np.nda
     w = np.asarray(w, float)
     t = np.atleast_1d(np.asarray(t, float))
     rest = 1.0 - w[k]
-    if rest <= _EPS:
-        # all weight on k: spread the remainder equally over the others (the only neutral choice)
-        others = np.full_like(w, 1.0 / max(len(w) - 1, 1))
-    else:
-        others = w / rest
+    # all weight on k: spread the remainder equally over the others (the only neutral choice)
+    others = np.full_like(w, 1.0 / max(len(w) - 1, 1)) if rest <= _EPS else w / rest
     out = (1.0 - t)[:, None] * others[None, :]
     out[:, k] = t
     return out
