@@ -97,12 +97,18 @@ def rank_rows(scores: np.ndarray, tol: float = 0.0) -> tuple[np.ndarray, np.ndar
     Ties: scores within ``tol`` of the previous sorted score share its rank ("1224").
     """
     s, n = scores.shape
-    order = np.argsort(-scores, axis=1, kind="stable")
+    order = np.argsort(-scores, axis=1)
     sorted_scores = np.take_along_axis(scores, order, axis=1)
-    new = np.ones((s, n), dtype=bool)
-    new[:, 1:] = (sorted_scores[:, :-1] - sorted_scores[:, 1:]) > tol
-    pos = np.where(new, np.arange(n)[None, :], 0)
-    rank_sorted = np.maximum.accumulate(pos, axis=1) + 1
+    tie = (sorted_scores[:, :-1] - sorted_scores[:, 1:]) <= tol
+    rank_sorted = np.broadcast_to(np.arange(1, n + 1), (s, n))
+    rows = np.flatnonzero(tie.any(axis=1))
+    if rows.size:
+        # only rows with ties need the "carry the first rank of a tie group forward" pass
+        rank_sorted = rank_sorted.copy()
+        new = np.ones((rows.size, n), dtype=bool)
+        new[:, 1:] = ~tie[rows]
+        pos = np.where(new, np.arange(n)[None, :], 0)
+        rank_sorted[rows] = np.maximum.accumulate(pos, axis=1) + 1
     return order, rank_sorted
 
 
