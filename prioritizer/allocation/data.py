@@ -298,6 +298,11 @@ def build_data(
     for i in np.flatnonzero(np.isnan(value_col)):
         row, p = int(i) + 2, pids[i]
         g = pgood[i]
+        if math.isnan(effect[i]) and capacity[i] > 0:
+            # its benefit is the supply capacity it adds, valued through the scenarios
+            values[i] = 0.0
+            value_source[i] = "capacity×scenarios"
+            continue
         if math.isnan(effect[i]):
             issues.append(
                 Issue(
@@ -305,7 +310,7 @@ def build_data(
                     row,
                     "value",
                     None,
-                    f"project {p} has neither a value nor an effect: give value (benefit) or effect (0–1)",
+                    f"project {p} has neither a value nor an effect (nor capacity): give value (benefit) or effect (0–1)",
                 )
             )
             continue

@@ -1,0 +1,159 @@
+"""Stockpile-only LP built straight from arrays with highspy (large cases, issue 10).
+
+The stockpile LP separates by good except for the coupling rows (total budget, total
+storage). For 10,000 goods × 100 scenarios the PuLP model has a million shortfall
+variables and building it in Python dominates the run time; here the same LP
+
+    max −Σ_s Σ_k π_s w_k f_ks
+    s.t. Σ_k ĉ_k q_k ≤ B,  Σ_k P_k q_k ≤ S,  f_ks + q_k ≥ ℓ_s A_ks M_s/12,
+         T_k D_k/365 ≤ q_k ≤ q̄_k,  f ≥ 0
+
+(hard targets as lower bounds; docs/methodology/allocation.md §2) is assembled as one CSC
+matrix with numpy and passed to HiGHS in a single call. It is exactly the general
+model of :mod:`.build` restricted to stockpiles, and tests/test_allocation_stockpile_fast.py
+checks that both give the same optimum and the same budget price.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from prioritizer.allocation.data import AllocationData
+
+
+@dataclass
+class FastStockpileResult:
+    status: str
+    objective: float | None
+    quantity: np.ndarray  # (K,) units
+    budget_price: float | None  # textbook sign: objective gained per extra 億円
+    storage_price: float | None
+    build_seconds: float
+    solve_seconds: float
+
+
+def supported(data: AllocationData) -> bool:
+    """True when ``data`` is a pure stockpile problem this fast path covers exactly."""
+    return (
+        data.n_projects == 0
+        and not data.years
+        and not data.limits
+        and not data.storage_by_good
+        and (data.target_mode == "hard" or not (data.target_days > 0).any())
+        and all(len(s.affected) >= 1 for s in data.scenarios)
+    )
+
+
+def solve_stockpile_lp(data: AllocationData, *, time_limit: float | None = None) -> FastStockpileResult:
+    if not supported(data):
+        raise ValueError(
+            "the fast stockpile path needs a stockpile-only case (no projects, yearly budgets, limits)"
+        )
+    t0 = time.perf_counter()
+    sg = data.stock_goods
+    K = len(sg)
+    kpos = np.full(len(data.good_ids), -1)
+    kpos[sg] = np.arange(K)
+    # one entry per (scenario, affected good) = one shortfall column and row
+    ks, need, wcol = [], [], []
+    for sc in data.scenarios:
+        for g, a in sc.affected.items():
+            ks.append(kpos[g])
+            need.append(sc.loss * a * sc.months / 12.0)
+            wcol.append(sc.probability * data.shortfall_weight[g])
+    ks_a = np.asarray(ks, dtype=np.int64)
+    need_a = np.asarray(need, dtype=float)
+    w_a = np.asarray(wcol, dtype=float)
+    F = len(ks_a)
+    stocked = ks_a >= 0
+    target_q = data.target_days / 365.0 * data.annual_demand[sg]
+    qmax = target_q.copy()
+    np.maximum.at(qmax, ks_a[stocked], need_a[stocked])
+    has_budget = data.budget_total is not None
+    has_storage = data.storage_total is not None
+    n_top = int(has_budget) + int(has_storage)
+    # columns: q_0..q_{K-1}, f_0..f_{F-1}; rows: [budget], [storage], shortfall_0..F-1
+    rows_of_f = n_top + np.arange(F)
+    # q column k: top rows, then every shortfall row of good k (sorted by row)
+    order = np.argsort(ks_a, kind="stable")
+    order = order[stocked[order]]
+    counts = np.bincount(ks_a[stocked], minlength=K) if K else np.zeros(0, dtype=np.int64)
+    q_nnz = n_top + counts
+    start_q = np.concatenate([[0], np.cumsum(q_nnz)])
+    nnz_q = int(start_q[-1])
+    index = np.empty(nnz_q + F, dtype=np.int32)
+    value = np.empty(nnz_q + F, dtype=float)
+    top_idx, top_val = [], []
+    if has_budget:
+        top_idx.append(0)
+        top_val.append(data.stock_unit_cost)
+    if has_storage:
+        top_idx.append(int(has_budget))
+        top_val.append(data.unit_price[sg])
+    pos = start_q[:-1].copy()
+    for r, vals in zip(top_idx, top_val, strict=True):
+        index[pos] = r
+        value[pos] = vals
+        pos += 1
+    # shortfall rows per good in order
+    sf_rows_sorted = rows_of_f[order]
+    within = np.arange(len(order)) - np.repeat(np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+    dest = np.repeat(pos, counts) + within
+    index[dest] = sf_rows_sorted
+    value[dest] = 1.0
+    index[nnz_q:] = rows_of_f
+    value[nnz_q:] = 1.0
+    start = np.concatenate([start_q, nnz_q + np.arange(1, F + 1)]).astype(np.int32)
+
+    lp = highspy.HighsLp()
+    lp.num_col_ = K + F
+    lp.num_row_ = n_top + F
+    lp.sense_ = highspy.ObjSense.kMaximize
+    lp.col_cost_ = np.concatenate([np.zeros(K), -w_a])
+    lp.col_lower_ = np.concatenate([target_q, np.zeros(F)])
+    lp.col_upper_ = np.concatenate([qmax, np.full(F, highspy.kHighsInf)])
+    inf = highspy.kHighsInf
+    row_lo = [-inf] * n_top
+    row_hi = ([data.budget_total] if has_budget else []) + ([data.storage_total] if has_storage else [])
+    lp.row_lower_ = np.concatenate([np.asarray(row_lo, dtype=float), need_a])
+    lp.row_upper_ = np.concatenate([np.asarray(row_hi, dtype=float), np.full(F, inf)])
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = start
+    lp.a_matrix_.index_ = index
+    lp.a_matrix_.value_ = value
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    if time_limit is not None:
+        h.setOptionValue("time_limit", float(time_limit))
+    h.passModel(lp)
+    t1 = time.perf_counter()
+    h.run()
+    t2 = time.perf_counter()
+    ms = h.getModelStatus()
+    status = {
+        highspy.HighsModelStatus.kOptimal: "optimal",
+        highspy.HighsModelStatus.kInfeasible: "infeasible",
+        highspy.HighsModelStatus.kTimeLimit: "time_limit",
+    }.get(ms, "error")
+    if status != "optimal":
+        return FastStockpileResult(status, None, np.zeros(K), None, None, t1 - t0, t2 - t1)
+    sol = h.getSolution()
+    x = np.asarray(sol.col_value)
+    rd = np.asarray(sol.row_dual)
+    # passed natively as a maximisation (no PuLP negation), HiGHS' row duals are already
+    # ∂z*/∂b: no inversion here, unlike models that come through PuLP (see .solve)
+    bprice = float(rd[0]) if has_budget else None
+    sprice = float(rd[int(has_budget)]) if has_storage else None
+    return FastStockpileResult(
+        status,
+        float(h.getInfo().objective_function_value),
+        x[:K],
+        bprice,
+        sprice,
+        t1 - t0,
+        t2 - t1,
+    )
