@@ -88,8 +88,7 @@ def _float(
     return fv
 
 
-def _options(params: dict[str, Any]) -> dict[str, Any]:
-    issues: list[Issue] = []
+def _options(params: dict[str, Any], issues: list[Issue]) -> dict[str, Any]:
     opt = {
         "samples": _int(params, "samples", DEFAULT_SAMPLES, 1, MAX_SAMPLES, issues, "the number of samples"),
         "seed": _int(params, "seed", DEFAULT_SEED, 0, 2**63 - 1, issues, "the seed"),
@@ -102,8 +101,6 @@ def _options(params: dict[str, Any]) -> dict[str, Any]:
     if holistic not in ("centroid", "linear", "inverse"):
         issues.append(Issue("holistic", None, None, holistic, "meta-weights are centroid, linear or inverse"))
     opt["holistic"] = holistic
-    if issues:
-        raise InputError(issues, "invalid robustness options")
     return opt
 
 
@@ -148,7 +145,8 @@ def _r(x: float | None, nd: int = 6) -> float | None:
 
 
 def run_robustness(case: Case, params: dict[str, Any]) -> CommandOutput:
-    opt = _options(params)
+    issues: list[Issue] = []
+    opt = _options(params, issues)
     model, pm = _prepare(case, params)
     snap, model_crit = _model_info(model)
     criteria = _criterion_ids(pm)
@@ -157,12 +155,26 @@ def run_robustness(case: Case, params: dict[str, Any]) -> CommandOutput:
     w0 = np.asarray(pm.weights, dtype=float)
     n, m = x.shape
     method_name = params.get("method") or getattr(model, "method", None) or snap.get("method") or "wsm"
-    method = kernels.canonical_method(str(method_name))
+    method = "wsm"
+    try:
+        method = kernels.canonical_method(str(method_name))
+    except InputError as exc:
+        issues.extend(exc.issues)
+
+    chains: list[tuple[int, ...]] = []
+    lower = upper = None
+    try:
+        chains = sampling.parse_order(params.get("weights_order"), criteria, source="weights_order")
+    except InputError as exc:
+        issues.extend(exc.issues)
+    try:
+        lower, upper = sampling.parse_intervals(params.get("intervals"), criteria, source="intervals")
+    except InputError as exc:
+        issues.extend(exc.issues)
+    if issues:  # every option problem at once
+        raise InputError(issues, "invalid robustness options")
     fixed, _ = kernels.scorers(method)
     additive = method == "wsm"
-
-    chains = sampling.parse_order(params.get("weights_order"), criteria, source="weights_order")
-    lower, upper = sampling.parse_intervals(params.get("intervals"), criteria, source="intervals")
     cons = sampling.WeightConstraints(m, tuple(chains), lower, upper, labels=tuple(criteria))
     report = PROGRESS.get()
 
