@@ -250,7 +250,8 @@ def latest(
     if has.any():
         sub = _long_frame(a, None)
         # keep the row of each good's last observed month
-        want = {(g, p.periods[t]) for g, t in zip(p.goods[has], last[has], strict=True)}
+        labels = p.periods
+        want = {(g, labels[t]) for g, t in zip(p.goods[has], last[has], strict=True)}
         keep = [(g, per) in want for g, per in zip(sub["good_id"], sub["period"], strict=True)]
         frames.append(sub[keep])
     rest = _no_flow_rows(a)

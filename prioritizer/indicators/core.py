@@ -419,7 +419,8 @@ def _flows(
     n0 = len(issues)
     gcodes, guniq = pd.factorize(flows["good_id"])
     gmap = goods_index.get_indexer(pd.Index(guniq).astype(str).str.strip())
-    g = np.where(gcodes >= 0, np.append(gmap, -1)[gcodes], -1)
+    # code −1 (blank) indexes the appended −1: unknown and blank ids both end up −1
+    g = np.append(gmap, -1).astype(np.int32)[gcodes]
     if (g < 0).any():
         bad = np.flatnonzero(g < 0)
         v._rows(
@@ -435,7 +436,7 @@ def _flows(
     if countries is not None:
         partner_ids = countries.ids
         pmap = partner_ids.get_indexer(puniq)
-        p = np.where(pcodes >= 0, np.append(pmap, -1)[pcodes], -1)
+        p = np.append(pmap, -1).astype(np.int32)[pcodes]
         if (p < 0).any():
             bad = np.flatnonzero(p < 0)
             v._rows(
@@ -448,7 +449,7 @@ def _flows(
             )
     else:
         partner_ids = pd.Index(puniq)
-        p = pcodes.astype(np.int64)
+        p = pcodes.astype(np.int32)
         if (p < 0).any():
             bad = np.flatnonzero(p < 0)
             v._rows(issues, f, "partner", bad, [None] * len(bad), "'partner' is blank; give an ISO3 code")

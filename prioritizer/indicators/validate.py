@@ -190,19 +190,25 @@ def series_order(
     if n == 0:
         return
     # Combine the integer key codes into one int64 key.
-    combined = np.zeros(n, dtype=np.int64)
-    for k in keys:
-        combined = combined * (int(k.max()) + 1 if len(k) else 1) + k
+    combined = keys[0].astype(np.int64)
+    for k in keys[1:]:
+        combined *= int(k.max()) + 1
+        combined += k
     # Already grouped (the common case) is detected in O(n) and needs no sort.
     grouped = bool(np.all(combined[1:] >= combined[:-1]))
-    order = np.arange(n) if grouped else np.argsort(combined, kind="stable")
-    ck = combined[order]
-    mo = months[order]
+    order = None if grouped else np.argsort(combined, kind="stable")
+    ck = combined if order is None else combined[order]
+    mo = months if order is None else months[order]
     same = ck[1:] == ck[:-1]
-    dup = same & (mo[1:] == mo[:-1])
-    back = same & (mo[1:] < mo[:-1])
+    dmo = mo[1:] - mo[:-1]
+    dup = same & (dmo == 0)
+    back = same & (dmo < 0)
+
+    def rows(mask: np.ndarray) -> np.ndarray:
+        return np.flatnonzero(mask) + 1 if order is None else order[1:][mask]
+
     if dup.any():
-        idx = order[1:][dup]
+        idx = rows(dup)
         _rows(
             issues,
             file,
@@ -213,7 +219,7 @@ def series_order(
             "remove one of them (values would be double-counted)",
         )
     if back.any():
-        idx = order[1:][back]
+        idx = rows(back)
         _rows(
             issues,
             file,
