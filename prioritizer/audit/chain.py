@@ -1,0 +1,81 @@
+"""Canonical JSON and SHA-256 hash chaining of audit records.
+
+Every record of the audit trail is stored as *canonical JSON* — keys sorted, no
+insignificant whitespace, UTF-8 without escaping, floats in Python's shortest
+round-trip form, non-finite floats as ``null`` (JSON has no NaN) — so that the same
+content always gives the same bytes on SQLite and PostgreSQL alike.
+
+Records form a hash chain (the construction of Haber & Stornetta, "How to
+time-stamp a digital document", J. Cryptology 3(2), 1991, with SHA-256 of FIPS 180-4)::
+
+    hash_n = SHA-256( prev_hash_n || content_n )      with  prev_hash_n = hash_{n-1},
+    prev_hash_1 = GENESIS = "0" * 64
+
+Changing, deleting, inserting or reordering any record breaks the equation at that
+record or at its successor; only someone who recomputes every later hash can hide a
+change, which an externally filed head hash (an *anchor*) exposes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+#: prev_hash of the first record
+GENESIS = "0" * 64
+
+
+def normalise(obj: Any) -> Any:
+    """Return ``obj`` as plain JSON values (dict/list/str/int/float/bool/None).
+
+    numpy scalars become Python numbers, tuples and sets become lists (sets sorted),
+    non-finite floats become ``None``, dict keys become strings.
+    """
+    if obj is None or isinstance(obj, bool | str):
+        return obj
+    if isinstance(obj, int):
+        return int(obj)
+    if isinstance(obj, float):
+        return float(obj) if math.isfinite(obj) else None
+    if isinstance(obj, Mapping):
+        return {str(k): normalise(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [normalise(v) for v in obj]
+    if isinstance(obj, set | frozenset):
+        return sorted(normalise(v) for v in obj)
+    if hasattr(obj, "item") and callable(obj.item):  # numpy scalar
+        return normalise(obj.item())
+    if hasattr(obj, "tolist") and callable(obj.tolist):  # numpy array
+        return normalise(obj.tolist())
+    if hasattr(obj, "isoformat"):  # date / datetime
+        return obj.isoformat()
+    # Paths and other simple value objects: their text form is what a reader saw.
+    return str(obj)
+
+
+def canonical(obj: Any) -> str:
+    """Canonical JSON text of ``obj`` (see module docstring)."""
+    return json.dumps(
+        normalise(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def digest_of(obj: Any) -> str:
+    """SHA-256 of the canonical JSON of ``obj``."""
+    return sha256_text(canonical(obj))
+
+
+def link_hash(prev_hash: str, content: str) -> str:
+    """``SHA-256(prev_hash || content)`` — the hash of one chained record."""
+    return sha256_text(prev_hash + content)
