@@ -328,6 +328,7 @@ def conflict(built: Built, outcome: SolveOutcome, *, mip: bool, time_limit: floa
         names = _deletion_filter(built, candidates, mip=mip, time_limit=time_limit)
     metas = [built.rows[n] for n in names]
     text_ja, text_en = describe_conflict(metas, built)
+    text_en = text_en[:1].upper() + text_en[1:]
     return {
         "method": method,
         "constraints": names,
@@ -339,6 +340,15 @@ def conflict(built: Built, outcome: SolveOutcome, *, mip: bool, time_limit: floa
 
 def describe_conflict(metas: list[RowMeta], built: Built) -> tuple[str, str]:
     user = [m for m in metas if m.user] or metas
+    if len(user) == 1 and user[0].kind == "limit" and user[0].sense == ">=":
+        m = user[0]
+        lim = next((r for r in built.data.limits if r.name == m.name), None)
+        reach = float(lim.project_coef.sum()) if lim is not None and not lim.stock_coef.any() else None
+        if reach is not None:
+            return (
+                f"{m.description_ja}は、対象の事業をすべて採択しても{reach:,.0f}億円にしか届かないため満たせません。",
+                f"{m.description_en} cannot be met: funding every project in the group gives only {reach:,.0f}億円.",
+            )
     budgets = [m for m in user if m.kind == "budget"]
     pushes = [m for m in user if m.sense == ">=" and m.kind in ("limit", "must", "target")]
     others = [m for m in user if m not in budgets and m not in pushes]
