@@ -130,6 +130,8 @@ def _prepare(case: Case, params: dict[str, Any]) -> tuple[Any, Any]:
     from prioritizer.scoring.api import prepare
 
     ref = params.get("model_snapshot") or params.get("model")
+    if ref is None and case.policy is not None:
+        ref = case.policy.model
     model = load_model(ref, case.root)
     prepared = prepare(case, model, weights=params.get("weights"), normalisation=params.get("normalisation"))
     return model, prepared
@@ -175,6 +177,8 @@ def run_robustness(case: Case, params: dict[str, Any]) -> CommandOutput:
         raise InputError(issues, "invalid robustness options")
     fixed, _ = kernels.scorers(method)
     additive = method == "wsm"
+    # the scoring layer's tie rule, so that "rank 1" means the same here as in `rank`
+    tie_tol = float(getattr(model, "tie_tolerance", None) or snap.get("tie_tolerance") or smaa.TIE_TOL)
     cons = sampling.WeightConstraints(m, tuple(chains), lower, upper, labels=tuple(criteria))
     report = PROGRESS.get()
 
@@ -182,8 +186,10 @@ def run_robustness(case: Case, params: dict[str, Any]) -> CommandOutput:
     w_rng, v_rng, p_rng = root.spawn(3)
     w, sampler_info = sampling.sample_weights(opt["samples"], cons, w_rng)
 
+    target = str(getattr(model, "target", None) or snap.get("target") or "goods")
+    target_table = case.projects if target == "projects" and case.projects is not None else case.goods
     vi = values.value_intervals(
-        case.goods,
+        target_table,
         ids,
         criteria,
         [_source_column(pm, c, model_crit) for c in criteria],
@@ -191,6 +197,7 @@ def run_robustness(case: Case, params: dict[str, Any]) -> CommandOutput:
         x,
         spread=opt["value_spread"],
         use_case_columns=bool(params.get("value_intervals", True)),
+        file=f"{target}.csv" if target in ("goods", "projects") else "goods.csv",
     )
     value_sampler = smaa.interval_sampler(vi.low, vi.high) if vi is not None and vi.any else None
     res = smaa.smaa2(
@@ -199,11 +206,12 @@ def run_robustness(case: Case, params: dict[str, Any]) -> CommandOutput:
         method=method,
         value_sampler=value_sampler,
         rng=v_rng,
+        tol=tie_tol,
         progress=(lambda d, t: report("smaa", d, t)) if report else None,
     )
 
     base_scores = fixed(x, w0[None, :])[0]
-    base_rank = kernels.ranks(base_scores[None, :], smaa.TIE_TOL)[0]
+    base_rank = kernels.ranks(base_scores[None, :], tie_tol)[0]
     order = np.lexsort((np.arange(n), base_rank))
     b, se = res.acceptability, res.mc_error
     hol = res.holistic(opt["holistic"])

@@ -95,11 +95,12 @@ def smaa2(
     confidence_samples: int | None = None,
     progress: Progress | None = None,
     chunk: int | None = None,
+    tol: float = TIE_TOL,
 ) -> SmaaResult:
     """Run SMAA-2 for the normalised matrix ``x`` (n × m) and weight samples ``w`` (N × m).
 
     ``value_sampler`` draws value matrices (uncertain criterion values); without it ``x``
-    is exact. ``rng`` feeds the value sampler (weights are already drawn); the
+    is exact. ``tol``: score differences within it are ties. ``rng`` feeds the value sampler (weights are already drawn); the
     confidence factors use an independent child stream so that acceptabilities do not
     depend on whether they are computed.
     """
@@ -118,7 +119,7 @@ def smaa2(
     for start in range(0, big_n, chunk):
         wc = w[start : start + chunk]
         scores = fixed(x, wc) if value_sampler is None else per_sample(value_sampler(len(wc), value_rng), wc)
-        order, rank_sorted = kernels.rank_rows(scores, TIE_TOL)
+        order, rank_sorted = kernels.rank_rows(scores, tol)
         counts += np.bincount((order * n + rank_sorted - 1).ravel(), minlength=n * n)
         rows, pos = np.nonzero(rank_sorted == 1)
         winners = order[rows, pos]
@@ -138,7 +139,7 @@ def smaa2(
     conf_n = 0
     if has.size:
         if value_sampler is None:
-            r = kernels.ranks(fixed(x, central[has]), TIE_TOL)
+            r = kernels.ranks(fixed(x, central[has]), tol)
             confidence[has] = (r[np.arange(has.size), has] == 1).astype(float)
         else:
             conf_n = int(confidence_samples or min(big_n, 2_000))
@@ -149,7 +150,7 @@ def smaa2(
                 xs = value_sampler(k, conf_rng)
                 for idx, i in enumerate(has):
                     s = per_sample(xs, np.broadcast_to(central[i], (k, m)))
-                    hits[idx] += np.count_nonzero(s[:, i] >= s.max(axis=1) - TIE_TOL)
+                    hits[idx] += np.count_nonzero(s[:, i] >= s.max(axis=1) - tol)
             confidence[has] = hits / conf_n
     return SmaaResult(big_n, counts, central, confidence, conf_n)
 

@@ -2,7 +2,8 @@
 
 Sources (the first that applies to a cell wins):
 
-1. columns ``<criterion>_low`` / ``<criterion>_high`` in ``goods.csv`` (or
+1. columns ``<criterion>_low`` / ``<criterion>_high`` in the model's target table
+   (``goods.csv``, or ``projects.csv`` for project models) — or
    ``<column>_low`` / ``<column>_high`` for the criterion's source column); a blank
    cell, or a missing side, means "no uncertainty on that side" (the point value);
 2. ``value_spread = s``: every other value x varies in [x − s|x|, x + s|x|].
@@ -54,10 +55,6 @@ def affine_map(raw: np.ndarray, norm: np.ndarray) -> tuple[float, float] | None:
     return float(alpha), float(beta)
 
 
-def _cell_issue(row: int, col: str, value: object, msg: str) -> Issue:
-    return Issue("goods.csv", row, col, value, msg)
-
-
 def value_intervals(
     goods: pd.DataFrame,
     ids: Sequence[str],
@@ -68,6 +65,7 @@ def value_intervals(
     *,
     spread: float = 0.0,
     use_case_columns: bool = True,
+    file: str = "goods.csv",
 ) -> ValueIntervals | None:
     """Build normalised-scale intervals for every (item, criterion); None if nothing is uncertain.
 
@@ -108,7 +106,8 @@ def value_intervals(
                         continue
                     if not np.isfinite(x):
                         issues.append(
-                            _cell_issue(
+                            Issue(
+                                file,
                                 r + 2,
                                 col,
                                 v,
@@ -119,7 +118,8 @@ def value_intervals(
                     point = raw[i, k]
                     if np.isfinite(point) and ((side_low and x > point) or (not side_low and x < point)):
                         issues.append(
-                            _cell_issue(
+                            Issue(
+                                file,
                                 r + 2,
                                 col,
                                 v,
@@ -154,8 +154,9 @@ def value_intervals(
                     None,
                     "normalisation",
                     crit,
-                    f"criterion {crit}: value uncertainty needs a linear normalisation "
-                    "(vector, minmax, sum, max or none) so intervals keep their meaning",
+                    f"criterion {crit}: value uncertainty needs a linear normalisation (vector, minmax, "
+                    "sum, max or none) and a linear inversion for min criteria (invert: reflect or negate, "
+                    "not reciprocal) so that intervals keep their meaning",
                 )
             )
             continue
