@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import os
 import re
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -120,7 +121,8 @@ def _sqlite_engine(url: str) -> Engine:
     db = u.database
     memory = not db or db == ":memory:"
     if not memory:
-        path = Path(db).expanduser()
+        # sqlite:///file:/path?mode=ro&uri=true is SQLite's URI form (read-only opening).
+        path = Path(db.removeprefix("file:").split("?", 1)[0]).expanduser()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -142,7 +144,10 @@ def _sqlite_engine(url: str) -> Engine:
         cur.execute(f"PRAGMA busy_timeout = {int(LOCK_TIMEOUT_S * 1000)}")
         cur.execute("PRAGMA foreign_keys = ON")
         if not memory:
-            cur.execute("PRAGMA journal_mode = WAL")
+            try:
+                cur.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError:
+                pass  # a read-only store can still be read (and its writes fail clearly)
             # FULL: a committed run survives power loss, not only a process crash.
             cur.execute("PRAGMA synchronous = FULL")
         cur.close()

@@ -1,0 +1,295 @@
+"""``prioritizer audit log | show RUN | diff RUN_A RUN_B | verify | replay RUN`` (DESIGN §5).
+
+Reading commands record nothing (``--no-audit`` is accepted for uniformity). Exit
+codes: ``verify`` exits 3 when the chain is broken and names the first broken record;
+``replay`` exits 1 when the replayed result differs from the record; a missing run
+exits 2; an unreachable store exits 3.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+
+from prioritizer.audit.chain import canonical
+from prioritizer.cli import app
+from prioritizer.cli.common import (
+    DbOpt,
+    FormatOpt,
+    NoAuditOpt,
+    OutOpt,
+    OutputFormat,
+    clean_errors,
+    dumps,
+    write_text,
+)
+
+audit_app = typer.Typer(
+    name="audit",
+    help="Audit trail: run log, one run in full, difference of two runs, integrity check, replay.",
+    no_args_is_help=True,
+)
+app.add_typer(audit_app, name="audit")
+
+
+class Lang(StrEnum):
+    ja = "ja"
+    en = "en"
+
+
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the plain-words text.")]
+RunArg = Annotated[str, typer.Argument(help="Run id (see `prioritizer audit log`), or 'latest'.")]
+
+
+def _store(db: str | None):  # type: ignore[no-untyped-def]
+    from prioritizer.audit import open_store
+
+    return open_store(db)
+
+
+def _resolve(store: Any, run_id: str) -> str:
+    if run_id != "latest":
+        return run_id
+    latest = store.latest()
+    if latest is None:
+        from prioritizer.errors import InputError, Issue
+
+        raise InputError([Issue("audit store", None, "run_id", run_id, "the store has no runs yet")])
+    return latest.run_id
+
+
+def _table(df: pd.DataFrame, fmt: OutputFormat) -> str:
+    if fmt is OutputFormat.csv:
+        return df.to_csv(index=False)
+    if df.empty:
+        return "(none)"
+    with pd.option_context(
+        "display.max_rows",
+        None,
+        "display.max_columns",
+        None,
+        "display.width",
+        250,
+        "display.max_colwidth",
+        60,
+    ):
+        return df.to_string(index=False)
+
+
+@audit_app.command("log")
+def log(
+    actor: Annotated[str | None, typer.Option("--actor", help="Only runs by this actor.")] = None,
+    command: Annotated[
+        str | None, typer.Option("--command", help="Only runs of this command (rank, allocate…).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="From this date (YYYY-MM-DD, UTC) or ISO datetime.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Up to this date (inclusive, UTC) or ISO datetime.")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="At most this many runs (newest first).")
+    ] = None,
+    fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    no_audit: NoAuditOpt = False,
+) -> None:
+    """Runs recorded in the audit store, newest first."""
+    del no_audit
+    with clean_errors(fmt):
+        runs = _store(db).runs(actor=actor, command=command, since=since, until=until, limit=limit)
+        rows = [r.as_dict() for r in runs]
+        if fmt is OutputFormat.json:
+            write_text(dumps({"runs": rows}), out)
+            return
+        cols = ["run_id", "created_at", "command", "actor", "reason", "model_name", "method", "hash"]
+        df = pd.DataFrame(rows, columns=cols)
+        if fmt is OutputFormat.table:
+            df["hash"] = df["hash"].str[:12]
+            df["created_at"] = df["created_at"].str[:19]
+        write_text(_table(df, fmt), out)
+
+
+@audit_app.command("show")
+def show(
+    run_id: RunArg,
+    files: Annotated[bool, typer.Option("--files", help="Include the input file contents (JSON).")] = False,
+    fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    no_audit: NoAuditOpt = False,
+) -> None:
+    """One run in full: who, when, why, inputs (SHA-256), model, method, weights, versions, result."""
+    del no_audit
+    with clean_errors(fmt):
+        store = _store(db)
+        run = store.get(_resolve(store, run_id))
+        d = run.as_dict(files=files)
+        if fmt is OutputFormat.json:
+            write_text(dumps(d), out)
+            return
+        rows: list[tuple[str, str, Any]] = []
+        for k in ("run_id", "command", "created_at", "actor", "reason", "case_path", "model_name", "hash"):
+            rows.append(("run", k, d[k]))
+        for name, info in sorted(d["input_files"].items()):
+            rows.append(("input", name, f"sha256 {info['sha256']} ({info['size']} bytes)"))
+        for k, v in (run.method or {}).items():
+            rows.append(("method", k, v))
+        for k, v in (run.weights or {}).items():
+            rows.append(("weight", k, v))
+        for k, v in (run.params or {}).items():
+            if k not in ("model_snapshot", "policy_snapshot"):
+                rows.append(("param", k, dumps(v) if isinstance(v, dict | list) else v))
+        for k, v in (run.versions or {}).items():
+            rows.append(("version", k, v))
+        df = pd.DataFrame(rows, columns=["section", "field", "value"])
+        text = _table(df, fmt)
+        if fmt is OutputFormat.table:
+            text += "\n\nresult:\n" + dumps(run.result)
+        write_text(text, out)
+
+
+@audit_app.command("diff")
+def diff(
+    run_a: Annotated[str, typer.Argument(help="Earlier run id.")],
+    run_b: Annotated[str, typer.Argument(help="Later run id.")],
+    lang: LangOpt = Lang.ja,
+    fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    no_audit: NoAuditOpt = False,
+) -> None:
+    """What changed from RUN_A to RUN_B, in plain words: weights, inputs, method, ranks, funding."""
+    del no_audit
+    with clean_errors(fmt):
+        store = _store(db)
+        d = store.diff(_resolve(store, run_a), _resolve(store, run_b))
+        if fmt is OutputFormat.json:
+            write_text(dumps(d.as_dict()), out)
+        elif fmt is OutputFormat.csv:
+            write_text(_table(_diff_rows(d), fmt), out)
+        else:
+            write_text(d.text(lang.value), out)
+
+
+def _diff_rows(d: Any) -> pd.DataFrame:
+    rows: list[dict[str, Any]] = []
+    for w in d.weights:
+        rows.append({"what": "weight", "item": w["criterion"], "a": w["from"], "b": w["to"]})
+    for kind, names in (
+        ("added", d.inputs_added),
+        ("removed", d.inputs_removed),
+        ("changed", d.inputs_changed),
+    ):
+        rows += [{"what": f"input {kind}", "item": n, "a": None, "b": None} for n in names]
+    for group, changes in (("method", d.method), ("param", d.params), ("version", d.versions)):
+        rows += [
+            {"what": group, "item": k, "a": canonical(a), "b": canonical(b)} for k, (a, b) in changes.items()
+        ]
+    rows += [{"what": "model", "item": m, "a": None, "b": None} for m in d.model]
+    rows += [{"what": "rank", "item": m.id, "a": m.rank_a, "b": m.rank_b} for m in d.ranks]
+    rows += [
+        {"what": "funded_fraction", "item": f.id, "a": f.fraction_a, "b": f.fraction_b} for f in d.funded
+    ]
+    if d.spend_a is not None:
+        rows.append({"what": "spend", "item": "total", "a": d.spend_a, "b": d.spend_b})
+    return pd.DataFrame(rows, columns=["what", "item", "a", "b"])
+
+
+@audit_app.command("verify")
+def verify(
+    anchor: Annotated[
+        str | None,
+        typer.Option(
+            "--anchor",
+            help="A head hash filed earlier outside the store (e.g. with a report); verify it is in the chain.",
+        ),
+    ] = None,
+    lang: LangOpt = Lang.ja,
+    fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    no_audit: NoAuditOpt = False,
+) -> None:
+    """Check the hash chain and every stored row; exit 3 naming the first broken record."""
+    del no_audit
+    with clean_errors(fmt):
+        rep = _store(db).verify(anchor=anchor)
+        if fmt is OutputFormat.json:
+            write_text(dumps(rep.as_dict()), out)
+        elif fmt is OutputFormat.csv:
+            df = pd.DataFrame([p.as_dict() for p in rep.problems], columns=["seq", "kind", "ref", "reason"])
+            write_text(_table(df, fmt) if rep.problems else "seq,kind,ref,reason\n", out)
+        else:
+            write_text(_verify_text(rep, lang.value), out)
+    if not rep.ok:
+        if out is not None or fmt is not OutputFormat.table:
+            typer.echo(f"error: audit trail broken at {rep.first_broken}", err=True)
+        raise typer.Exit(3)
+
+
+def _verify_text(rep: Any, lang: str) -> str:
+    ja = lang == "ja"
+    if rep.ok:
+        lines = [
+            f"監査証跡は完全です: {rep.checked} 件の記録を検査しました。"
+            if ja
+            else f"The audit trail is intact: {rep.checked} records checked."
+        ]
+        if rep.anchor:
+            lines.append(
+                f"アンカー {rep.anchor[:16]}… は記録 {rep.anchor_seq} の時点の先頭ハッシュと一致します。"
+                if ja
+                else f"Anchor {rep.anchor[:16]}… matches the head at record {rep.anchor_seq}."
+            )
+    else:
+        lines = [
+            f"改ざんを検出しました。最初に壊れている記録: {rep.first_broken}"
+            if ja
+            else f"Tampering detected. First broken record: {rep.first_broken}"
+        ]
+        lines += [f"- {p}" for p in rep.problems[1:20]]
+        if len(rep.problems) > 20:
+            lines.append(f"- … ({len(rep.problems) - 20} more)")
+    lines.append(
+        f"先頭ハッシュ（報告書とともに保管してください）: {rep.head_hash}（記録 {rep.head_seq}）"
+        if ja
+        else f"Head hash (file it with the report): {rep.head_hash} (record {rep.head_seq})"
+    )
+    return "\n".join(lines)
+
+
+@audit_app.command("replay")
+def replay(
+    run_id: RunArg,
+    lang: LangOpt = Lang.ja,
+    fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    no_audit: NoAuditOpt = False,
+) -> None:
+    """Re-run a stored run from its snapshot; say whether the result is identical (exit 1 if not)."""
+    del no_audit
+    with clean_errors(fmt):
+        store = _store(db)
+        rep = store.replay(_resolve(store, run_id))
+        if fmt is OutputFormat.json:
+            write_text(dumps(rep.as_dict()), out)
+        elif fmt is OutputFormat.csv:
+            df = pd.DataFrame(
+                [
+                    {"path": d.path, "stored": canonical(d.stored), "replayed": canonical(d.replayed)}
+                    for d in rep.differences
+                ],
+                columns=["path", "stored", "replayed"],
+            )
+            write_text(_table(df, fmt), out)
+        else:
+            write_text(rep.text(lang.value), out)
+    if not rep.identical:
+        raise typer.Exit(1)
