@@ -90,3 +90,12 @@ def test_service_json_shape_design_section5() -> None:
     assert [p["objective"] for p in res["frontier"]] == pytest.approx([22, 42, 58])
     assert res["value_for_money"][0]["id"] == "I1"  # 16/5 = 3.2 is the best ratio
     assert out.method["solver"].startswith("HiGHS")
+
+
+def test_must_out_project_cannot_enter_at_any_value() -> None:
+    projects = [dict(p) for p in PROJECTS]
+    projects[0]["must"] = "out"
+    r = allocate(make_case(GOODS, projects, policy={"budget": {"total": 14}}))
+    i1 = next(p for p in r.projects if p["id"] == "I1")
+    assert i1["funded_fraction"] == 0 and i1["needed_value"] is None
+    assert i1["needed_value_method"] == "cannot_enter" and i1["forced_status"] == "infeasible"

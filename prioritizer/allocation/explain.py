@@ -222,7 +222,10 @@ def project_rows(
                     if mip and not d.divisible[p]:
                         row["needed_value"] = value - delta
                         row["needed_value_method"] = "forced_in_resolve"
-        if not funded and row["needed_value"] is None and needed_lp is not None:
+        if row["forced_status"] == "infeasible" and not funded:
+            # no value can bring it in: a rule (must-out, excludes, budget) forbids it outright
+            row["needed_value_method"] = "cannot_enter"
+        elif not funded and row["needed_value"] is None and needed_lp is not None:
             row["needed_value"] = needed_lp
             row["needed_value_method"] = "lp_reduced_cost"
         rows.append(row)
