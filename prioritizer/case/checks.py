@@ -360,15 +360,17 @@ def projects(tables: Tables, log: IssueLog) -> None:
             "missing column: add good_id (the good each project supports) or value (its explicit benefit)",
         )
     # sector / domain default to the good's
-    if "id" in goods:
-        by_good = goods.set_index("id")[["sector", "domain"]]
-        by_good = by_good[~by_good.index.duplicated()]
-        for col in ("sector", "domain"):
-            blank = df[col] == ""
-            if blank.any():
-                filled = df["good_id"].map(by_good[col]).fillna("other" if col == "sector" else "")
-                df[col] = df[col].where(~blank, filled).astype("str")
-        df["sector"] = df["sector"].where(df["sector"] != "", "other")
+    for col in ("sector", "domain"):
+        blank = (df[col] == "").to_numpy()
+        if blank.any():
+            of_good: dict[str, str] = {}
+            for g, v in zip(goods["id"], goods[col], strict=True):
+                of_good.setdefault(g, v)
+            fallback = "other" if col == "sector" else ""
+            values = df[col].tolist()
+            for i in np.flatnonzero(blank):
+                values[i] = of_good.get(df["good_id"].iat[i], fallback) or fallback
+            df[col] = pd.Series(values, dtype="str")
     _requires_excludes(p, log)
 
 

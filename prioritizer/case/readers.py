@@ -17,6 +17,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ import yaml
 
 from prioritizer.errors import Issue
 
+_PUA = re.compile("[\ue000-\uf8ff]")
 SAVE_AS_UTF8 = "open it in Excel and save it as 'CSV UTF-8 (comma delimited)' (CSV UTF-8（コンマ区切り）)"
 
 
@@ -75,19 +77,36 @@ def decode(data: bytes, file: str, log: IssueLog) -> tuple[str | None, str | Non
         return data.decode("utf-8-sig"), enc
     except UnicodeDecodeError as utf8_error:
         try:
-            return data.decode("cp932"), "cp932"
+            text = data.decode("cp932")
         except UnicodeDecodeError:
-            pos = utf8_error.start
-            line = data.count(b"\n", 0, pos) + 1
+            text = None
+        if text is not None:
+            # CP932 maps bytes 0xF0-0xFC (lead) and 0xFD-0xFF to private-use characters that no
+            # Japanese Excel file contains: such a "decoding" means the file is in some other encoding.
+            pua = _PUA.search(text)
+            if pua is None:
+                return text, "cp932"
+            line = text.count("\n", 0, pua.start()) + 1
             log.add(
                 file,
                 line,
                 None,
-                f"0x{data[pos]:02x}",
-                f"undecodable byte 0x{data[pos]:02x} at byte {pos} (line {line}): the file is neither UTF-8 "
-                f"nor Shift_JIS/CP932; {SAVE_AS_UTF8}",
+                None,
+                f"the file is neither UTF-8 nor Shift_JIS/CP932 (line {line} decodes only to private-use "
+                f"characters); {SAVE_AS_UTF8}",
             )
             return None, None
+        pos = utf8_error.start
+        line = data.count(b"\n", 0, pos) + 1
+        log.add(
+            file,
+            line,
+            None,
+            f"0x{data[pos]:02x}",
+            f"undecodable byte 0x{data[pos]:02x} at byte {pos} (line {line}): the file is neither UTF-8 "
+            f"nor Shift_JIS/CP932; {SAVE_AS_UTF8}",
+        )
+        return None, None
 
 
 def _header_name(raw: Any) -> str:
@@ -300,8 +319,10 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 
 def parse_yaml(text: str, file: str, log: IssueLog) -> tuple[Any, bool]:
     """Parse YAML text; returns ``(data, ok)``. Syntax errors and duplicated keys are logged."""
-    loader = _UniqueKeyLoader(text)
+    loader: _UniqueKeyLoader | None = None
     try:
+        # the constructor already rejects unprintable characters, so it belongs inside the try
+        loader = _UniqueKeyLoader(text)
         data = loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -317,7 +338,8 @@ def parse_yaml(text: str, file: str, log: IssueLog) -> tuple[Any, bool]:
         )
         return None, False
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     for key, line in loader.duplicates:
         log.add(
             file, None, str(key), None, f"key '{key}' is given twice (second time at line {line}); keep one"
