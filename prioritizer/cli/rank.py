@@ -1,0 +1,101 @@
+"""``prioritizer rank CASE`` (DESIGN §5): rank goods (or projects) under a decision model.
+
+Runs the ``rank`` service (recorded in the audit store unless ``--no-audit``). The
+JSON output is DESIGN §5's ``rank`` shape plus every choice that can change it
+(method, normalisation, inversion, weight normalisation, tie rule, criterion sources,
+elicitation record). Methods: wsm, wpm, topsis, vikor, promethee_ii.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from prioritizer.cli import app
+from prioritizer.cli.common import (
+    ActorOpt,
+    CaseArg,
+    DbOpt,
+    FormatOpt,
+    ModelOpt,
+    NoAuditOpt,
+    OutOpt,
+    OutputFormat,
+    ReasonOpt,
+    clean_errors,
+    run_service,
+)
+from prioritizer.model import METHODS, NORMALISATIONS
+
+
+@app.command("rank")
+def rank(
+    case: CaseArg,
+    model: ModelOpt = None,
+    method: Annotated[
+        str | None,
+        typer.Option("--method", help=f"Scoring method: {' | '.join(METHODS)} (default: the model's)."),
+    ] = None,
+    normalisation: Annotated[
+        str | None,
+        typer.Option(
+            "--normalisation", help=f"Normalisation: {' | '.join(NORMALISATIONS)} (default: the model's)."
+        ),
+    ] = None,
+    weights: Annotated[
+        str | None,
+        typer.Option(
+            "--weights", help="Override weights, e.g. 'autonomy=0.4,cost=0.1' (others keep the model's)."
+        ),
+    ] = None,
+    invert: Annotated[
+        str | None,
+        typer.Option("--invert", help="Inversion of min criteria: auto | reflect | reciprocal | negate."),
+    ] = None,
+    domain: Annotated[
+        list[str] | None,
+        typer.Option("--domain", help="Rank only this domain (disruptive | advantage | dependence)."),
+    ] = None,
+    sector: Annotated[list[str] | None, typer.Option("--sector", help="Rank only this sector.")] = None,
+    ministry: Annotated[
+        list[str] | None, typer.Option("--ministry", help="Rank only this ministry's items.")
+    ] = None,
+    specified_critical: Annotated[
+        bool, typer.Option("--specified-critical", help="Rank only specified critical goods (特定重要物資).")
+    ] = False,
+    fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    no_audit: NoAuditOpt = False,
+    actor: ActorOpt = "",
+    reason: ReasonOpt = "",
+) -> None:
+    """Rank goods (or projects) with per-criterion contributions and policy-instrument hints."""
+    from prioritizer.scoring.api import parse_weights
+
+    params: dict[str, Any] = {}
+    with clean_errors(fmt):
+        w = parse_weights(weights)
+    if model:
+        params["model"] = model
+    if method:
+        params["method"] = method
+    if normalisation:
+        params["normalisation"] = normalisation
+    if invert:
+        params["invert"] = invert
+    if w:
+        params["weights"] = w
+    filt: dict[str, Any] = {}
+    if domain:
+        filt["domain"] = domain
+    if sector:
+        filt["sector"] = sector
+    if ministry:
+        filt["ministry"] = ministry
+    if specified_critical:
+        filt["specified_critical"] = True
+    if filt:
+        params["filter"] = filt
+    run_service("rank", case, params, fmt=fmt, out=out, db=db, no_audit=no_audit, actor=actor, reason=reason)

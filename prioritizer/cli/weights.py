@@ -1,0 +1,122 @@
+"""``prioritizer weights ahp MATRIX.csv`` (DESIGN §5): AHP weights and Saaty consistency.
+
+MATRIX.csv is square: criterion ids in the header row and the first column, judgements
+a_ij ("row i is a_ij times as important as column j") as numbers or fractions (1/3).
+Output: ``{"weights", "lambda_max", "ci", "cr", "consistent"}`` plus, when CR > 0.10,
+``"most_inconsistent"`` and ``"suggestion"``. This command records no Run (it scores
+nothing); ``--db`` and ``--no-audit`` are accepted for uniformity.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import pandas as pd
+import typer
+
+from prioritizer.cli import app
+from prioritizer.cli.common import (
+    DbOpt,
+    FormatOpt,
+    NoAuditOpt,
+    OutOpt,
+    OutputFormat,
+    clean_errors,
+    render,
+    write_text,
+)
+from prioritizer.errors import InputError, Issue
+from prioritizer.model import parse_judgement
+
+weights_app = typer.Typer(help="Weight elicitation tools.", no_args_is_help=True)
+app.add_typer(weights_app, name="weights")
+
+
+def read_matrix(path: Path) -> tuple[list[str], np.ndarray]:
+    """Read a pairwise matrix CSV; raise InputError listing every bad cell and label mismatch."""
+    f = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError([Issue(f, None, None, None, f"cannot read the file: {exc}")]) from None
+    text = None
+    for enc in ("utf-8-sig", "cp932"):
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None:
+        raise InputError([Issue(f, None, None, None, "the file is neither UTF-8 nor Shift_JIS (CP932)")])
+    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    if len(rows) < 2:
+        raise InputError(
+            [Issue(f, None, None, None, "need a header row of criterion ids and one row per criterion")]
+        )
+    header = [c.strip() for c in rows[0][1:]]
+    issues: list[Issue] = []
+    labels = [r[0].strip() for r in rows[1:]]
+    if labels != header:
+        issues.append(
+            Issue(
+                f,
+                1,
+                None,
+                ", ".join(labels),
+                f"row labels must equal the header ids in the same order: {', '.join(header)}",
+            )
+        )
+    n = len(header)
+    a = np.full((len(rows) - 1, n), np.nan)
+    for i, r in enumerate(rows[1:]):
+        cells = r[1:]
+        if len(cells) != n:
+            issues.append(Issue(f, i + 2, None, len(cells), f"row has {len(cells)} judgements; expected {n}"))
+            continue
+        for j, cell in enumerate(cells):
+            v = parse_judgement(cell)
+            if isinstance(v, str) or v is None:
+                issues.append(
+                    Issue(f, i + 2, header[j], cell, "judgement must be a number or a fraction like 1/3")
+                )
+            else:
+                a[i, j] = float(v)
+    if issues:
+        raise InputError(issues, f"cannot read {f}")
+    from prioritizer.weights import ahp_matrix_issues
+
+    bad = ahp_matrix_issues(a, header, f, "matrix")
+    if bad:
+        raise InputError(bad, f"{f} is not a positive reciprocal matrix")
+    return header, a
+
+
+@weights_app.command("ahp")
+def ahp_cmd(
+    matrix: Annotated[Path, typer.Argument(help="Square CSV: ids in the header row and first column.")],
+    fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    no_audit: NoAuditOpt = False,
+) -> None:
+    """AHP priorities (principal eigenvector), λmax, CI and CR (Saaty); flags CR > 0.10."""
+    from prioritizer.weights import ahp
+
+    with clean_errors(fmt):
+        ids, a = read_matrix(matrix)
+        res = ahp(a, ids).as_dict()
+    table = pd.DataFrame({"criterion": list(res["weights"]), "weight": list(res["weights"].values())})
+    if fmt is OutputFormat.table:
+        text = render(res, table, fmt) + (
+            f"\nlambda_max = {res['lambda_max']:.4f}  CI = {res['ci']:.4f}  "
+            f"CR = {res['cr'] if res['cr'] is None else round(res['cr'], 4)}  consistent = {res['consistent']}"
+        )
+        if not res["consistent"]:
+            text += f"\n{res['suggestion']['message_en']}\n{res['suggestion']['message_ja']}"
+        write_text(text, out)
+    else:
+        write_text(render(res, table, fmt), out)
