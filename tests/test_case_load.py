@@ -247,7 +247,7 @@ def test_utf8_bom_file(write_case) -> None:
 def test_undecodable_file_names_the_file_and_the_fix(write_case) -> None:
     root = write_case({"goods.csv": GOODS_MIN, "flows.csv": b"good_id,partner\n\xff\xfe\xfd,CHN\n"})
     [(f, r, c, m)] = issues_of(root)
-    assert f == "flows.csv" and r == 2
+    assert (f, r, c) == ("flows.csv", 2, None)
     assert "neither UTF-8 nor Shift_JIS/CP932" in m and "CSV UTF-8" in m
 
 

@@ -64,15 +64,6 @@ class ColumnSpec:
     doc_en: str = ""
     doc_ja: str = ""
 
-    @property
-    def range_text(self) -> str:
-        lo = f"> {self.gt:g}" if self.gt is not None else (f"≥ {self.ge:g}" if self.ge is not None else "")
-        if self.ge is not None and self.le is not None:
-            return f"{self.ge:g}–{self.le:g}"
-        if self.le is not None:
-            return f"≤ {self.le:g}" if not lo else f"{lo}, ≤ {self.le:g}"
-        return lo
-
 
 @dataclass(frozen=True)
 class TableSpec:
