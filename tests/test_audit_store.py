@@ -7,11 +7,16 @@ import json
 import sqlite3
 
 import pytest
+import test_audit_helpers as helpers
 from sqlalchemy import text
-from test_audit_helpers import db_url, make_run, pg_schema_url, raw_engine  # noqa: F401
+from test_audit_helpers import make_run, raw_engine
 
 from prioritizer.audit import AuditError, UnknownRunError, open_store, record_run
 from prioritizer.audit.chain import GENESIS, canonical, link_hash
+
+# Shared fixtures (pytest registers fixtures by the module attribute name).
+db_url = helpers.db_url
+pg_schema_url = helpers.pg_schema_url
 
 
 def _two_runs(url: str):  # type: ignore[no-untyped-def]
@@ -53,7 +58,7 @@ def test_hash_chain_is_hand_computable(db_url):
     with raw_engine(db_url).connect() as c:
         rows = c.execute(text("SELECT seq, prev_hash, content, hash FROM audit_records ORDER BY seq")).all()
     prev = GENESIS
-    for seq, prev_hash, content, h in rows:
+    for _seq, prev_hash, content, h in rows:
         assert prev_hash == prev
         assert h == link_hash(prev, content)
         prev = h
