@@ -20,12 +20,13 @@ Distributions (``docs/generator.md`` gives the parameters and the reasons):
   of concern by the good's latent tilt; shares then fall off with supplier rank as
   ``rank^-s`` (Zipf, exponent ``s`` from the latent concentration) times Gamma noise.
   Some goods are therefore dominated by one country.
-* **Foreign dependence and autonomy follow from the flows**: with import reliance
-  ``IR = M / (M + D − X)`` over the latest 12 months (domestic production ``D`` and
-  exports ``X`` are set so that IR hits the good's latent target),
-  ``foreign_dependence = IR × concern share`` and
+* **Foreign dependence and autonomy follow from the flows**: with the EC (2017) import
+  reliance ``IR = (M − X) / (D + M − X)`` over the latest 12 months (domestic
+  production ``D`` and exports ``X`` are set so that IR hits the good's latent target),
+  ``foreign_dependence = IR × (c + (1 − c) × HHI)`` (``c`` the concern-country share,
+  the definition of :func:`prioritizer.indicators.kernels.foreign_dependence`) and
   ``autonomy = (1 − IR) + IR × partner share`` — so the two are negatively correlated
-  by construction and consistent with what the indicators compute from the flows.
+  by construction and agree with what the indicators compute from the flows.
 * **Monthly flows** with a per-good growth trend, mild seasonality, per-partner drift
   of shares, intermittent small suppliers and, for about one good in ten that buys
   from a country of concern, a concern share that rises over the horizon.
@@ -327,6 +328,7 @@ class _FlowAgg:
     imports12: np.ndarray  # (N,) 億円, annualised over the latest ≤12 months
     concern12: np.ndarray  # (N,) 億円 from countries of concern
     partner12: np.ndarray  # (N,) 億円 from partner countries
+    sumsq12: np.ndarray  # (N,) Σ over partners of (億円 per partner)², for the HHI
     by_partner12: np.ndarray  # (P,) 億円 per supplying country
     rows: int = 0
 
@@ -336,6 +338,7 @@ def _flow_blocks(
     lat: _Latent,
     size: np.ndarray,
     concern: np.ndarray,
+    partner: np.ndarray,
     months: int,
     agg: _FlowAgg,
 ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
@@ -398,6 +401,8 @@ def _flow_blocks(
         v12 = value[:, last12].sum(axis=1) * (12.0 / n12)
         agg.imports12[lo:hi] += np.bincount(gi - lo, v12, minlength=b)
         agg.concern12[lo:hi] += np.bincount(gi - lo, v12 * concern[pi], minlength=b)
+        agg.partner12[lo:hi] += np.bincount(gi - lo, v12 * partner[pi], minlength=b)
+        agg.sumsq12[lo:hi] += np.bincount(gi - lo, v12 * v12, minlength=b)
         agg.by_partner12 += np.bincount(pi, v12, minlength=p)
         nz = value > 0
         rows_g = np.repeat(gi, months)[nz.ravel()]
@@ -414,7 +419,6 @@ def _goods(
     rng: np.random.Generator,
     lat: _Latent,
     agg: _FlowAgg | None,
-    partner12_share: np.ndarray | None,
     src: str,
 ) -> pd.DataFrame:
     n = len(lat.reliance)
@@ -425,19 +429,23 @@ def _goods(
     if agg is not None and agg.rows:
         imports = agg.imports12
         concern_share = np.divide(agg.concern12, imports, out=np.zeros(n), where=imports > 0)
-        partner_share = partner12_share if partner12_share is not None else np.zeros(n)
+        partner_share = np.divide(agg.partner12, imports, out=np.zeros(n), where=imports > 0)
+        hhi = np.divide(agg.sumsq12, imports * imports, out=np.ones(n), where=imports > 0)
     else:
         # no flows: shares straight from the latent tilt
         imports = lat.consumption * r
         concern_share = np.clip(_beta(u[:, 1], 1.0, 2.5), 0, 1)
         partner_share = (1 - concern_share) * rng.uniform(0.3, 0.8, n)
-    # domestic production D and exports X such that IR = M / (M + D − X) hits the target
-    export_ratio = rng.uniform(0.0, 0.3, n)
-    domestic = np.round(imports * (1 - r) / (r * (1 - export_ratio)), 2)
-    exports = np.round(domestic * export_ratio, 2)
-    denom = imports + domestic - exports
-    ir = np.divide(imports, denom, out=np.zeros(n), where=denom > 0)
-    foreign_dependence = np.round(np.clip(ir * concern_share, 0, 1), 3)
+        hhi = np.clip(_beta(u[:, 2], 2.0, 3.0), 0.04, 1.0)
+    # exports X = e·M and domestic production D such that the EC (2017) import reliance
+    # IR = (M − X) / (D + M − X) hits the good's target r: D = (M − X)(1 − r) / r
+    exports = np.round(imports * rng.uniform(0.0, 0.3, n), 2)
+    net = np.maximum(imports - exports, 0.0)
+    domestic = np.round(net * (1 - r) / r, 2)
+    denom = domestic + net
+    ir = np.clip(np.divide(net, denom, out=np.zeros(n), where=denom > 0), 0, 1)
+    # the indicators' definition (prioritizer/indicators/kernels.py): IR × (c + (1 − c) × HHI)
+    foreign_dependence = np.round(np.clip(ir * (concern_share + (1 - concern_share) * hhi), 0, 1), 3)
     autonomy = np.round(np.clip((1 - ir) + ir * partner_share, 0, 1), 3)
     indispensability = np.round(_beta(u[:, 3], 1.3, 3.5), 3)
     importance = np.round(1 + 4 * _beta(u[:, 4], 2.2, 2.2), 1)
@@ -638,7 +646,7 @@ def _scenarios(
 ) -> pd.DataFrame:
     n = len(goods)
     supplying = np.flatnonzero(by_partner12 > 0) if by_partner12 is not None else np.array([], int)
-    n_partner = int(round(0.4 * s)) if len(supplying) else 0
+    n_partner = round(0.4 * s) if len(supplying) else 0
     n_good = s - n_partner
     fd = goods["foreign_dependence"].to_numpy()
     pg = (fd + 0.05) / (fd + 0.05).sum()
@@ -750,23 +758,17 @@ def generate_frames(
     lat = _latent(r_latent, goods)
     countries = size = None
     flows = agg = None
-    partner_share = None
     if partners:
         countries, size = _countries(r_countries, partners, src)
     if countries is not None and size is not None and months:
         concern = countries["concern"].to_numpy()
         partner_flag = countries["partner"].to_numpy()
-        agg = _FlowAgg(np.zeros(goods), np.zeros(goods), np.zeros(goods), np.zeros(partners))
-        parts = list(_flow_blocks(r_flows, lat, size, concern, months, agg))
+        agg = _FlowAgg(*(np.zeros(goods) for _ in range(4)), np.zeros(partners))
+        parts = list(_flow_blocks(r_flows, lat, size, concern, partner_flag, months, agg))
         gi = np.concatenate([p[0] for p in parts])
         pi = np.concatenate([p[1] for p in parts])
         ti = np.concatenate([p[2] for p in parts])
         val = np.concatenate([p[3] for p in parts])
-        # partner share over the latest 12 months, from the same rows
-        n12 = min(12, months)
-        recent = ti >= months - n12
-        pv = np.bincount(gi[recent], val[recent] * partner_flag[pi[recent]], minlength=goods) * (12.0 / n12)
-        partner_share = np.divide(pv, agg.imports12, out=np.zeros(goods), where=agg.imports12 > 0)
         w = _width(goods)
         flows = pd.DataFrame(
             {
@@ -777,7 +779,7 @@ def generate_frames(
                 "source": pd.Categorical.from_codes(np.zeros(len(gi), np.int8), [src]),
             }
         )
-    goods_df = _goods(r_goods, lat, agg, partner_share, src)
+    goods_df = _goods(r_goods, lat, agg, src)
     links = _links(r_links, lat.tier, goods_df["id"].to_numpy(), src)
     years = _budget_years(start_period, months)
     proj = _projects(r_projects, goods_df, projects, years, src) if projects else None
