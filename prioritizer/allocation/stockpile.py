@@ -157,3 +157,96 @@ def solve_stockpile_lp(data: AllocationData, *, time_limit: float | None = None)
         t1 - t0,
         t2 - t1,
     )
+
+
+def solve_stockpile_greedy(data: AllocationData) -> FastStockpileResult:
+    """Exact optimum of the same stockpile LP by pricing its single coupling row (issue 10).
+
+    Budget and storage rows are both multiples of stock value: ``Σ ĉ_k q_k = (1+hH) Σ P_k q_k``,
+    so together they are one row ``Σ P_k q_k ≤ C`` with ``C = min(B/(1+hH), S)``. Each good's
+    benefit ``−Σ_s π_s w_k (need_ks − q_k)^+`` is concave piecewise linear in ``q_k``, with
+    breakpoints at the needs; on the segment below a breakpoint the marginal benefit is the
+    sum of ``π_s w_k`` over the scenarios whose need is above it. The LP is therefore a
+    fractional knapsack over segments (Dantzig 1957): fill segments by benefit per 億円 of
+    stock value, highest first, until ``C`` is spent (hard targets are filled first). The
+    rate of the last segment filled is the multiplier of the coupling row — the Lagrangian
+    price — and is reported as the budget or storage shadow price (whichever is tighter).
+    """
+    if not supported(data):
+        raise ValueError(
+            "the fast stockpile path needs a stockpile-only case (no projects, yearly budgets, limits)"
+        )
+    t0 = time.perf_counter()
+    sg = data.stock_goods
+    K = len(sg)
+    kpos = np.full(len(data.good_ids), -1)
+    kpos[sg] = np.arange(K)
+    ks, need, wts = [], [], []
+    for sc in data.scenarios:
+        for g, a in sc.affected.items():
+            ks.append(kpos[g])
+            need.append(sc.loss * a * sc.months / 12.0)
+            wts.append(sc.probability * data.shortfall_weight[g])
+    k_a, n_a, w_a = (
+        np.asarray(ks, dtype=np.int64),
+        np.asarray(need, dtype=float),
+        np.asarray(wts, dtype=float),
+    )
+    keep = k_a >= 0
+    unstocked_loss = float((w_a[~keep] * n_a[~keep]).sum())
+    k_a, n_a, w_a = k_a[keep], n_a[keep], w_a[keep]
+    price = data.unit_price[sg]
+    lb = data.target_days / 365.0 * data.annual_demand[sg]
+    hf = data.holding_factor
+    cap_budget = data.budget_total / hf if data.budget_total is not None else np.inf
+    cap_storage = data.storage_total if data.storage_total is not None else np.inf
+    cap = min(cap_budget, cap_storage)
+    base_value = float(price @ lb)
+    # segments: per good, needs sorted ascending; segment j spans (max(lb, n_{j-1}), max(lb, n_j)]
+    order = np.lexsort((n_a, k_a))
+    k_s, n_s, w_s = k_a[order], n_a[order], w_a[order]
+    # marginal benefit on segment j = Σ w over needs ≥ n_j within the good (reverse cumsum per good)
+    rev = np.cumsum(w_s[::-1])[::-1]
+    first = np.r_[True, k_s[1:] != k_s[:-1]]
+    good_start = np.flatnonzero(first)
+    ends = np.r_[good_start[1:], len(k_s)]
+    # the reverse cumsum runs across goods: subtract what belongs to the goods after this one
+    tail_vals = np.r_[rev[ends[:-1]], 0.0] if len(good_start) else np.zeros(0)
+    benefit = rev - np.repeat(tail_vals, ends - good_start)
+    prev = np.r_[0.0, n_s[:-1]]
+    prev[first] = 0.0
+    lo = np.maximum(prev, lb[k_s])
+    hi = np.maximum(n_s, lb[k_s])
+    length = np.maximum(hi - lo, 0.0)
+    rate = benefit / price[k_s]
+    t1 = time.perf_counter()
+    if base_value > cap + 1e-9:
+        return FastStockpileResult("infeasible", None, np.zeros(K), None, None, t1 - t0, 0.0)
+    room = cap - base_value
+    order2 = np.argsort(-rate, kind="stable")
+    seg_value = (length * price[k_s])[order2]
+    cum = np.cumsum(seg_value)
+    full = cum <= room + 1e-12
+    take = np.where(full, length[order2], 0.0)
+    last_price = 0.0
+    n_full = int(full.sum())
+    if n_full < len(order2) and rate[order2[n_full]] > 0:
+        used = cum[n_full - 1] if n_full else 0.0
+        j = order2[n_full]
+        take[n_full] = (room - used) / price[k_s[j]]
+        last_price = float(rate[j])
+    q = lb.copy()
+    np.add.at(q, k_s[order2], take * (rate[order2] > 0))
+    short = np.maximum(n_s - q[k_s], 0.0)
+    objective = -float((w_s * short).sum()) - unstocked_loss
+    binding_budget = cap_budget <= cap_storage
+    t2 = time.perf_counter()
+    return FastStockpileResult(
+        "optimal",
+        objective,
+        q,
+        (last_price / hf) if binding_budget and data.budget_total is not None else 0.0,
+        last_price if not binding_budget else 0.0,
+        t1 - t0,
+        t2 - t1,
+    )
