@@ -133,7 +133,13 @@ def _prepare(case: Case, params: dict[str, Any]) -> tuple[Any, Any]:
     if ref is None and case.policy is not None:
         ref = case.policy.model
     model = load_model(ref, case.root)
-    prepared = prepare(case, model, weights=params.get("weights"), normalisation=params.get("normalisation"))
+    prepared = prepare(
+        case,
+        model,
+        weights=params.get("weights"),
+        normalisation=params.get("normalisation"),
+        method=params.get("method"),
+    )
     return model, prepared
 
 
@@ -156,7 +162,12 @@ def run_robustness(case: Case, params: dict[str, Any]) -> CommandOutput:
     x = np.asarray(pm.normalised, dtype=float)
     w0 = np.asarray(pm.weights, dtype=float)
     n, m = x.shape
-    method_name = params.get("method") or getattr(model, "method", None) or snap.get("method") or "wsm"
+    method_name = (
+        params.get("method")
+        or getattr(pm, "method", None)
+        or getattr(model, "method", None)
+        or snap.get("method")
+    )
     method = "wsm"
     try:
         method = kernels.canonical_method(str(method_name))
@@ -263,7 +274,7 @@ def run_robustness(case: Case, params: dict[str, Any]) -> CommandOutput:
     table = _table(ids, order, base_rank, b, hol, res, criteria)
     if params.get("portfolio"):
         pw, _ = sampling.sample_weights(opt["portfolio_samples"], cons, p_rng)
-        port = _portfolio(case, params, snap, criteria, pw, opt, report)
+        port = _portfolio(case, params, snap, dict(zip(criteria, w0.tolist(), strict=True)), pw, opt, report)
         result["core_index"] = {pid: _r(v) for pid, v in zip(port.project_ids, port.core_index, strict=True)}
         result["portfolio"] = _portfolio_json(port)
         table = pd.concat([table, _portfolio_table(port)], ignore_index=True)
@@ -491,7 +502,7 @@ def _portfolio(
     case: Case,
     params: dict[str, Any],
     snap: dict[str, Any],
-    criteria: list[str],
+    base: dict[str, float],
     pw: np.ndarray,
     opt: dict[str, Any],
     report: Callable[[str, int, int], None] | None,
@@ -506,11 +517,21 @@ def _portfolio(
         from prioritizer.allocation.service import policy_from_params
 
         policy = policy_from_params(case, params)
-    solve = portfolio.allocation_solver(case, policy=policy, model=snap)
+    # The sampled weights are direct weights: hand allocate a snapshot whose elicitation says so,
+    # otherwise a model whose weights come from AHP/swing/ROC rejects explicit criterion weights.
+    direct = {
+        **snap,
+        "weights_elicitation": {"method": "direct"},
+        "criteria": [
+            {**c, "weight": float(base[c["id"]])} if c.get("id") in base else dict(c)
+            for c in snap.get("criteria", [])
+        ],
+    }
+    solve = portfolio.allocation_solver(case, policy=policy, model=direct)
     pids = [str(p) for p in case.projects["id"]]
     return portfolio.robust_portfolios(
         solve,
-        criteria,
+        list(base),
         pids,
         pw,
         core_threshold=opt["core_threshold"],
