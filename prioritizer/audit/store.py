@@ -16,6 +16,7 @@ no trace (the transaction is rolled back), so the store always verifies.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -144,10 +145,9 @@ def _sqlite_engine(url: str) -> Engine:
         cur.execute(f"PRAGMA busy_timeout = {int(LOCK_TIMEOUT_S * 1000)}")
         cur.execute("PRAGMA foreign_keys = ON")
         if not memory:
-            try:
+            # A read-only store cannot switch journal mode; it can still be read (writes fail clearly).
+            with contextlib.suppress(sqlite3.OperationalError):
                 cur.execute("PRAGMA journal_mode = WAL")
-            except sqlite3.OperationalError:
-                pass  # a read-only store can still be read (and its writes fail clearly)
             # FULL: a committed run survives power loss, not only a process crash.
             cur.execute("PRAGMA synchronous = FULL")
         cur.close()
@@ -188,7 +188,10 @@ def _db_error(url: str, exc: BaseException, doing: str) -> AuditError:
     elif "unable to open" in low or "connection" in low or "could not" in low or "timeout" in low:
         hint = " (check that the server is running and the URL, user and password are right)"
     elif "locked" in low or "lock" in low:
-        hint = f" (another process held the store for more than {LOCK_TIMEOUT_S:.0f} s)"
+        hint = (
+            f" (another process held the write lock for more than {LOCK_TIMEOUT_S:.0f} s, or the file is on"
+            " a network drive without working file locks; use PostgreSQL for shared stores)"
+        )
     return AuditError(f"audit store {redact(url)}: {doing} failed: {text}{hint}")
 
 
