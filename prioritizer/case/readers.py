@@ -163,10 +163,9 @@ def _fill(
 ) -> None:
     """Distribute data records into columns; skip blank rows; log stray cells."""
     width = len(names)
-    cols: list[list[str]] = [[] for _ in names]
-    stray: dict[int, int] = {}  # header-less column index -> first row with a value
+    kept: list[list[str]] = []
     for rownum, rec in records:
-        cells = [c.strip() if isinstance(c, str) else c for c in rec]
+        cells = [c.strip() for c in rec]
         if not any(cells):
             continue
         if len(cells) > width:
@@ -182,22 +181,24 @@ def _fill(
                 )
             cells = cells[:width]
         elif len(cells) < width:
-            cells = [*cells, *([""] * (width - len(cells)))]
-        for j, c in enumerate(cells):
-            if names[j] is None and c and j not in stray:
-                stray[j] = rownum
-            cols[j].append(c)
+            cells.extend([""] * (width - len(cells)))
+        kept.append(cells)
         table.rows.append(rownum)
-    for j, rownum in sorted(stray.items()):
-        # A header cell that is empty while the column holds data: the data would be lost.
-        log.add(
-            table.file,
-            rownum,
-            f"#{j + 1}",
-            cols[j][table.rows.index(rownum)],
-            f"column {j + 1} has values but no header name (or a duplicated one); "
-            "give it a header or delete the column",
-        )
+    cols: list[list[str]] = [list(c) for c in zip(*kept, strict=True)] if kept else [[] for _ in names]
+    for j, name in enumerate(names):
+        if name is not None:
+            continue
+        # A header cell that is empty (or duplicated) while the column holds data: the data would be lost.
+        first = next((i for i, c in enumerate(cols[j]) if c), None)
+        if first is not None:
+            log.add(
+                table.file,
+                table.rows[first],
+                f"#{j + 1}",
+                cols[j][first],
+                f"column {j + 1} has values but no header name (or a duplicated one); "
+                "give it a header or delete the column",
+            )
     table.columns = {n: cols[j] for j, n in enumerate(names) if n is not None}
 
 
