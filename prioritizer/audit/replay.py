@@ -24,6 +24,10 @@ from prioritizer.errors import AuditError
 
 #: differences listed in full; the rest are counted
 MAX_LISTED = 50
+#: top-level result keys that say *where* an input was read from, not what was computed:
+#: a replay reads the model from its snapshot, so these differ by construction and are
+#: reported apart from the result comparison
+PROVENANCE_KEYS = frozenset({"model_file", "policy_file", "case_path", "case"})
 
 
 @dataclass
@@ -44,6 +48,8 @@ class ReplayReport:
     command: str
     identical: bool
     differences: list[Difference] = field(default_factory=list)
+    #: differences only in where inputs were read from (see PROVENANCE_KEYS)
+    provenance: list[Difference] = field(default_factory=list)
     n_differences: int = 0
     max_abs_difference: float | None = None
     versions: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
@@ -57,6 +63,7 @@ class ReplayReport:
             "n_differences": self.n_differences,
             "max_abs_difference": self.max_abs_difference,
             "differences": [asdict(d) for d in self.differences],
+            "provenance": [asdict(d) for d in self.provenance],
             "versions": {k: {"recorded": a, "now": b} for k, (a, b) in self.versions.items()},
             "text_ja": self.text("ja"),
             "text_en": self.text("en"),
@@ -86,6 +93,12 @@ class ReplayReport:
             if self.n_differences > len(self.differences):
                 more = self.n_differences - len(self.differences)
                 lines.append(f"- … ほか {more} か所" if ja else f"- … and {more} more")
+        for d in self.provenance:
+            lines.append(
+                f"- 入力の読み込み元のみ異なります（結果ではありません）: {d}"
+                if ja
+                else f"- Only where an input was read from differs (not a result): {d}"
+            )
         for lib, (a, b) in self.versions.items():
             lines.append(
                 f"- ライブラリ版の違い: {lib} 記録時 {a} / 現在 {b}"
@@ -164,11 +177,13 @@ def replay_run(run: StoredRun) -> ReplayReport:
         if target.is_file():  # a workbook; a separate policy file travels beside it
             yaml = sorted(n for n in run.case_files if n.lower().endswith((".yaml", ".yml")))
             policy_path = Path(tmp) / yaml[0] if yaml else None
-        case = load_case(target, policy_path)
+        case = load_case(target, policy_path=policy_path)
         case.root = Path(run.case_path) if run.case_path else case.root
         out = service(run.command)(case, params)
     replayed = normalise(out.result)
-    diffs = compare(run.result, replayed)
+    every = compare(run.result, replayed)
+    provenance = [d for d in every if d.path in PROVENANCE_KEYS]
+    diffs = [d for d in every if d.path not in PROVENANCE_KEYS]
     numeric = [
         abs(float(d.stored) - float(d.replayed))
         for d in diffs
@@ -189,6 +204,7 @@ def replay_run(run: StoredRun) -> ReplayReport:
         command=run.command,
         identical=not diffs,
         differences=diffs[:MAX_LISTED],
+        provenance=provenance,
         n_differences=len(diffs),
         max_abs_difference=max(numeric) if numeric else None,
         versions=versions,
