@@ -277,7 +277,14 @@ def test_policy_path_overrides_the_case_policy(minimal_case: Path, tmp_path: Pat
     other.write_text("budget: {total: 123}\n", encoding="utf-8")
     case = load_case(minimal_case, policy_path=other)
     assert case.policy.budget.total == 123
-    assert "alt.yaml" in case.files and "policy.yaml" in case.files
+    # the case's own policy.yaml is not read at all (its mistakes would not matter)
+    assert "alt.yaml" in case.files and "policy.yaml" not in case.files
+
+
+def test_goods_without_rows_is_an_error(write_case) -> None:
+    assert [(f, r, c) for f, r, c, _ in issues_of(write_case({"goods.csv": "id,name_ja\n\n"}))] == [
+        ("goods.csv", 2, "id")
+    ]
 
 
 def test_empty_policy_file_means_all_defaults(write_case) -> None:
@@ -329,3 +336,24 @@ def test_default_sized_case_loads_fast(default_sized_case: Path) -> None:
     assert len(case.flows) == 2400
     # target 0.2 s on a quiet machine; the bound leaves room for a loaded CI box
     assert min(times) < 0.2, times
+
+
+def test_large_columns_report_the_same_problems(write_case) -> None:
+    """Columns over 64 rows take a vectorised path; its problems and values match the per-cell path."""
+    rows = [f"gallium,CHN,{2000 + k // 12}-{k % 12 + 1:02d},{k}" for k in range(100)]
+    rows[10] = "gallium,CHN,2000-11,-5"  # negative value at spreadsheet row 12
+    rows[20] = 'gallium,CHN,2001-09,"1,500"'  # thousands separator: accepted
+    rows[30] = "gallium,CHN,2002-13,3"  # bad month at row 32
+    text = "good_id,partner,period,value\n" + "\n".join(rows) + "\n"
+    root = write_case({"goods.csv": GOODS_MIN, "flows.csv": text})
+    got = [(r, c) for _, r, c, _ in issues_of(root)]
+    assert got == [(12, "value"), (32, "period")]
+    rows[10], rows[30] = "gallium,CHN,2000-11,5", "gallium,CHN,2002-07,3"
+    flows = load_case(
+        write_case(
+            {"goods.csv": GOODS_MIN, "flows.csv": "good_id,partner,period,value\n" + "\n".join(rows) + "\n"},
+            "ok",
+        )
+    ).flows
+    assert flows["value"].iat[20] == 1500.0 and flows["value"].iat[99] == 99.0
+    assert flows["period"].iat[99] == "2008-04"

@@ -61,7 +61,7 @@ def _known(table: str) -> tuple[str, ...]:
     return SCHEMAS[table].names
 
 
-def _read_folder(root: Path, log: IssueLog, inp: _Inputs) -> None:
+def _read_folder(root: Path, log: IssueLog, inp: _Inputs, *, read_policy: bool) -> None:
     by_lower = {p.name.lower(): p for p in sorted(root.iterdir()) if p.is_file()}
     for table, fname in TABLES.items():
         path = by_lower.get(fname)
@@ -87,7 +87,7 @@ def _read_folder(root: Path, log: IssueLog, inp: _Inputs) -> None:
                 f"file '{path.name}' is not a case table — did you mean '{close[0]}.csv'? Rename it",
             )
     pol = by_lower.get(POLICY_FILE) or by_lower.get("policy.yml")
-    if pol is not None:
+    if pol is not None and read_policy:
         _read_policy_file(pol, log, inp)
 
 
@@ -99,7 +99,7 @@ def _read_policy_file(path: Path, log: IssueLog, inp: _Inputs) -> None:
     inp.policy_rows = {}
 
 
-def _read_workbook(path: Path, log: IssueLog, inp: _Inputs) -> bool:
+def _read_workbook(path: Path, log: IssueLog, inp: _Inputs, *, read_policy: bool) -> bool:
     data = path.read_bytes()
     inp.files[path.name] = data
     wb = open_workbook(data, path.name, log)
@@ -128,7 +128,7 @@ def _read_workbook(path: Path, log: IssueLog, inp: _Inputs) -> bool:
                     None,
                     f"sheet '{name}' is not a case table — did you mean '{close[0]}'? Rename the sheet",
                 )
-        if "policy" in sheets:
+        if "policy" in sheets and read_policy:
             file = f"{path.name}[{sheets['policy']}]"
             inp.policy_file = file
             inp.policy, inp.policy_rows = read_policy_sheet(wb[sheets["policy"]], file, log)
@@ -163,10 +163,10 @@ def load_case(path: str | Path, policy_path: str | Path | None = None) -> Case:
         )
     readable = False
     if path.is_dir():
-        _read_folder(path, log, inp)
+        _read_folder(path, log, inp, read_policy=policy_path is None)
         readable = True
     elif path.suffix.lower() in WORKBOOK_SUFFIXES:
-        readable = _read_workbook(path, log, inp)
+        readable = _read_workbook(path, log, inp, read_policy=policy_path is None)
     elif path.suffix.lower() == ".xls":
         log.add(path.name, None, None, None, "old .xls workbooks are not supported; save it as .xlsx")
     elif path.suffix.lower() == ".csv":
@@ -196,6 +196,14 @@ def load_case(path: str | Path, policy_path: str | Path | None = None) -> Case:
     tables: dict[str, TypedTable] = {
         name: build_table(SCHEMAS[name], raw, log) for name, raw in inp.raw.items()
     }
+    if "goods" in tables and len(tables["goods"].df) == 0:
+        log.add(
+            tables["goods"].file,
+            2,
+            "id",
+            None,
+            "goods has no data rows; add at least one good below the header",
+        )
     policy: Policy | None = None
     if "goods" in tables:
         checks.normalise(tables)
