@@ -182,3 +182,32 @@ def test_a_valid_generated_example_passes_the_guarantees() -> None:
             "flows.csv": b"good_id,partner,period,value\ng1,CHN,2024-01,1,200\n",
         }
     )
+
+
+number_cell = st.one_of(
+    st.sampled_from(["", "0", "-1", "1,200", "５", "nan", "1e400", "abc", " ", "1.5", "2"]),
+    st.floats(allow_nan=False, allow_infinity=False, width=32).map(repr),
+    st.integers(-10, 10**6).map(str),
+)
+
+
+@SETTINGS
+@given(cells=st.lists(number_cell, min_size=65, max_size=120), column=st.sampled_from(["value", "quantity"]))
+def test_vectorised_number_path_matches_per_cell_path(cells: list[str], column: str) -> None:
+    """Large columns take a vectorised path; it must give the per-cell parser's values and issues."""
+    from unittest import mock
+
+    import numpy as np
+
+    from prioritizer.case import tables
+    from prioritizer.case.readers import IssueLog, RawTable
+
+    cells = [c.strip() for c in cells]
+    spec = SCHEMAS["flows"].column(column)
+    raw = RawTable("flows", "flows.csv", {column: cells}, list(range(2, len(cells) + 2)))
+    fast_log, slow_log = IssueLog(), IssueLog()
+    fast = tables._parse_column(spec, cells, raw, fast_log)
+    with mock.patch.object(tables, "_fast_floats", return_value=None):
+        slow = tables._parse_column(spec, cells, raw, slow_log)
+    np.testing.assert_array_equal(np.asarray(fast, dtype=float), np.asarray(slow, dtype=float))
+    assert [(i.row, i.column) for i in fast_log.items] == [(i.row, i.column) for i in slow_log.items]
