@@ -258,7 +258,7 @@ GOODS: list[GoodRow] = [
      f"China export controls on Sm, Gd, Tb, Dy, Lu, Sc, Y (25年4月4日): {M002}, L104–414; {_DEM}; {FIG}"),
     ("gallium", "ガリウム", "Gallium", "computing", "dependence", False, "METI", "t", 150, 0.75,
      "critical_minerals",
-     0.3, 0.1, 150, None, 4, 0.2, 60, 20, 0.1, 0.9, True,
+     0.2, 0.1, 150, None, 4, 0.2, 20, 5, 0.1, 0.9, True,
      f"China export controls (23年8月; US-bound 原則不許可 24年12月): {M002}, L104–414; {M001}, L184; "
      f"{dom('confirmed', M001 + ', L801–807')}; {_DEM}; {FIG}"),
     ("germanium", "ゲルマニウム", "Germanium", "computing", "dependence", False, "METI", "t", 30, 3.5,
@@ -524,7 +524,7 @@ FLOWS: dict[str, FlowSpec] = {
     }, _PAT),
     "gallium": (60, 0.0, 0.0, {
         "2024-01": {"CHN": 0.55, "CAN": 0.12, "USA": 0.10, "DEU": 0.08, "KOR": 0.08, "TWN": 0.07},
-        "2025-06": {"CHN": 0.35, "CAN": 0.18, "USA": 0.12, "DEU": 0.13, "KOR": 0.12, "TWN": 0.10},
+        "2025-06": {"CHN": 0.48, "CAN": 0.15, "USA": 0.11, "DEU": 0.10, "KOR": 0.09, "TWN": 0.07},
     }, _PAT),
     "germanium": (80, 0.0, 0.0, {
         "2024-01": {"CHN": 0.60, "BEL": 0.15, "USA": 0.10, "CAN": 0.05, "RUS": 0.05, "DEU": 0.05},
@@ -994,7 +994,7 @@ LINKS: list[tuple[str, str, float, str]] = [
 # fmt: on
 
 # ----------------------------------------------------------------------------- policy
-BUDGET_YEARS = {2026: 3600, 2027: 3200, 2028: 2700}  # 億円; total 9,500 = the fund scale (M001 L33)
+BUDGET_YEARS = {2026: 4000, 2027: 3000, 2028: 2500}  # 億円; total 9,500 = the fund scale (M001 L33)
 POLICY_YAML = f"""\
 # Policy of the default case (DESIGN §3). Money in 億円.
 # Budget: the scale of the ESPA supply-chain resilience fund, about 9,500億円
@@ -1028,9 +1028,9 @@ stockpile:
     heavy_rare_earths: 180
     antimony: 180
     natural_graphite: 180
-    # LNG cannot be stored for long; a few days, about the scale of the strategic buffer LNG
+    # LNG cannot be stored for long: one day of demand (≈0.18 Mt, a few cargoes), about the scale of the strategic buffer LNG
     # (illustrative, approx. of the METI/JOGMEC SBL scheme, 2023)
-    lng: 3
+    lng: 1
     # fertiliser: illustrative (approx. of MAFF's stockpile of three months of demand)
     phosphate_fertiliser: 90
     potash: 90
