@@ -46,10 +46,10 @@ def normalise(obj: Any) -> Any:
         return [normalise(v) for v in obj]
     if isinstance(obj, set | frozenset):
         return sorted(normalise(v) for v in obj)
-    if hasattr(obj, "item") and callable(obj.item):  # numpy scalar
-        return normalise(obj.item())
-    if hasattr(obj, "tolist") and callable(obj.tolist):  # numpy array
+    if getattr(obj, "ndim", 0) and hasattr(obj, "tolist"):  # numpy array (before .item: arrays have it too)
         return normalise(obj.tolist())
+    if hasattr(obj, "item") and callable(obj.item):  # numpy scalar or 0-d array
+        return normalise(obj.item())
     if hasattr(obj, "isoformat"):  # date / datetime
         return obj.isoformat()
     # Paths and other simple value objects: their text form is what a reader saw.

@@ -1,0 +1,39 @@
+"""Canonical JSON and the hash-chain primitive, against published and hand-computed values."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+import numpy as np
+
+from prioritizer.audit.chain import GENESIS, canonical, digest_of, link_hash, normalise, sha256_text
+
+
+def test_sha256_fips_180_2_appendix_b1_vector():
+    """FIPS 180-2, Appendix B.1: SHA-256("abc")."""
+    assert sha256_text("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+def test_canonical_json_is_sorted_compact_utf8_and_has_no_nan():
+    doc = {"b": 1, "a": [1.5, math.nan, "日本", math.inf], "c": {"z": None, "y": True}}
+    assert canonical(doc) == '{"a":[1.5,null,"日本",null],"b":1,"c":{"y":true,"z":null}}'
+
+
+def test_canonical_json_of_numpy_values_equals_plain_python():
+    doc = {"w": np.float64(0.1), "n": np.int64(3), "v": np.array([1.0, 2.5]), "t": (1, 2), "s": {3, 1}}
+    assert canonical(doc) == '{"n":3,"s":[1,3],"t":[1,2],"v":[1.0,2.5],"w":0.1}'
+    assert normalise(np.bool_(True)) is True
+
+
+def test_float_text_round_trips_exactly():
+    x = 0.1 + 0.2  # 0.30000000000000004: the shortest text that gives back the same double
+    assert canonical([x]) == "[0.30000000000000004]"
+
+
+def test_link_hash_is_sha256_of_previous_hash_then_content():
+    content = canonical({"run_id": "R000001"})
+    assert content == '{"run_id":"R000001"}'
+    want = hashlib.sha256(("0" * 64 + '{"run_id":"R000001"}').encode()).hexdigest()
+    assert link_hash(GENESIS, content) == want
+    assert digest_of({"run_id": "R000001"}) == hashlib.sha256(b'{"run_id":"R000001"}').hexdigest()
