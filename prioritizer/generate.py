@@ -57,7 +57,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -65,6 +65,9 @@ import yaml
 from scipy.special import betaincinv, ndtr
 
 from prioritizer.errors import InputError, Issue
+
+if TYPE_CHECKING:
+    from prioritizer.case.types import Case
 
 GENERATOR = "prioritizer generate"
 #: every table written by the generator, in writing order
@@ -193,6 +196,61 @@ class SyntheticCase:
 
     def counts(self) -> dict[str, int]:
         return {k: len(v) for k, v in self.tables().items()}
+
+    def to_case(self, root: str | Path = "synthetic") -> Case:
+        """The :class:`Case` that ``load_case`` returns for the written files, built without files.
+
+        Columns follow the schemas (absent optional columns get their documented
+        default; ``requires`` / ``excludes`` become lists; projects' blank sector and
+        domain take the good's), so kernels can be benchmarked on millions of rows
+        without paying for CSV parsing. ``files`` stays empty (no digests).
+        """
+        from prioritizer.case.policy import Policy
+        from prioritizer.case.types import Case
+
+        frames = {name: _typed(name, df) for name, df in self.tables().items()}
+        p = frames.get("projects")
+        if p is not None:
+            by_good = frames["goods"].set_index("id")
+            for col in ("sector", "domain"):
+                fill = p["good_id"].map(by_good[col]).fillna("other" if col == "sector" else "")
+                p[col] = p[col].where(p[col] != "", fill).astype("str")
+        policy = Policy.model_validate(self.policy)
+        return Case(root=Path(root), policy=policy, **frames)  # type: ignore[arg-type]
+
+
+def _typed(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with the loader's columns, order and dtypes (prioritizer/case/types.py)."""
+    from prioritizer.case.schemas import SCHEMAS
+
+    out: dict[str, Any] = {}
+    n = len(df)
+    for spec in SCHEMAS[table].columns:
+        if spec.kind == "year":
+            continue
+        present = spec.name in df.columns
+        col = df[spec.name] if present else None
+        if spec.kind == "float":
+            arr = col.to_numpy(dtype=float) if col is not None else np.full(n, np.nan)
+            default = spec.default if isinstance(spec.default, float) else np.nan
+            out[spec.name] = np.where(np.isnan(arr), default, arr)
+        elif spec.kind == "bool":
+            out[spec.name] = col.to_numpy(dtype=bool) if col is not None else np.zeros(n, dtype=bool)
+        elif spec.kind == "idlist":
+            vals = col.astype(str).to_numpy() if col is not None else np.full(n, "")
+            out[spec.name] = [[x for x in v.split(";") if x] for v in vals]
+        elif col is not None and isinstance(col.dtype, pd.CategoricalDtype):
+            # millions of flow rows: index the few categories instead of converting each cell
+            cats = pd.Series(col.cat.categories.astype(str), dtype="str")
+            out[spec.name] = cats.take(col.cat.codes.to_numpy()).reset_index(drop=True)
+        else:
+            s = col.astype(str) if col is not None else pd.Series([str(spec.default or "")] * n)
+            out[spec.name] = pd.Series(s.to_numpy(), dtype="str")
+    frame = pd.DataFrame(out)
+    for c in df.columns:
+        if c not in frame.columns:
+            frame[c] = df[c].to_numpy()
+    return frame
 
 
 # ============================================================================ arguments

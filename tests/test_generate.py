@@ -363,3 +363,12 @@ def test_cli_generate_prints_counts(tmp_path: Path) -> None:
     assert again.exit_code == 2 and "--force" in again.output
     bad = runner.invoke(app, ["generate", str(tmp_path / "d"), "--partners", "2000"])
     assert bad.exit_code == 2 and "--partners" in bad.output
+
+
+def test_to_case_equals_loading_the_written_files(tmp_path: Path) -> None:
+    syn = generate_frames(seed=6, **SMALL)
+    generate_case(tmp_path, seed=6, **SMALL)
+    loaded, built = load_case(tmp_path), syn.to_case(tmp_path)
+    for name in ("goods", "countries", "flows", "projects", "scenarios", "links"):
+        pd.testing.assert_frame_equal(built.table(name), loaded.table(name), obj=name)
+    assert built.policy == loaded.policy
