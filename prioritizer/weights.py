@@ -392,3 +392,35 @@ def normalise_weights(
         s = sum(raw.values())
         return {k: v / s for k, v in raw.items()}
     return dict(raw)
+
+
+def swing_weights(points: dict[str, float], file: str = "swing", key: str = "swings") -> dict[str, float]:
+    """Swing weighting (von Winterfeldt & Edwards 1986): w_i = points_i / Σ points.
+
+    The most important swing gets 100 points and the others are scored against it;
+    negative points or all-zero points are rejected with every offending key named.
+    """
+    issues = [
+        Issue(file, None, f"{key}.{cid}", pts, "swing points must be >= 0")
+        for cid, pts in points.items()
+        if not (isinstance(pts, int | float) and np.isfinite(pts) and pts >= 0)
+    ]
+    total = sum(float(p) for p in points.values() if isinstance(p, int | float) and np.isfinite(p) and p > 0)
+    if not issues and total <= 0:
+        issues.append(
+            Issue(file, None, key, None, "all swing points are zero; give the most important swing 100")
+        )
+    if issues:
+        raise InputError(issues)
+    return {cid: float(p) / total for cid, p in points.items()}
+
+
+def ahp_checked(
+    matrix: Sequence[Sequence[float]] | np.ndarray, ids: Sequence[str], file: str = "AHP"
+) -> AhpResult:
+    """:func:`ahp` after :func:`ahp_matrix_issues`: raises InputError listing every matrix defect."""
+    a = np.array(matrix, dtype=float)
+    issues = ahp_matrix_issues(a, ids, file, "matrix")
+    if issues:
+        raise InputError(issues)
+    return ahp(a, ids)

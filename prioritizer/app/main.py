@@ -18,7 +18,8 @@ from prioritizer.app.pages import (
 from prioritizer.errors import PrioritizerError
 
 
-def _sidebar() -> None:
+def _language() -> None:
+    # Read before anything is drawn so every label of this run is in the chosen language.
     with st.sidebar:
         choice = st.radio(
             "表示言語 / Language",
@@ -27,7 +28,11 @@ def _sidebar() -> None:
             horizontal=True,
             key="lang_radio",
         )
-        st.session_state["lang"] = "ja" if choice == "日本語" else "en"
+    st.session_state["lang"] = "ja" if choice == "日本語" else "en"
+
+
+def _sidebar() -> None:
+    with st.sidebar:
         try:
             c = state.case()
             st.caption(f"{state.tr('data.active')}: {c.name}")
@@ -61,6 +66,7 @@ def _save_form() -> None:
 def main() -> None:
     st.set_page_config(page_title="prioritizer", page_icon="🛡️", layout="wide")
     state.init()
+    _language()
     st.title(state.tr("app.title"))
     # ``start_page`` lets a link or a test open the app on a given page.
     start = st.session_state.get("start_page", "ranking")
@@ -74,7 +80,9 @@ def main() -> None:
         (audit.page, "page.audit", "audit"),
         (data.page, "page.data", "data"),
     ]
-    pages = [st.Page(fn, title=state.tr(key), url_path=path, default=(path == start)) for fn, key, path in spec]
+    pages = [
+        st.Page(fn, title=state.tr(key), url_path=path, default=(path == start)) for fn, key, path in spec
+    ]
     nav = st.navigation(pages)
     _sidebar()
     nav.run()

@@ -89,7 +89,7 @@ def _swing(ids: list[str], lab: dict[str, str]) -> None:
     }
     if st.button("スウィング法の重みを適用 / Apply swing weights"):
         try:
-            st.session_state["weights"] = W.swing(pts)
+            st.session_state["weights"] = W.swing_weights(pts)
             st.rerun()
         except PrioritizerError as exc:
             state.show_error(exc)
@@ -108,12 +108,12 @@ def _ahp(ids: list[str], lab: dict[str, str]) -> None:
         else "Enter pairwise judgements (1/9–9) above the diagonal; the lower triangle is reciprocal."
     )
     edited = st.data_editor(st.session_state[key], key="ahp_editor")
-    a = edited.to_numpy(dtype=float)
+    a = np.array(edited.to_numpy(dtype=float), copy=True)  # pandas 3 hands out read-only views
     for i in range(n):
         for j in range(i + 1, n):
             a[j, i] = 1.0 / a[i, j] if a[i, j] > 0 else np.nan
     try:
-        res = W.ahp(a, ids)
+        res = W.ahp_checked(a, ids).as_dict()
     except PrioritizerError as exc:
         state.show_error(exc)
         return
