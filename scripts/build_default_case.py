@@ -296,7 +296,7 @@ GOODS: list[GoodRow] = [
      "Japan's rare-metal stockpile covers rare metals, not base metals (illustrative); scores: illustrative"),
     ("tungsten", "タングステン", "Tungsten", "other", "dependence", False, "METI", "t", 7000, 0.06,
      "critical_minerals",
-     0.3, 0.2, 200, None, 4, 0.3, 100, 150, 0.4, 0.8, True,
+     0.3, 0.2, 200, None, 4, 0.3, 100, 60, 0.4, 0.8, True,
      f"China export controls on tungsten (25年2月4日): {M002}, L104–414; {_DEM}; {FIG}"),
     # --- energy and other cleantech ------------------------------------------------------
     ("lng", "天然ガス（LNG）", "Natural gas (LNG)", "other", "dependence", True, "METI", "Mt", 66, 950.0, "",
@@ -617,7 +617,7 @@ FLOWS: dict[str, FlowSpec] = {
 # fmt: on
 #: per-partner monthly noise (log-normal σ) and common monthly noise of the total
 PARTNER_SIGMA = 0.035
-TOTAL_SIGMA = 0.04
+TOTAL_SIGMA = 0.03
 
 
 def _interp_shares(anchors: dict[str, dict[str, float]], periods: Sequence[str]) -> np.ndarray:
