@@ -99,3 +99,20 @@ def test_must_out_project_cannot_enter_at_any_value() -> None:
     i1 = next(p for p in r.projects if p["id"] == "I1")
     assert i1["funded_fraction"] == 0 and i1["needed_value"] is None
     assert i1["needed_value_method"] == "cannot_enter" and i1["forced_status"] == "infeasible"
+
+
+def test_needed_value_is_enough_to_enter() -> None:
+    """Semantic check of every reported entry value: raising an unfunded project to it brings it in."""
+    projects = [dict(p) for p in PROJECTS] + [
+        {"id": "D", "good_id": "g", "cost": 6, "value": 10, "divisible": True, "min_fraction": 0.5}
+    ]
+    case = make_case(GOODS, projects, policy={"budget": {"total": 14}})
+    r = allocate(case)
+    unfunded = [p for p in r.projects if p["funded_fraction"] == 0]
+    assert {p["id"] for p in unfunded} >= {"I1", "D"}
+    for p in unfunded:
+        bumped = [dict(x) for x in projects]
+        i = next(k for k, x in enumerate(bumped) if x["id"] == p["id"])
+        bumped[i]["value"] = p["needed_value"] + 1e-6
+        r2 = allocate(make_case(GOODS, bumped, policy={"budget": {"total": 14}}), explain=False)
+        assert p["id"] in r2.funded, p

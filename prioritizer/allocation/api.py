@@ -407,7 +407,7 @@ def _summary_lines(
                     "kind": "shadow_price",
                     "constraint": name,
                     "text_ja": f"{meta.description_ja}が効いています: 1{unit}緩めると目的関数が{y:+,.3g}変化します。",
-                    "text_en": f"{meta.description_en} is binding: relaxing it by 1 {unit} changes the objective by {y:+,.3g}.",
+                    "text_en": f"{meta.description_en[:1].upper()}{meta.description_en[1:]} is binding: relaxing it by 1 {unit} changes the objective by {y:+,.3g}.",
                 }
             )
     unf = [p for p in projects if p["funded_fraction"] <= 1e-9 and p.get("needed_value") is not None]

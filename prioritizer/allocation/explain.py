@@ -123,6 +123,7 @@ def lp_relaxation(built: Built) -> SolveOutcome:
 class ForcedResult:
     objective: float | None
     status: str
+    fraction: float | None = None
 
 
 def forced(
@@ -139,7 +140,8 @@ def forced(
         o = solve_problem(built.prob, mip=mip, time_limit=time_limit, gap=gap)
     finally:
         var.lowBound, var.upBound = lo, hi
-    return ForcedResult(o.objective if o.has_solution else None, o.status)
+    frac = o.values.get(built.x[p].name) if o.has_solution else None
+    return ForcedResult(o.objective if o.has_solution else None, o.status, frac)
 
 
 def project_rows(
@@ -222,6 +224,11 @@ def project_rows(
                     if mip and not d.divisible[p]:
                         row["needed_value"] = value - delta
                         row["needed_value_method"] = "forced_in_resolve"
+                    elif mip and fr.fraction and fr.fraction > 1e-9:
+                        # divisible: the forced-in portfolio gains δ·x_in when v_p rises by δ, so
+                        # v_p − Δ/x_in is enough for the project to enter (an upper bound)
+                        row["needed_value"] = value - delta / fr.fraction
+                        row["needed_value_method"] = "forced_in_resolve_bound"
         if row["forced_status"] == "infeasible" and not funded:
             # no value can bring it in: a rule (must-out, excludes, budget) forbids it outright
             row["needed_value_method"] = "cannot_enter"
