@@ -993,6 +993,34 @@ LINKS: list[tuple[str, str, float, str]] = [
 ]
 # fmt: on
 
+# ----------------------------------------------------------------------------- world supply
+# Optional world_supply.csv (docs/methodology/indicators.md): world production shares for the
+# EU-CRM "global supply" term of supply risk. The remainder of each good goes to an "other"
+# row with a neutral governance of 0.0 (illustrative).
+USGS = "illustrative (approx. of USGS, Mineral Commodity Summaries, 2024: world mine or refinery production)"
+# fmt: off
+WORLD_SUPPLY: dict[str, tuple[dict[str, float], str]] = {
+    "rare_earths": ({"CHN": 0.69, "USA": 0.12, "MMR": 0.08, "AUS": 0.05, "THA": 0.02}, USGS),
+    "heavy_rare_earths": ({"CHN": 0.85, "MMR": 0.10, "AUS": 0.02}, USGS),
+    "gallium": ({"CHN": 0.98, "RUS": 0.01, "JPN": 0.005, "KOR": 0.005}, USGS),
+    "germanium": ({"CHN": 0.68, "RUS": 0.05, "USA": 0.05, "CAN": 0.08, "BEL": 0.08, "JPN": 0.03}, USGS),
+    "natural_graphite": ({"CHN": 0.77, "MDG": 0.06, "MOZ": 0.06, "BRA": 0.04, "IND": 0.02, "KOR": 0.01}, USGS),
+    "lithium": ({"AUS": 0.47, "CHL": 0.24, "CHN": 0.18, "ARG": 0.05, "BRA": 0.02}, USGS),
+    "nickel": ({"IDN": 0.50, "PHL": 0.11, "RUS": 0.06, "CAN": 0.05, "AUS": 0.04, "CHN": 0.03, "BRA": 0.02}, USGS),
+    "cobalt": ({"COD": 0.74, "IDN": 0.05, "RUS": 0.04, "AUS": 0.02, "PHL": 0.02, "CAN": 0.02, "CHN": 0.01}, USGS),
+    "antimony": ({"CHN": 0.48, "TJK": 0.25, "RUS": 0.08, "TUR": 0.03, "BOL": 0.03, "AUS": 0.02}, USGS),
+    "copper": ({"CHL": 0.24, "PER": 0.10, "COD": 0.11, "CHN": 0.08, "USA": 0.05, "RUS": 0.04, "IDN": 0.04,
+                "AUS": 0.04, "ZMB": 0.03, "MEX": 0.03, "KAZ": 0.03, "CAN": 0.02}, USGS),
+    "tungsten": ({"CHN": 0.81, "VNM": 0.04, "RUS": 0.03, "BOL": 0.02, "AUT": 0.01}, USGS),
+    "iodine": ({"CHL": 0.60, "JPN": 0.30, "USA": 0.02}, f"{M001}, L825 (Chile ≈6割, Japan ≈3割); rest illustrative"),
+    "lng": ({"USA": 0.21, "AUS": 0.20, "QAT": 0.19, "RUS": 0.08, "MYS": 0.07, "IDN": 0.04, "OMN": 0.03,
+             "BRN": 0.02, "PNG": 0.02, "ARE": 0.01},
+            "illustrative (approx. of IGU, World LNG Report, 2024: LNG exports by country)"),
+    "potash": ({"CAN": 0.32, "RUS": 0.20, "BLR": 0.17, "CHN": 0.08, "ISR": 0.05, "JOR": 0.05, "DEU": 0.05,
+                "CHL": 0.02}, USGS),
+}
+# fmt: on
+
 # ----------------------------------------------------------------------------- policy
 BUDGET_YEARS = {2026: 4000, 2027: 3000, 2028: 2500}  # 億円; total 9,500 = the fund scale (M001 L33)
 POLICY_YAML = f"""\
@@ -1230,6 +1258,14 @@ def build(out: Path) -> dict[str, Any]:
         srow,
     )
     _write_csv(out / "links.csv", ["good_id", "input_id", "intensity", "source"], LINKS)
+    wrows: list[tuple[Any, ...]] = []
+    for good, (shares, src) in WORLD_SUPPLY.items():
+        for iso, sh in shares.items():
+            wrows.append((good, iso, sh, "", src))
+        rest = round(1.0 - sum(shares.values()), 4)
+        if rest > 0:
+            wrows.append((good, "other", rest, 0.0, f"{src}; remainder, governance 0.0 illustrative"))
+    _write_csv(out / "world_supply.csv", ["good_id", "country", "share", "governance", "source"], wrows)
     (out / "policy.yaml").write_text(POLICY_YAML, encoding="utf-8")
     return {"flows": len(flows), "concern_share": concern_share, "reliance": reliance}
 
@@ -1246,7 +1282,17 @@ def check(out: Path) -> list[str]:
     projects = pd.read_csv(out / "projects.csv", keep_default_na=False)
     scen = pd.read_csv(out / "scenarios.csv", keep_default_na=False)
     links = pd.read_csv(out / "links.csv", keep_default_na=False)
+    world = pd.read_csv(out / "world_supply.csv", keep_default_na=False)
     gid, cid, pid = set(goods["id"]), set(countries["iso3"]), set(projects["id"])
+    bad_world = sorted({c for c in world["country"] if c not in cid and c != "other"})
+    bad_world += sorted({g for g in world["good_id"] if g not in gid})
+    if bad_world:
+        problems.append(f"world_supply: unknown goods or countries {bad_world}")
+    sums = world.groupby("good_id")["share"].sum()
+    if ((sums - 1).abs() > 1e-6).any():
+        problems.append(
+            f"world_supply: shares do not add up to 1 for {sorted(sums[(sums - 1).abs() > 1e-6].index)}"
+        )
     for name, df, key in (
         ("goods", goods, "id"),
         ("countries", countries, "iso3"),
