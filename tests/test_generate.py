@@ -372,3 +372,12 @@ def test_to_case_equals_loading_the_written_files(tmp_path: Path) -> None:
     for name in ("goods", "countries", "flows", "projects", "scenarios", "links"):
         pd.testing.assert_frame_equal(built.table(name), loaded.table(name), obj=name)
     assert built.policy == loaded.policy
+
+
+def test_flows_without_source_column_still_load(tmp_path: Path) -> None:
+    generate_case(tmp_path / "a", seed=2, **SMALL)
+    generate_case(tmp_path / "b", seed=2, flow_source=False, **SMALL)
+    a, b = _read(tmp_path / "a", "flows.csv"), _read(tmp_path / "b", "flows.csv")
+    assert list(b.columns) == ["good_id", "partner", "period", "value"]
+    pd.testing.assert_frame_equal(a.drop(columns="source"), b)
+    assert load_case(tmp_path / "b").counts() == load_case(tmp_path / "a").counts()

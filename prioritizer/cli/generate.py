@@ -46,6 +46,13 @@ def generate(
     force: Annotated[
         bool, typer.Option("--force", help="Replace the case files already in OUT_DIR.")
     ] = False,
+    flow_source: Annotated[
+        bool,
+        typer.Option(
+            "--flow-source/--no-flow-source",
+            help="Write the constant source column in flows.csv (leave it out for large load tests).",
+        ),
+    ] = True,
     fmt: FormatOpt = OutputFormat.table,
     out: OutOpt = None,
     db: DbOpt = None,
@@ -67,6 +74,7 @@ def generate(
             seed=seed,
             start_period=start,
             overwrite=force,
+            flow_source=flow_source,
         )
     seconds = time.perf_counter() - t0
     files = {t: f"{t}.csv" for t in counts}
