@@ -276,7 +276,7 @@ def _check_args(
             bad(opt, v, f"{opt} must be a whole number")
         elif v < lo:
             bad(opt, v, f"{opt} must be at least {lo}")
-    if isinstance(partners, int) and partners > MAX_PARTNERS:
+    if isinstance(partners, int | np.integer) and partners > MAX_PARTNERS:
         bad(
             "--partners",
             partners,
