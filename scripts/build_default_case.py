@@ -419,11 +419,11 @@ GOODS: list[GoodRow] = [
     ("phosphate_fertiliser", "りん酸アンモニウム（りん安）", "Ammonium phosphate (DAP/MAP)", "other",
      "dependence", False, "MAFF", "t", 400000, 0.0015, "fertiliser",
      0.1, 0.0, 150, None, 5, 0.3, 100, 0, 0.1, 0.8, True,
-     f"sub-item of 肥料 ({M004}, L37); {_DEM} (approx. of MAFF 肥料をめぐる情勢 2023); {FIG}"),
+     f"sub-item of 肥料 ({M004}, L37); ministry MAFF: public knowledge (not named in the sources); {_DEM} (approx. of MAFF 肥料をめぐる情勢 2023); {FIG}"),
     ("potash", "塩化加里", "Potassium chloride (potash)", "other", "dependence", False, "MAFF", "t", 400000, 0.001,
      "fertiliser",
      0.3, 0.0, 100, None, 4, 0.3, 0, 0, 0.0, 0.9, True,
-     f"sub-item of 肥料 ({M004}, L37); {_DEM} (approx. of MAFF 肥料をめぐる情勢 2023); {FIG}"),
+     f"sub-item of 肥料 ({M004}, L37); ministry MAFF: public knowledge (not named in the sources); {_DEM} (approx. of MAFF 肥料をめぐる情勢 2023); {FIG}"),
 ]
 # fmt: on
 
