@@ -139,7 +139,7 @@ GOODS: list[GoodRow] = [
      f"{ESPA}; {dom('provisional', M002 + ', L1895–2029; digital-service dependence L457–458')}; "
      f"annual_demand: illustrative (approx. of domestic public-cloud market, MIC 情報通信白書 2024); {FIG}"),
     ("quantum_computers", "量子コンピュータ", "Quantum computers", "computing", "disruptive", False, "METI", "億円",
-     300, 1.0, "",
+     1000, 1.0, "",
      0.25, 0.3, 1000, 0.6, 4, 0.2, None, None, 0.0, 0.9, False,
      f"{dom('confirmed', M001 + ', L619; Run Faster ' + M002 + ', L3258')}; Japan 2023 quantum investment "
      f"700M$ (≈1,000億円): {M002}, L1239–1240; {FIG}"),
@@ -181,7 +181,7 @@ GOODS: list[GoodRow] = [
      "L580–581; domain of the aggregate: illustrative (the map splits it: all-solid-state ①, NMC ②, LFP ③); "
      "domestic_production, exports: illustrative (approx. of METI 生産動態統計 2023); scores: illustrative"),
     ("all_solid_state_batteries", "全固体電池", "All-solid-state batteries", "cleantech", "disruptive", False,
-     "METI", "億円", 500, 1.0, "storage_batteries",
+     "METI", "億円", 1500, 1.0, "storage_batteries",
      0.6, 0.6, 1500, 0.2, 4, 0.3, None, None, 0.0, 0.8, False,
      f"{dom('confirmed', M001 + ', L799, L813–817 (practical use by 2030)')}; {FIG}"),
     ("solid_electrolytes", "固体電解質", "Solid electrolytes", "cleantech", "disruptive", False, "METI", "億円", 200,
@@ -305,7 +305,7 @@ GOODS: list[GoodRow] = [
      "annual_demand: illustrative (approx. of METI 資源・エネルギー統計, LNG imports 2023 ≈ 66 Mt); unit_price: "
      "illustrative (approx. of MOF 貿易統計 LNG unit value 2024); scores: illustrative"),
     ("perovskite_solar", "次世代型太陽電池（ペロブスカイト）", "Perovskite solar cells", "cleantech", "disruptive",
-     False, "METI", "億円", 300, 1.0, "",
+     False, "METI", "億円", 1000, 1.0, "",
      0.6, 0.55, 1000, 0.2, 4, 0.3, None, None, 0.0, 0.7, False,
      f"{dom('confirmed', M001 + ', L836–838')}; 20 GW by 2040, GW-scale production by 2030: {M002}, L720–722, "
      f"L3575–3577; {FIG}"),
@@ -1140,6 +1140,10 @@ def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]])
     path.write_text(buf.getvalue(), encoding="utf-8")
 
 
+#: no single project addresses all of a good's priority; above this the judged ratio is not reached
+EFFECT_CAP = 0.9
+
+
 def _effect(bcr: float, cost: float, good: GoodRow) -> float:
     """Effect (0–1) that makes the derived benefit ≈ ``bcr`` × cost at criticality importance/5.
 
@@ -1151,7 +1155,7 @@ def _effect(bcr: float, cost: float, good: GoodRow) -> float:
     """
     demand, price, imp = good[8], good[9], good[15]
     scale = demand * price if demand and price else 1000.0
-    return round(min(1.0, max(0.005, bcr * cost / ((imp / 5.0) * scale))), 3)
+    return round(min(EFFECT_CAP, max(0.005, bcr * cost / ((imp / 5.0) * scale))), 3)
 
 
 def build(out: Path) -> dict[str, Any]:
