@@ -78,26 +78,6 @@ def _needs_criticality(case: Case, policy: Policy) -> bool:
     )
 
 
-def _model_with_weights(case: Case, model: Any, weights: Mapping[str, float] | None) -> Any:
-    if not weights:
-        return model
-    snap: dict[str, Any]
-    if isinstance(model, dict):
-        snap = dict(model)
-    else:
-        from prioritizer.model import load_model  # lazy: owned by the scoring layer
-
-        snap = load_model(model, case.root).snapshot()
-    crit = []
-    for c in snap.get("criteria", []):
-        c = dict(c)
-        if c.get("id") in weights:
-            c["weight"] = float(weights[c["id"]])
-        crit.append(c)
-    snap["criteria"] = crit
-    return snap
-
-
 def resolve_criticality(
     case: Case, policy: Policy, model: Any, weights: Mapping[str, float] | None
 ) -> tuple[pd.Series | None, str]:
@@ -124,8 +104,10 @@ def resolve_criticality(
         from prioritizer.scoring.api import criticality
     except ImportError:
         return None, "unavailable"
-    m = _model_with_weights(case, model if model is not None else policy.model, weights)
-    return criticality(case, m), "model"
+    # Weights go through scoring's own override path, so an elicited model (AHP, swing)
+    # can be re-weighted for a what-if and the override is recorded as such.
+    m = model if model is not None else policy.model
+    return criticality(case, m, weights=dict(weights) if weights else None), "model"
 
 
 def prepare(
@@ -160,7 +142,7 @@ def allocate(
     relax: bool = False,
     time_limit: float | None = None,
     gap: float | None = None,
-    explain: bool = True,
+    explain: bool | str = True,
     criticality: Mapping[str, float] | pd.Series | None = None,
     must: Mapping[str, str] | None = None,
     ignore: list[str] | None = None,
@@ -203,16 +185,37 @@ def _check_options(time_limit: float | None, gap: float | None) -> None:
         raise InputError(issues)
 
 
+EXPLAIN_LEVELS = ("full", "prices", "none")
+
+
+def explain_level(explain: bool | str) -> str:
+    """Normalise the ``explain`` option (bool or level name) to one of :data:`EXPLAIN_LEVELS`."""
+    if explain is True:
+        return "full"
+    if explain is False or explain is None:
+        return "none"
+    if explain in EXPLAIN_LEVELS:
+        return str(explain)
+    raise InputError(
+        [Issue("options", None, "explain", explain, f"explain must be one of {', '.join(EXPLAIN_LEVELS)} or true/false")]
+    )
+
+
 def allocate_data(
     data: AllocationData,
     *,
     relax: bool = False,
     time_limit: float | None = None,
     gap: float | None = None,
-    explain: bool = True,
+    explain: bool | str = True,
     resolve_limit: int = 400,
     criticality_source: str = "argument",
 ) -> AllocationResult:
+    """``explain``: ``True``/``"full"`` = prices, ranges, entry values and forced in/out
+    re-solves; ``"prices"`` = everything from the fixed LP and the LP relaxation but no
+    re-solves (fast enough for interactive what-ifs); ``False`` = the solution only.
+    """
+    level = explain_level(explain)
     built = build_problem(data, relax=relax)
     is_mip = any(v.cat == pulp.LpInteger for v in built.prob.variables())
     outcome = solve_problem(built.prob, time_limit=time_limit, gap=gap, mip=True, ranging=not is_mip)
@@ -238,7 +241,7 @@ def allocate_data(
         if not is_mip:
             dual_src, duals_from = outcome, "lp"
             relaxation = outcome
-        elif explain:
+        elif level != "none":
             dual_src, duals_from = ex.fixed_lp(built, outcome), "fixed_lp"
             relaxation = ex.lp_relaxation(built)
         if outcome.status == "time_limit":
@@ -269,7 +272,7 @@ def allocate_data(
             built,
             outcome,
             relaxation,
-            resolve=explain,
+            resolve=level == "full",
             mip=is_mip,
             time_limit=time_limit,
             gap=gap,

@@ -80,7 +80,7 @@ def run_allocate(case: Case, params: dict[str, Any]) -> CommandOutput:
         relax=bool(params.get("relax", False)),
         time_limit=params.get("time_limit"),
         gap=params.get("gap"),
-        explain=bool(params.get("explain", True)),
+        explain=params.get("explain", True),
         criticality_source=crit_source,
     )
     result = res.to_json()

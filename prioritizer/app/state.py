@@ -99,7 +99,10 @@ def download(df: Any, name: str) -> None:
 
 
 def alloc_params() -> dict[str, Any]:
-    p = dict(st.session_state.get("alloc_params") or {})
+    # Interactive what-ifs explain from the fixed LP and the LP relaxation (fast); the full
+    # forced in/out re-solves run when the planner asks for them.
+    p = {"explain": "full" if st.session_state.get("explain_full") else "prices"}
+    p.update(st.session_state.get("alloc_params") or {})
     if st.session_state.get("weights"):
         p["weights"] = dict(st.session_state["weights"])
     return p

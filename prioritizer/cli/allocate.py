@@ -121,7 +121,8 @@ def allocate_cmd(
             params["frontier"] = True
             params["frontier_points"] = points
         if no_explain:
-            params["explain"] = False
+            # Prices, ranges and LP entry values stay; only the forced in/out re-solves go.
+            params["explain"] = "prices"
     run_service(
         "allocate", case, params, fmt=fmt, out=out, db=db, no_audit=no_audit, actor=actor, reason=reason
     )

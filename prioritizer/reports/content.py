@@ -541,13 +541,31 @@ def _digests(primary: Any, lang: Lang) -> Section:
     return s
 
 
+def _system_has_japanese_font() -> bool:
+    """Whether the browser kaleido drives can draw Japanese (fontconfig knows a ja font)."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("fc-list"):
+        return False
+    try:
+        out = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return bool(out.stdout.strip())
+
+
 def figure_png(fig: Any) -> bytes | None:
-    """Plotly → PNG through kaleido when a Chromium is available; None otherwise."""
+    """Plotly → PNG through kaleido, when a Chromium *and* a Japanese system font exist.
+
+    Without a Japanese font Chromium draws labels as empty boxes, so the caller then
+    draws the same data with matplotlib and the bundled IPAexGothic instead.
+    """
     import os
     import shutil
 
     exe = os.environ.get("BROWSER_PATH") or shutil.which("chromium") or shutil.which("google-chrome")
-    if not exe:
+    if not exe or not _system_has_japanese_font():
         return None
     os.environ.setdefault("BROWSER_PATH", exe)
     try:

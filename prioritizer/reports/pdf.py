@@ -6,8 +6,8 @@ import io
 from pathlib import Path
 from typing import Any
 
-from fpdf import FPDF
-from fpdf.enums import WrapMode
+from fpdf import FPDF, FontFace
+from fpdf.enums import WrapMode, XPos, YPos
 
 from prioritizer.reports.content import figure_png
 from prioritizer.reports.document import Document, Figure, KeyValues, Para, Table
@@ -15,6 +15,9 @@ from prioritizer.reports.fonts import japanese_font_path
 from prioritizer.reports.formatting import cell_text
 
 _FONT = "ipaexg"
+# fpdf2 leaves the cursor at the right margin after multi_cell; the next full-width cell
+# would then have zero width (and CHAR wrapping never ends), so always return to the left.
+_NEXT_LINE = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
 
 
 class _PDF(FPDF):
@@ -36,7 +39,7 @@ def render_pdf(doc: Document, out: Path) -> None:
     pdf = _PDF(doc)
     pdf.add_page()
     pdf.set_font(_FONT, size=18)
-    pdf.multi_cell(0, 10, doc.title, wrapmode=WrapMode.CHAR)
+    pdf.multi_cell(0, 10, doc.title, wrapmode=WrapMode.CHAR, **_NEXT_LINE)
     pdf.ln(4)
     pdf.set_font(_FONT, size=10)
     _kv(pdf, doc.cover)
@@ -44,12 +47,12 @@ def render_pdf(doc: Document, out: Path) -> None:
     for section in doc.sections:
         pdf.add_page()
         pdf.set_font(_FONT, size=14)
-        pdf.multi_cell(0, 8, section.title, wrapmode=WrapMode.CHAR)
+        pdf.multi_cell(0, 8, section.title, wrapmode=WrapMode.CHAR, **_NEXT_LINE)
         pdf.ln(2)
         for block in section.blocks:
             pdf.set_font(_FONT, size=9)
             if isinstance(block, Para):
-                pdf.multi_cell(0, 5, block.text, wrapmode=WrapMode.CHAR)
+                pdf.multi_cell(0, 5, block.text, wrapmode=WrapMode.CHAR, **_NEXT_LINE)
                 pdf.ln(2)
             elif isinstance(block, KeyValues):
                 _kv(pdf, block.items)
@@ -64,7 +67,7 @@ def render_pdf(doc: Document, out: Path) -> None:
 def _kv(pdf: FPDF, items: list[tuple[str, str]]) -> None:
     for k, v in items:
         pdf.set_font(_FONT, size=9)
-        pdf.multi_cell(0, 5, f"{k}: {v}", wrapmode=WrapMode.CHAR)
+        pdf.multi_cell(0, 5, f"{k}: {v}", wrapmode=WrapMode.CHAR, **_NEXT_LINE)
     pdf.ln(2)
 
 
@@ -79,6 +82,8 @@ def _table(pdf: FPDF, t: Table) -> None:
         line_height=4,
         wrapmode=WrapMode.CHAR,
         first_row_as_headings=True,
+        # IPAexGothic has no bold face: mark headings by fill instead of emphasis.
+        headings_style=FontFace(emphasis=None, fill_color=(221, 230, 240)),
         col_widths=tuple(_widths(frame)),
     ) as table:
         table.row([str(c) for c in cols])
@@ -95,12 +100,18 @@ def _table(pdf: FPDF, t: Table) -> None:
 
 
 def _widths(frame: Any) -> list[float]:
-    # Wider columns for text, narrow for numbers: proportional to the longest cell, bounded.
-    out = []
+    """Relative column widths: proportional to the longest cell, with a floor.
+
+    The floor matters: fpdf2 cannot break a line inside a column narrower than one
+    glyph (it recurses until the process dies), so no column gets less than 60 % of
+    the mean width.
+    """
+    raw = []
     for c in frame.columns:
         longest = max([len(str(c))] + [len(str(v)) for v in frame[c].head(40)])
-        out.append(float(min(max(longest, 4), 40)))
-    return out
+        raw.append(float(min(max(longest, 4), 40)))
+    floor = 0.6 * sum(raw) / len(raw)
+    return [max(w, floor) for w in raw]
 
 
 def _figure(pdf: FPDF, fig: Figure) -> str:

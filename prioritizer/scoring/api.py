@@ -526,15 +526,17 @@ def score(
     return score_prepared(pm)
 
 
-def criticality(case: Case, model: Any = None) -> pd.Series:
+def criticality(case: Case, model: Any = None, *, weights: dict[str, float] | None = None) -> pd.Series:
     """good_id -> criticality in [0, 1] (higher = more critical) under ``model``.
 
     The method's own bounded scale where it has one — TOPSIS closeness C, VIKOR 1 − Q,
     PROMETHEE (φ + 1)/2 — and for WSM/WPM the score placed between the composite
     anti-ideal (0) and ideal (1) items (for WPM on the log scale). Every mapping is
     monotone, so the order is the ranking's. Default model: ``policy.model`` or default.
+    ``weights`` override the model's weights exactly as in :func:`score` (recorded as a
+    direct override of the model's elicitation).
     """
-    r = score(case, model)
+    r = score(case, model, weights=weights)
     pm = r.prepared
     s = r.scores
     if r.method in ("topsis", "vikor"):  # closeness C and 1 − Q are already on [0, 1]

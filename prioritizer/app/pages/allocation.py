@@ -113,6 +113,12 @@ def page() -> None:
     if params.pop("_invalid", False):
         return
     st.session_state["alloc_params"] = params
+    st.checkbox(
+        "詳しい説明（採択・不採択を強制した再求解を含む。数秒かかります）"
+        if lang == "ja"
+        else "Full explanation (forced in/out re-solves; takes a few seconds)",
+        key="explain_full",
+    )
     try:
         run = state.run("allocate", state.alloc_params())
     except PrioritizerError as exc:
