@@ -13,9 +13,13 @@ from pathlib import Path
 
 @cache
 def japanese_font_path() -> Path:
-    import japanize_matplotlib
+    import importlib.util
 
-    path = Path(japanize_matplotlib.__file__).parent / "fonts" / "ipaexg.ttf"
+    # Locate the wheel without importing it (its import patches matplotlib and warns).
+    spec = importlib.util.find_spec("japanize_matplotlib")
+    if spec is None or spec.origin is None:  # pragma: no cover - dependency missing
+        raise FileNotFoundError("japanize-matplotlib is not installed; run scripts/setup.sh")
+    path = Path(spec.origin).parent / "fonts" / "ipaexg.ttf"
     if not path.exists():  # pragma: no cover - only if the wheel's layout changes
         raise FileNotFoundError(f"IPAexGothic not found at {path}; reinstall japanize-matplotlib")
     return path

@@ -53,7 +53,7 @@ def render_html(doc: Document, out: Path) -> None:
             elif isinstance(b, KeyValues):
                 blocks.append(("kv", b))
             elif isinstance(b, Table):
-                frame = b.frame if b.preview_rows is None else b.frame.head(b.preview_rows)
+                frame = b.frame  # HTML carries every row; only the PDF previews long tables
                 rows = [
                     [
                         (
