@@ -89,22 +89,29 @@ def _settle(page) -> None:
 def test_ranking_weights_and_allocation_in_a_real_browser(server, browser):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1500, "height": 1100})
-    page.goto(server + "/ranking", wait_until="networkidle")
+    page.goto(server + "/", wait_until="networkidle")  # the default page (ranking) is served at the root
     page.get_by_text("経済安全保障", exact=False).first.wait_for(timeout=120_000)
+    assert page.get_by_text("Page not found").count() == 0
     page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=120_000)
     _settle(page)
     page.screenshot(path=str(ARTIFACTS / "01_ranking_ja.png"), full_page=True)
 
     page.goto(server + "/weights", wait_until="networkidle")
-    slider = page.locator("[data-testid='stSlider'] [role='slider']").first
-    slider.wait_for(timeout=120_000)
-    before = slider.get_attribute("aria-valuenow")
+    # Streamlit 1.6x draws sliders as react-aria range inputs.
+    slider = page.locator("[data-testid='stSlider'] input[type='range']").first
+    try:
+        slider.wait_for(timeout=120_000)
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "02_weights_FAILED.png"), full_page=True)
+        raise
+    before = slider.get_attribute("aria-valuetext")
     slider.focus()
     for _ in range(20):
         page.keyboard.press("ArrowRight")
     _settle(page)
-    after = page.locator("[data-testid='stSlider'] [role='slider']").first.get_attribute("aria-valuenow")
+    after = page.locator("[data-testid='stSlider'] input[type='range']").first.get_attribute("aria-valuetext")
     assert before != after, "the weight slider did not move"
+    assert float(after) > float(before)
     page.screenshot(path=str(ARTIFACTS / "02_weights_moved.png"), full_page=True)
 
     page.goto(server + "/allocation", wait_until="networkidle")

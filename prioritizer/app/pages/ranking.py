@@ -48,6 +48,9 @@ def page() -> None:
     )
     ranking = _filters(res.get("ranking", []))
     df = controller.ranking_frame({"ranking": ranking}, lang)
+    if not df.empty:
+        df["domain"] = df["domain"].map(lambda d: label(DOMAINS, d or "", lang))
+        df["sector"] = df["sector"].map(lambda s: label(SECTORS, s or "", lang))
     show = df.rename(
         columns={
             "rank": state.tr("col.rank"),

@@ -23,7 +23,10 @@ def page() -> None:
         return
     ids = [c["id"] for c in criteria]
     lab = {c["id"]: c.get("label_ja" if state.lang() == "ja" else "label_en") or c["id"] for c in criteria}
-    current = st.session_state.get("weights") or {c["id"]: float(c.get("weight", 0.0)) for c in criteria}
+    # Start from the weights the model actually used (elicited models such as AHP carry no
+    # per-criterion weight field; the rank result records the derived weights).
+    used = base_result.get("weights") or {}
+    current = st.session_state.get("weights") or {cid: float(used.get(cid, 0.0)) for cid in ids}
     tab_direct, tab_swing, tab_ahp = st.tabs(
         [state.tr("weights.sliders"), state.tr("weights.swing"), state.tr("weights.ahp")]
     )
