@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 
 import typer
 
@@ -39,9 +38,7 @@ _COMMAND_MODULES = (
 
 def _register() -> None:
     for name in _COMMAND_MODULES:
-        mod = f"prioritizer.cli.{name}"
-        if importlib.util.find_spec(mod) is not None:
-            importlib.import_module(mod)
+        importlib.import_module(f"prioritizer.cli.{name}")
 
 
 _register()
