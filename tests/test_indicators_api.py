@@ -96,10 +96,12 @@ def test_indicator_names_are_columns_of_latest():
     assert set(INDICATOR_NAMES) <= set(df.columns)
 
 
-def test_supply_risk_with_world_supply_table_from_case_files():
+def test_supply_risk_with_world_supply_table():
     # world supply of g1: CHN .8 (risk 6), AUS .2 (risk 2) -> HHI_WGI,GS = .64×6 + .04×2 = 3.92
-    ws = b"good_id,country,share\ng1,CHN,0.8\ng1,AUS,0.2\n"
-    case = make_case(files={"world_supply.csv": ws})
+    case = make_case()
+    case.world_supply = pd.DataFrame(
+        {"good_id": ["g1", "g1"], "country": ["CHN", "AUS"], "share": [0.8, 0.2], "governance": [np.nan, np.nan]}
+    )
     r = compute(case, "2024-01").set_index("good_id").loc["g1"]
     ir = 18 / 38
     # sourcing mix 2024-01: CHN 10 (6), USA 10 (2), home production 20 (JPN, 3) of 40:

@@ -104,8 +104,10 @@ def test_countries_governance_out_of_range_and_goods_share_columns():
 
 
 def test_world_supply_shares_that_do_not_add_up():
-    ws = b"good_id,country,share\na,CHN,0.5\na,USA,0.3\nb,CHN,1.0\nb,ZZZ,0.0\n"
-    locs, issues = issues_of(base(files={"world_supply.csv": ws}))
+    ws = pd.DataFrame(
+        {"good_id": ["a", "a", "b", "b"], "country": ["CHN", "USA", "CHN", "ZZZ"], "share": [0.5, 0.3, 1.0, 0.0]}
+    )
+    locs, issues = issues_of(base(world_supply=ws))
     assert ("world_supply.csv", 2, "share") in locs  # a sums to 0.8
     assert ("world_supply.csv", 5, "country") in locs  # ZZZ has no governance
     msg = next(i.message for i in issues if i.column == "share")

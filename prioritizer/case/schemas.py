@@ -363,8 +363,50 @@ def _series_table(name: str, en: str, ja: str) -> TableSpec:
 PRODUCTION = _series_table("production", "domestic production", "国内生産")
 EXPORTS = _series_table("exports", "exports", "輸出")
 
+WORLD_SUPPLY = TableSpec(
+    "world_supply",
+    (
+        _c("good_id", "str", required=True, nonblank=True, ref="goods.id", doc_en="good", doc_ja="物資 ID"),
+        # Producer countries need not be import partners (e.g. COD for cobalt), so no reference
+        # check against countries.csv; 'other' stands for the rest of the world.
+        _c(
+            "country",
+            "str",
+            required=True,
+            nonblank=True,
+            doc_en="producer country (ISO3) or 'other'",
+            doc_ja="生産国",
+        ),
+        _c(
+            "share",
+            "float",
+            required=True,
+            nonblank=True,
+            ge=0,
+            le=1,
+            unit="0–1",
+            doc_en="share of world production",
+            doc_ja="世界生産シェア",
+        ),
+        _c(
+            "governance",
+            "float",
+            ge=-2.5,
+            le=2.5,
+            unit="−2.5–2.5",
+            doc_en="WGI-style mean when the country is not in countries.csv",
+            doc_ja="統治指標（countries.csv にない国）",
+        ),
+        _SOURCE,
+    ),
+    key=("good_id", "country"),
+    doc_en="world production shares (global-supply term of the EU supply-risk index)",
+    doc_ja="世界生産シェア（EU 供給リスク指標のグローバル供給項）",
+)
+
 SCHEMAS: dict[str, TableSpec] = {
-    t.name: t for t in (GOODS, FLOWS, COUNTRIES, PROJECTS, SCENARIOS, LINKS, PRODUCTION, EXPORTS)
+    t.name: t
+    for t in (GOODS, FLOWS, COUNTRIES, PROJECTS, SCENARIOS, LINKS, PRODUCTION, EXPORTS, WORLD_SUPPLY)
 }
 
 

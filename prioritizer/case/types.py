@@ -36,6 +36,7 @@ TABLES: dict[str, str] = {
     "links": "links.csv",
     "production": "production.csv",
     "exports": "exports.csv",
+    "world_supply": "world_supply.csv",
 }
 
 
@@ -51,6 +52,8 @@ class Case:
     #: optional ``good_id, period|year, value`` tables feeding import reliance
     production: pd.DataFrame | None = None
     exports: pd.DataFrame | None = None
+    #: optional world production shares ``good_id, country, share[, governance]``
+    world_supply: pd.DataFrame | None = None
     policy: Policy | None = None
     #: raw bytes of every file read, keyed by file name relative to ``root``
     files: dict[str, bytes] = field(default_factory=dict)

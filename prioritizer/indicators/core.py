@@ -13,7 +13,6 @@ annual 億円 and are spread evenly over the months (÷ 12); ``production.csv`` 
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,21 +96,13 @@ class Panel:
 
 
 def world_supply_table(case: Case) -> pd.DataFrame | None:
-    """Optional ``world_supply.csv`` (good_id, country, share[, governance]).
+    """Optional ``world_supply.csv`` (good_id, country, share[, governance]) as validated by the loader.
 
-    Taken from ``case.world_supply`` if the loader provides it, else from the raw
-    bytes the loader kept in ``case.files``, else read from the case folder.
+    Only the loaded table is used — never a file read behind the loader's back — so the
+    shares are validated and their digest is part of every audited Run.
     """
     df = getattr(case, "world_supply", None)
-    if isinstance(df, pd.DataFrame):
-        return df
-    raw = case.files.get(WORLD_SUPPLY_FILE)
-    if raw is not None:
-        return pd.read_csv(io.BytesIO(raw), dtype={"good_id": str, "country": str}, encoding="utf-8-sig")
-    path = case.root / WORLD_SUPPLY_FILE if case.root.is_dir() else None
-    if path is not None and path.is_file():
-        return pd.read_csv(path, dtype={"good_id": str, "country": str}, encoding="utf-8-sig")
-    return None
+    return df if isinstance(df, pd.DataFrame) else None
 
 
 def _flag(series: pd.Series) -> np.ndarray:
