@@ -27,6 +27,7 @@ import shutil
 import tempfile
 import time
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 from _common import Result, Timing, measure, quick, report
@@ -117,8 +118,8 @@ def apptest(repeat: int) -> list[Result]:
             default_w = execute("rank", load_case(CASE), {}).result["weights"]
             k = iter(range(1000, 10**6))
 
-            def rerun(at: AppTest = at) -> None:
-                at.session_state["weights"] = _weights(default_w, next(k))
+            def rerun(at: AppTest = at, w0: dict[str, float] = default_w, k: Iterator[int] = k) -> None:
+                at.session_state["weights"] = _weights(w0, next(k))
                 at.run()
                 if at.exception:
                     raise RuntimeError(at.exception[0].message)
