@@ -14,10 +14,10 @@ so. Both produce the same ranks on the subset (checked before timing is reported
 from __future__ import annotations
 
 import argparse
-import time
 import warnings
 
 import numpy as np
+from _common import Result, measure, quick, report
 
 from prioritizer.robustness import kernels, sampling, smaa
 
@@ -50,7 +50,7 @@ def main() -> None:
     ap.add_argument("--alternatives", type=int, default=1_000)
     ap.add_argument("--criteria", type=int, default=4)
     ap.add_argument("--method", choices=["wsm", "topsis"], default="wsm")
-    ap.add_argument("--baseline-samples", type=int, default=200)
+    ap.add_argument("--baseline-samples", type=int, default=50 if quick() else 200)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args()
@@ -60,39 +60,31 @@ def main() -> None:
     x = rng.random((a.alternatives, a.criteria))
     w = sampling.sample_simplex(a.samples, a.criteria, rng)
 
-    best = np.inf
-    for _ in range(a.repeat):
-        t0 = time.perf_counter()
-        res = smaa.smaa2(x, w, method=a.method)
-        best = min(best, time.perf_counter() - t0)
+    ours = measure(lambda: smaa.smaa2(x, w, method=a.method), repeat=a.repeat, memory=True)
+    res = ours.value
 
     sub = w[: a.baseline_samples]
-    _baseline(x, sub[:2], a.method)  # warm-up: imports and first-call costs are not timed
-    t0 = time.perf_counter()
-    _, base_ranks = _baseline(x, sub, a.method)
-    t_base = time.perf_counter() - t0
-    per_sample = t_base / len(sub)
-    extrapolated = per_sample * a.samples
+    # warm-up inside measure: imports and first-call costs are not timed
+    base = measure(lambda: _baseline(x, sub, a.method), repeat=1, warmup=1, extrapolate=a.samples / len(sub))
+    _, base_ranks = base.value
 
     fixed, _ = kernels.scorers(a.method)
-    ours = kernels.ranks(fixed(x, sub), smaa.TIE_TOL)
-    agree = float((ours == base_ranks).mean())
-
-    print(
-        f"SMAA-2 ({a.method}) {a.samples:,} samples × {a.alternatives:,} alternatives × {a.criteria} criteria"
+    sub_ranks = kernels.ranks(fixed(x, sub), smaa.TIE_TOL)
+    agree = float((sub_ranks == base_ranks).mean())
+    report(
+        [
+            Result(
+                f"SMAA-2 {a.method} {a.samples:,} samples × {a.alternatives:,} alts × {a.criteria} crit",
+                "looping scikit-criteria",
+                ours,
+                base,
+                target=1.0 if (a.samples, a.alternatives) == (10_000, 1_000) else None,
+                note=f"baseline on {len(sub)} samples, extrapolated linearly; rank agreement on them "
+                f"{agree:.4%}; max MC error of b_i^r {res.mc_error.max():.4f}",
+            )
+        ],
+        title="SMAA-2 (robustness)",
     )
-    print(
-        f"  vectorised (best of {a.repeat}):            {best:8.3f} s   target ≤ 1 s: {'met' if best <= 1 else 'NOT met'}"
-    )
-    print(
-        f"  scikit-criteria loop, {len(sub)} samples:     {t_base:8.3f} s   ({per_sample * 1e3:.2f} ms / sample)"
-    )
-    print(
-        f"  scikit-criteria loop, extrapolated to {a.samples:,}: {extrapolated:8.1f} s (linear extrapolation)"
-    )
-    print(f"  ratio (loop / vectorised):                {extrapolated / best:8.1f}×")
-    print(f"  rank agreement on the {len(sub)} baseline samples: {agree:.4%}")
-    print(f"  max Monte Carlo error of b_i^r: {res.mc_error.max():.4f}")
 
 
 if __name__ == "__main__":
