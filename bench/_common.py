@@ -172,7 +172,8 @@ COLUMNS = ("name", "baseline", "median s", "baseline s", "ratio", "target", "met
 def _fmt_s(x: float | None) -> str:
     if x is None:
         return "—"
-    return f"{x:.3f}" if x < 10 else f"{x:.1f}"
+    # sub-10 ms kernels keep two significant digits instead of printing 0.000
+    return f"{x:.5f}" if x < 0.01 else f"{x:.3f}" if x < 10 else f"{x:.1f}"
 
 
 def rows(results: Sequence[Result]) -> list[list[str]]:

@@ -12,13 +12,12 @@ checked to agree. PROMETHEE II (not in scikit-criteria) is timed alone.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 import skcriteria
+from _common import Result, measure, quick, report
 from skcriteria.agg.simple import WeightedSumModel
 from skcriteria.agg.topsis import TOPSIS
 from skcriteria.agg.vikor import VIKOR
@@ -31,16 +30,7 @@ from prioritizer.scoring import kernels
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def median_time(fn, repeats: int) -> tuple[float, object]:
-    out, ts = None, []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        ts.append(time.perf_counter() - t0)
-    return statistics.median(ts), out
-
-
-def bench_matrix(x: np.ndarray, sign: np.ndarray, w: np.ndarray, repeats: int) -> None:
+def bench_matrix(x: np.ndarray, sign: np.ndarray, w: np.ndarray, repeats: int, label: str) -> list[Result]:
     n, m = x.shape
     ids = np.array([f"g{i:06d}" for i in range(n)])
     objectives = [max if s > 0 else min for s in sign]
@@ -75,48 +65,66 @@ def bench_matrix(x: np.ndarray, sign: np.ndarray, w: np.ndarray, repeats: int) -
     sk_topsis = mkpipe(VectorScaler(target="matrix"), TOPSIS())
     sk_vikor = VIKOR(use_compromise_set=False)
 
-    rows = []
+    results = []
     for name, ours, theirs, extract in (
         ("wsm (1/x, minmax)", ours_wsm, lambda: sk_wsm.evaluate(dm), lambda r: r.e_.score),
         ("topsis (vector)", ours_topsis, lambda: sk_topsis.evaluate(dm), lambda r: r.e_.similarity),
         ("vikor", ours_vikor, lambda: sk_vikor.evaluate(dm), lambda r: r.e_.q_k),
     ):
-        t_ours, (s_ours, _) = median_time(ours, repeats)
+        t_ours = measure(ours, repeat=repeats, memory=True)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            t_sk, res = median_time(theirs, repeats)
-        s_sk = np.asarray(extract(res), float)
+            t_sk = measure(theirs, repeat=repeats)
+        s_ours = t_ours.value[0]
+        s_sk = np.asarray(extract(t_sk.value), float)
         agree = bool(np.allclose(s_ours, s_sk, atol=1e-9))
-        rows.append((name, t_ours, t_sk, t_sk / t_ours, agree))
-    t_pr, _ = median_time(ours_promethee, repeats)
-    print(f"  {'method':<20}{'numpy kernel':>14}{'scikit-criteria':>17}{'ratio':>9}  agree")
-    for name, a, b, ratio, ok in rows:
-        print(f"  {name:<20}{a * 1e3:>11.1f} ms{b * 1e3:>14.1f} ms{ratio:>8.1f}x  {ok}")
-    print(f"  {'promethee_ii':<20}{t_pr * 1e3:>11.1f} ms{'(not in skc)':>17}")
+        results.append(
+            Result(
+                f"{name}, {label}",
+                "scikit-criteria pipeline",
+                t_ours,
+                t_sk,
+                note=f"orient + score + rank; scores agree with scikit-criteria: {agree}",
+            )
+        )
+    results.append(
+        Result(
+            f"promethee_ii, {label}",
+            "",
+            measure(ours_promethee, repeat=repeats, memory=True),
+            note="not in scikit-criteria",
+        )
+    )
+    return results
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--n", type=int, default=10_000 if quick() else 100_000)
     ap.add_argument("--m", type=int, default=8)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args()
 
+    results: list[Result] = []
     default = ROOT / "inputs" / "default"
     if (default / "goods.csv").is_file():
         from prioritizer.case import load_case
         from prioritizer.scoring.api import prepare, score_prepared
 
         case = load_case(default)
-        t, r = median_time(lambda: score_prepared(prepare(case, None)), a.repeats)
-        print(
-            f"default case: {len(r.ids)} goods × {len(r.prepared.criteria)} criteria, {r.method}: "
-            f"{t * 1e3:.1f} ms median (load excluded; prepare + score + decompose)"
-        )
+        t = measure(lambda: score_prepared(prepare(case, None)), repeat=a.repeats, memory=True)
+        r = t.value
         pm = prepare(case, None)
-        print("  kernels vs scikit-criteria on the default case's matrix:")
-        bench_matrix(pm.raw, pm.directions.astype(float), pm.weights, a.repeats)
+        results.append(
+            Result(
+                f"default case ({len(r.ids)} goods × {len(pm.criteria)} crit), {r.method}",
+                "",
+                t,
+                note="load excluded; prepare + score + decompose",
+            )
+        )
+        results += bench_matrix(pm.raw, pm.directions.astype(float), pm.weights, a.repeats, "default case")
     else:
         print(f"default case not found at {default} (skipped)")
 
@@ -124,8 +132,8 @@ def main() -> None:
     x = rng.lognormal(0.0, 0.7, size=(a.n, a.m))
     sign = np.where(np.arange(a.m) % 3 == 2, -1.0, 1.0)
     w = rng.dirichlet(np.ones(a.m))
-    print(f"synthetic: {a.n:,} goods × {a.m} criteria, median of {a.repeats} runs")
-    bench_matrix(x, sign, w, a.repeats)
+    results += bench_matrix(x, sign, w, a.repeats, f"{a.n:,} × {a.m}")
+    report(results, title="scoring kernels vs scikit-criteria")
 
 
 if __name__ == "__main__":

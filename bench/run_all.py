@@ -27,7 +27,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _common import JSON_PREFIX, format_table  # noqa: E402
+from _common import JSON_PREFIX, _fmt_s, format_table  # noqa: E402
 
 
 def discover(only: list[str] | None = None) -> list[Path]:
@@ -87,7 +87,7 @@ def summary(runs: list[dict[str, Any]]) -> tuple[str, bool, bool]:
     def s(x: float | None, star: bool = False) -> str:
         if x is None:
             return "—"
-        return (f"{x:.3f}" if x < 10 else f"{x:.1f}") + ("*" if star else "")
+        return _fmt_s(x) + ("*" if star else "")
 
     body: list[list[str]] = []
     failed = missed = False
