@@ -19,12 +19,12 @@ quick check).
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import Result, measure, quick, report
 
 from prioritizer.case.types import Case
 from prioritizer.indicators import api, kernels
@@ -116,21 +116,12 @@ def naive(case: Case, goods: list[str]) -> dict[tuple[str, str], dict[str, float
     return out
 
 
-def median_time(fn, repeat: int):  # type: ignore[no-untyped-def]
-    times, result = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), times, result
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--goods", type=int, default=5000)
+    ap.add_argument("--goods", type=int, default=1000 if quick() else 5000)
     ap.add_argument("--partners", type=int, default=200)
     ap.add_argument("--months", type=int, default=36)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=2 if quick() else 3)
     ap.add_argument("--naive-goods", type=int, default=50)
     args = ap.parse_args()
 
@@ -142,19 +133,14 @@ def main() -> None:
         f"(generated in {time.perf_counter() - t0:.1f} s)"
     )
 
-    tv, tv_all, (analysis, _lat) = median_time(lambda: vectorised(case), args.repeat)
-    print(
-        f"vectorised (validate + all indicators + latest + alerts): median {tv:.2f} s "
-        f"over {args.repeat} runs {[round(x, 2) for x in tv_all]}"
-    )
+    ours = measure(lambda: vectorised(case), repeat=args.repeat, warmup=0, memory=True)
+    analysis, _lat = ours.value
 
     subset = list(case.goods["id"][: args.naive_goods])
-    tn, tn_all, res = median_time(lambda: naive(case, subset), args.repeat)
-    tn_full = tn * args.goods / len(subset)
-    print(
-        f"naive per-good loop on {len(subset)} goods: median {tn:.2f} s {[round(x, 2) for x in tn_all]}; "
-        f"extrapolated to {args.goods:,} goods: {tn_full:.1f} s"
+    base = measure(
+        lambda: naive(case, subset), repeat=args.repeat, warmup=0, extrapolate=args.goods / len(subset)
     )
+    res = base.value
 
     # Same numbers on the subset?
     p = analysis.panel
@@ -165,8 +151,19 @@ def main() -> None:
         for k, x in vals.items():
             y = p.values[k][pos[g], per[s]]
             worst = max(worst, abs(x - y))
-    print(f"check: max |naive − vectorised| over {len(res):,} good-months = {worst:.2e}")
-    print(f"ratio (naive extrapolated / vectorised): {tn_full / tv:.0f}×")
+    report(
+        [
+            Result(
+                f"indicators {args.goods:,} × {args.partners} × {args.months} ({n_rows / 1e6:.1f}M rows)",
+                "naive per-good loop",
+                ours,
+                base,
+                note=f"validate + all indicators + latest + alerts; naive loop on {len(subset)} goods, "
+                f"extrapolated; max |naive − vectorised| over {len(res):,} good-months = {worst:.2e}",
+            )
+        ],
+        title="dependence indicators",
+    )
 
 
 if __name__ == "__main__":
