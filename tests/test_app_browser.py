@@ -47,7 +47,9 @@ def server(tmp_path_factory):
     env = {**os.environ, "PRIORITIZER_CASE": str(ROOT / "inputs" / "default"), "PRIORITIZER_DB": f"sqlite:///{db}"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         # No file watcher: an edited source file must not put up a "rerun?" prompt mid-test.
+         "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
