@@ -43,5 +43,8 @@ def serve(
         "true" if headless else "false",
         "--browser.gatherUsageStats",
         "false",
+        # A served app is not a development session: no source watching or rerun prompts.
+        "--server.fileWatcherType",
+        "none",
     ]
     raise typer.Exit(subprocess.call(cmd, env=env))
