@@ -18,9 +18,9 @@
 from __future__ import annotations
 
 import argparse
-import time
 
 import pulp
+from _common import Result, Timing, measure, quick, report
 
 from prioritizer.allocation.api import prepare
 from prioritizer.allocation.build import build_problem
@@ -29,75 +29,136 @@ from prioritizer.allocation.stockpile import solve_stockpile_greedy, solve_stock
 from prioritizer.allocation.synthetic import random_projects, random_stockpile
 
 
-def bench_projects(n: int, gap: float, time_limit: float) -> None:
-    t0 = time.perf_counter()
-    data, _ = prepare(random_projects(n, seed=7, years=3, constraints=1))
-    t1 = time.perf_counter()
-    built = build_problem(data)
-    t2 = time.perf_counter()
-    o = solve_problem(built.prob, gap=gap, time_limit=time_limit, threads=1)
-    print(f"[projects] N={n}: validate {t1 - t0:.2f}s, build {t2 - t1:.3f}s")
-    print(
-        f"  HiGHS {o.seconds:.2f}s status={o.status} obj={o.objective:.1f} gap={o.mip_gap}"
-        f" verified={not o.violations}"
+def _t(seconds: list[float]) -> Timing:
+    return Timing(runs=list(seconds))
+
+
+def bench_projects(n: int, gap: float, time_limit: float, repeat: int) -> tuple[list[Result], float]:
+    """HiGHS vs CBC on the same PuLP MILP; returns the results and our end-to-end median."""
+    prep = measure(
+        lambda: prepare(random_projects(n, seed=7, years=3, constraints=1)), repeat=repeat, warmup=0
     )
+    data, _ = prep.value
+    build = measure(lambda: build_problem(data), repeat=repeat, warmup=0, memory=True)
+    built = build.value
+    highs = measure(
+        lambda: solve_problem(built.prob, gap=gap, time_limit=time_limit, threads=1), repeat=repeat, warmup=0
+    )
+    o = highs.value
     cbc = pulp.PULP_CBC_CMD(msg=False, gapRel=gap, timeLimit=time_limit, threads=1)
-    t3 = time.perf_counter()
-    built.prob.solve(cbc)
-    t4 = time.perf_counter()
-    cbc_obj = pulp.value(built.prob.objective)
-    print(f"  CBC   {t4 - t3:.2f}s status={pulp.LpStatus[built.prob.status]} obj={cbc_obj:.1f}")
-    print(f"  ratio CBC/HiGHS solve time = {(t4 - t3) / max(o.seconds, 1e-9):.2f}")
+
+    def run_cbc() -> float | None:
+        built.prob.solve(cbc)
+        return pulp.value(built.prob.objective)
+
+    base = measure(run_cbc, repeat=repeat, warmup=0)
+    cbc_status = pulp.LpStatus[built.prob.status]
+    end_to_end = prep.median + build.median + highs.median
+    label = f"project MILP {n:,} projects, {gap:.0%} gap"
+    return [
+        Result(
+            f"{label}: HiGHS solve",
+            "CBC (pulp[cbc]) on the same model",
+            highs,
+            base,
+            note=f"HiGHS {o.status} obj {o.objective:.1f} gap {o.mip_gap} verified={not o.violations}; "
+            f"CBC {cbc_status} obj {base.value:.1f}",
+        ),
+        Result(
+            f"{label}: model build",
+            "",
+            build,
+            note=f"build vs solve: {build.median:.3f} s build, {highs.median:.2f} s solve; validate {prep.median:.2f} s",
+        ),
+    ], end_to_end
 
 
-def bench_stockpile(goods: int, scenarios: int, pulp_goods: int, time_limit: float) -> None:
-    t0 = time.perf_counter()
-    data, _ = prepare(random_stockpile(goods, scenarios, seed=11))
-    t1 = time.perf_counter()
-    greedy = solve_stockpile_greedy(data)
-    print(f"[stockpile] {goods} goods × {scenarios} scenarios: validate {t1 - t0:.2f}s")
-    print(
-        f"  priced coupling row (exact): arrays {greedy.build_seconds:.2f}s, solve {greedy.solve_seconds:.2f}s,"
-        f" obj={greedy.objective:.4f} budget price={greedy.budget_price:.6f}"
+def bench_stockpile(
+    goods: int, scenarios: int, pulp_goods: int, time_limit: float, repeat: int
+) -> tuple[list[Result], float]:
+    """Exact row pricing vs the array LP at full size; PuLP build/solve and CBC at a reduced size."""
+    prep = measure(lambda: prepare(random_stockpile(goods, scenarios, seed=11)), repeat=1, warmup=0)
+    data, _ = prep.value
+    greedy = measure(lambda: solve_stockpile_greedy(data), repeat=repeat, warmup=0, memory=True)
+    g = greedy.value
+    fast = measure(
+        lambda: solve_stockpile_lp(data, time_limit=time_limit), repeat=repeat, warmup=0, memory=True
     )
-    fast = solve_stockpile_lp(data, time_limit=time_limit)
-    print(
-        f"  array→highspy LP: build {fast.build_seconds:.2f}s, solve {fast.solve_seconds:.2f}s,"
-        f" status={fast.status} obj={fast.objective}"
-    )
-    # general PuLP model, HiGHS vs CBC, on a size PuLP can build in reasonable time
+    f = fast.value
+    same = f.objective is not None and abs(g.objective - f.objective) <= 1e-6 * max(1.0, abs(f.objective))
+    label = f"stockpile LP {goods:,} goods × {scenarios}"
+    out = [
+        Result(
+            f"{label}: exact row pricing",
+            "array→highspy LP (same model)",
+            greedy,
+            fast,
+            note=f"obj {g.objective:.4f} vs LP {f.objective} (same optimum: {same}); budget price "
+            f"{g.budget_price:.6f}; LP build {f.build_seconds:.2f} s + solve "
+            f"{f.solve_seconds:.2f} s; validate {prep.median:.2f} s",
+        )
+    ]
+    end_to_end = prep.median + greedy.median
+
+    # general PuLP model at a size PuLP can build in reasonable time
     small, _ = prepare(random_stockpile(pulp_goods, scenarios, seed=11))
-    t2 = time.perf_counter()
-    built = build_problem(small)
-    t3 = time.perf_counter()
-    o = solve_problem(built.prob, time_limit=time_limit, threads=1)
-    fast_small = solve_stockpile_lp(small)
-    print(
-        f"  PuLP model at {pulp_goods} goods × {scenarios}: build {t3 - t2:.2f}s,"
-        f" HiGHS solve {o.seconds:.2f}s obj={o.objective:.4f}"
-        f" (array path: build {fast_small.build_seconds:.3f}s solve {fast_small.solve_seconds:.3f}s,"
-        f" obj={fast_small.objective:.4f})"
-    )
+    pbuild = measure(lambda: build_problem(small), repeat=repeat, warmup=0, memory=True)
+    built = pbuild.value
+    arr = [solve_stockpile_lp(small) for _ in range(repeat)]
+    arr_build = _t([r.build_seconds for r in arr])
+    arr_build.peak_bytes = None
+    o_runs = [solve_problem(built.prob, time_limit=time_limit, threads=1) for _ in range(repeat)]
+    o = o_runs[-1]
+    highs = _t([r.seconds for r in o_runs])
     cbc = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, threads=1)
-    t4 = time.perf_counter()
-    built.prob.solve(cbc)
-    t5 = time.perf_counter()
-    print(f"  CBC {t5 - t4:.2f}s obj={pulp.value(built.prob.objective):.4f}")
-    print(f"  ratio CBC/HiGHS solve time = {(t5 - t4) / max(o.seconds, 1e-9):.2f}")
-    print(f"  ratio PuLP build / array build = {(t3 - t2) / max(fast_small.build_seconds, 1e-9):.1f}")
+
+    def run_cbc() -> float | None:
+        built.prob.solve(cbc)
+        return pulp.value(built.prob.objective)
+
+    base = measure(run_cbc, repeat=repeat, warmup=0)
+    small_label = f"stockpile LP {pulp_goods:,} goods × {scenarios}"
+    out += [
+        Result(
+            f"{small_label}: model build from arrays",
+            "general PuLP model build",
+            arr_build,
+            pbuild,
+            note=f"array-path solve {arr[-1].solve_seconds:.3f} s obj {arr[-1].objective:.4f}",
+        ),
+        Result(
+            f"{small_label}: HiGHS solve (PuLP model)",
+            "CBC on the same model",
+            highs,
+            base,
+            note=f"HiGHS obj {o.objective:.4f}, CBC obj {base.value:.4f}, row pricing on the full size: see above",
+        ),
+    ]
+    return out, end_to_end
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--time-limit", type=float, default=300.0)
+    ap.add_argument("--repeat", type=int, default=None, help="runs per measurement (default 3, quick 3)")
     a = ap.parse_args()
-    if a.quick:
-        bench_projects(500, 0.01, a.time_limit)
-        bench_stockpile(1000, 20, 200, a.time_limit)
+    small = a.quick or quick()
+    repeat = a.repeat or 3
+    if small:
+        n, goods, scen, pgoods = 500, 1000, 20, 200
     else:
-        bench_projects(5000, 0.01, a.time_limit)
-        bench_stockpile(10_000, 100, 1000, a.time_limit)
+        n, goods, scen, pgoods = 5000, 10_000, 100, 1000
+    res_p, t_p = bench_projects(n, 0.01, a.time_limit, repeat)
+    res_s, t_s = bench_stockpile(goods, scen, pgoods, a.time_limit, repeat)
+    combined = Result(
+        f"stockpile {goods:,}×{scen} + MILP {n:,} (1% gap), end to end",
+        "",
+        _t([t_p + t_s]),
+        target=30.0 if not small else None,
+        note="sum of medians: validate + exact row pricing (stockpile) + validate + build + HiGHS (MILP)",
+    )
+    report([*res_p, *res_s, combined], title="allocation (HiGHS vs CBC, build vs solve)")
 
 
 if __name__ == "__main__":
