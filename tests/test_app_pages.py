@@ -65,8 +65,15 @@ def test_language_switch_to_english(app_env):
 
 def test_changing_a_weight_changes_the_ranking(app_env):
     at = _run()
-    before = list(at.dataframe[0].value["ID"] if "ID" in at.dataframe[0].value else at.dataframe[0].value.iloc[:, 1])
-    at.session_state["weights"] = {"autonomy": 0.0, "indispensability": 1.0, "cost": 0.0, "foreign_dependence": 0.0}
+    before = list(
+        at.dataframe[0].value["ID"] if "ID" in at.dataframe[0].value else at.dataframe[0].value.iloc[:, 1]
+    )
+    at.session_state["weights"] = {
+        "autonomy": 0.0,
+        "indispensability": 1.0,
+        "cost": 0.0,
+        "foreign_dependence": 0.0,
+    }
     at.run()
     assert not at.exception
     after = list(at.dataframe[0].value.iloc[:, 1])
@@ -75,7 +82,31 @@ def test_changing_a_weight_changes_the_ranking(app_env):
 
 def test_all_weights_zero_gives_a_message_not_a_traceback(app_env):
     at = _run()
-    at.session_state["weights"] = {"autonomy": 0.0, "indispensability": 0.0, "cost": 0.0, "foreign_dependence": 0.0}
+    at.session_state["weights"] = {
+        "autonomy": 0.0,
+        "indispensability": 0.0,
+        "cost": 0.0,
+        "foreign_dependence": 0.0,
+    }
     at.run()
     assert not at.exception
     assert at.error or at.warning
+
+
+def test_audit_page_builds_a_report_for_download(app_env):
+    import os
+
+    from prioritizer.audit import record_run
+    from prioritizer.case import load_case
+    from prioritizer.runs import execute
+
+    run = execute("rank", load_case(ROOT / "inputs" / "default"), {}, actor="佐藤", reason="委員会資料")
+    record_run(run, os.environ["PRIORITIZER_DB"])
+    at = _run("audit")
+    assert not at.exception, at.exception
+    before = len(at.get("download_button"))  # the log's CSV download is already there
+    at.selectbox(key="report-fmt").set_value("html").run()
+    at.button(key="report-build").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert len(at.get("download_button")) == before + 1, "no report download button after building the report"

@@ -35,6 +35,8 @@ def page() -> None:
                 st.markdown(store.diff(a, b).text(lang))
             except PrioritizerError as exc:
                 st.error(str(exc))
+    if ids:
+        _report(ids)
     st.subheader(state.tr("audit.verify"))
     if st.button(state.tr("audit.verify")):
         rep = store.verify()
@@ -42,3 +44,39 @@ def page() -> None:
             st.success(state.tr("audit.ok", n=rep.checked))
         else:
             st.error(state.tr("audit.broken", where=rep.first_broken))
+
+
+def _report(ids: list[str]) -> None:
+    """Justification report of a recorded run, built by the library and offered as a download."""
+    import tempfile
+    from pathlib import Path
+
+    from prioritizer.reports import build_report
+
+    st.subheader(state.tr("page.report"))
+    c1, c2, c3 = st.columns(3)
+    rid = c1.selectbox(state.tr("col.id"), ids, key="report-run")
+    fmt = c2.selectbox("format", ["pdf", "html", "xlsx"], key="report-fmt")
+    lang = c3.selectbox(
+        state.tr("lang.label"), ["ja", "en"], index=0 if state.lang() == "ja" else 1, key="report-lang"
+    )
+    if st.button("報告書を作成 / Build report", key="report-build"):
+        out = Path(tempfile.mkdtemp(prefix="prioritizer-report-")) / f"report-{rid}.{lang}.{fmt}"
+        with st.spinner("…"):
+            try:
+                build_report(rid, fmt, lang, out, st.session_state.get("db"))  # type: ignore[arg-type]
+            except PrioritizerError as exc:
+                state.show_error(exc)
+                return
+        mime = {
+            "pdf": "application/pdf",
+            "html": "text/html",
+            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }[fmt]
+        st.download_button(
+            state.tr("page.report") + f" ({fmt})",
+            out.read_bytes(),
+            file_name=out.name,
+            mime=mime,
+            key="report-download",
+        )
