@@ -47,6 +47,9 @@ def test_ranking_page_japanese_by_default(app_env):
     df = at.dataframe[0].value
     assert len(df) >= 50  # every good of the default case is ranked
     assert "順位" in df.columns
+    # The item page of the top good shows its dependence indicators as labelled figures.
+    labels = {m.label for m in at.metric}
+    assert {"輸入依存度", "懸念国シェア"} <= labels
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -93,7 +93,7 @@ def _item_detail(res: dict, labels: dict[str, str]) -> None:
             st.plotly_chart(charts.flows_area(case.flows, pick, case.countries, lang), width="stretch")
         ind = _indicators_for(pick)
         if ind:
-            st.json(ind, expanded=False)
+            _indicator_card(ind)
     with c2:
         if case.links is not None:
             up = case.links[case.links["good_id"] == pick]
@@ -106,6 +106,33 @@ def _item_detail(res: dict, labels: dict[str, str]) -> None:
                 },
                 hide_index=True,
             )
+
+
+_INDICATOR_LABELS = {
+    "import_reliance": ("輸入依存度", "Import reliance"),
+    "concern_share": ("懸念国シェア", "Concern-country share"),
+    "hhi": ("供給国集中度 HHI", "Supplier concentration HHI"),
+    "top1_share": ("最大供給国シェア", "Top supplier share"),
+    "partner_share": ("同志国シェア", "Partner share"),
+    "foreign_dependence": ("対外依存度", "Foreign dependence"),
+    "supply_risk": ("供給リスク（EU 方式）", "Supply risk (EU method)"),
+}
+
+
+def _indicator_card(ind: dict) -> None:
+    """The good's latest dependence indicators as labelled figures (month-on-month change below)."""
+    lang = state.lang()
+    st.caption(f"{ind.get('period', '')} · {ind.get('status', '')}")
+    shown = [(k, v) for k, v in _INDICATOR_LABELS.items() if isinstance(ind.get(k), int | float)]
+    cols = st.columns(4)
+    for n, (k, (ja, en)) in enumerate(shown):
+        mom = ind.get(f"{k}_mom")
+        value = ind[k]
+        text = f"{value:.2f}" if k in ("hhi", "supply_risk") else f"{100 * value:.1f}%"
+        delta = None
+        if isinstance(mom, int | float):
+            delta = f"{mom:+.3f}" if k in ("hhi", "supply_risk") else f"{100 * mom:+.1f} pt"
+        cols[n % 4].metric(ja if lang == "ja" else en, text, delta, delta_color="inverse")
 
 
 def _indicators_for(good_id: str) -> dict | None:
