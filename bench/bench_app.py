@@ -146,9 +146,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3 if quick() else 7)
     a = ap.parse_args()
     warnings.filterwarnings("ignore")
-    from streamlit import logger
-
-    logger.set_log_level("error")  # AppTest runs bare: silence "missing ScriptRunContext"
+    # AppTest runs bare and re-reads the config on each run: silence "missing ScriptRunContext"
+    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
     results = library(a.repeat)
     results += apptest(a.repeat)
     report(results, title="app what-if recompute (default case)")
