@@ -24,9 +24,15 @@ Row = tuple[str, str, float, float | None, str]
 
 
 def _row(
-    what: str, size: str, fn: Callable[[], Any], repeat: int, note: Callable[[Any], str] | None = None
+    what: str,
+    size: str,
+    fn: Callable[[], Any],
+    repeat: int,
+    note: Callable[[Any], str] | None = None,
+    *,
+    memory: bool = True,
 ) -> Row:
-    t = measure(fn, repeat=repeat, warmup=0, memory=True)
+    t = measure(fn, repeat=repeat, warmup=0, memory=memory)
     row = (what, size, t.median, t.peak_mb, note(t.value) if note else "")
     print(f"  {what:<38} {size:<28} {t.median:9.3f} s  {t.peak_mb or 0:8.0f} MB  {row[4]}", flush=True)
     return row
