@@ -14,7 +14,10 @@ def test_weights_override_an_ahp_model_in_allocate():
     tilted = execute(
         "allocate",
         case,
-        {"explain": False, "weights": {"autonomy": 0.0, "indispensability": 1.0, "cost": 0.0, "foreign_dependence": 0.0}},
+        {
+            "explain": False,
+            "weights": {"autonomy": 0.0, "indispensability": 1.0, "cost": 0.0, "foreign_dependence": 0.0},
+        },
     )
     assert base.result["status"] == tilted.result["status"] == "optimal"
     # Indispensability alone values different goods than the AHP mix: the objective moves.

@@ -23,8 +23,14 @@ ARTIFACTS = ROOT / "tests" / "_artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Flags the workplace needs: no sandbox as root, no background network on a closed network.
 CHROME_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -44,13 +50,34 @@ def server(tmp_path_factory):
         pytest.skip("Chromium not installed on this machine (apt-get install chromium)")
     port = _free_port()
     db = tmp_path_factory.mktemp("audit") / "audit.sqlite"
-    env = {**os.environ, "PRIORITIZER_CASE": str(ROOT / "inputs" / "default"), "PRIORITIZER_DB": f"sqlite:///{db}"}
+    env = {
+        **os.environ,
+        "PRIORITIZER_CASE": str(ROOT / "inputs" / "default"),
+        "PRIORITIZER_DB": f"sqlite:///{db}",
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         # No file watcher: an edited source file must not put up a "rerun?" prompt mid-test.
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            # No file watcher: an edited source file must not put up a "rerun?" prompt mid-test.
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90

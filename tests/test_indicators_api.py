@@ -100,7 +100,12 @@ def test_supply_risk_with_world_supply_table():
     # world supply of g1: CHN .8 (risk 6), AUS .2 (risk 2) -> HHI_WGI,GS = .64×6 + .04×2 = 3.92
     case = make_case()
     case.world_supply = pd.DataFrame(
-        {"good_id": ["g1", "g1"], "country": ["CHN", "AUS"], "share": [0.8, 0.2], "governance": [np.nan, np.nan]}
+        {
+            "good_id": ["g1", "g1"],
+            "country": ["CHN", "AUS"],
+            "share": [0.8, 0.2],
+            "governance": [np.nan, np.nan],
+        }
     )
     r = compute(case, "2024-01").set_index("good_id").loc["g1"]
     ir = 18 / 38

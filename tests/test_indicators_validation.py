@@ -105,7 +105,11 @@ def test_countries_governance_out_of_range_and_goods_share_columns():
 
 def test_world_supply_shares_that_do_not_add_up():
     ws = pd.DataFrame(
-        {"good_id": ["a", "a", "b", "b"], "country": ["CHN", "USA", "CHN", "ZZZ"], "share": [0.5, 0.3, 1.0, 0.0]}
+        {
+            "good_id": ["a", "a", "b", "b"],
+            "country": ["CHN", "USA", "CHN", "ZZZ"],
+            "share": [0.5, 0.3, 1.0, 0.0],
+        }
     )
     locs, issues = issues_of(base(world_supply=ws))
     assert ("world_supply.csv", 2, "share") in locs  # a sums to 0.8

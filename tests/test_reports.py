@@ -60,12 +60,18 @@ def test_xlsx_values_equal_the_run(stored, tmp_path):
     wb = load_workbook(out)
     sh = wb["ranking"]
     header = [c.value for c in sh[1]]
-    got = {row[header.index("id")]: row[header.index("score")] for row in sh.iter_rows(min_row=2, values_only=True)}
+    got = {
+        row[header.index("id")]: row[header.index("score")]
+        for row in sh.iter_rows(min_row=2, values_only=True)
+    }
     for r in rank.result["ranking"]:
         assert got[r["id"]] == pytest.approx(r["score"], abs=0, rel=1e-12)
     sh = wb["allocation"]
     header = [c.value for c in sh[1]]
-    fr = {row[header.index("id")]: row[header.index("funded_fraction")] for row in sh.iter_rows(min_row=2, values_only=True)}
+    fr = {
+        row[header.index("id")]: row[header.index("funded_fraction")]
+        for row in sh.iter_rows(min_row=2, values_only=True)
+    }
     for p in alloc.result["projects"]:
         assert fr[p["id"]] == pytest.approx(p["funded_fraction"], rel=1e-12, abs=1e-12)
 

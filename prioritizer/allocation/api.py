@@ -197,7 +197,15 @@ def explain_level(explain: bool | str) -> str:
     if explain in EXPLAIN_LEVELS:
         return str(explain)
     raise InputError(
-        [Issue("options", None, "explain", explain, f"explain must be one of {', '.join(EXPLAIN_LEVELS)} or true/false")]
+        [
+            Issue(
+                "options",
+                None,
+                "explain",
+                explain,
+                f"explain must be one of {', '.join(EXPLAIN_LEVELS)} or true/false",
+            )
+        ]
     )
 
 

@@ -28,7 +28,9 @@ def report(
     run_id: Annotated[str, typer.Argument(help="Run id from the audit store ('latest' for the newest run).")],
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.pdf,
     lang: Annotated[ReportLang, typer.Option("--lang")] = ReportLang.ja,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Report file (default: report-RUN.LANG.FORMAT).")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Report file (default: report-RUN.LANG.FORMAT).")
+    ] = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
 ) -> None:
