@@ -107,7 +107,8 @@ def test_unknown_run_is_a_clear_error(stored, tmp_path):
     from prioritizer.errors import InputError
 
     db, *_ = stored
-    with pytest.raises(InputError, match="1 problem"):
+    with pytest.raises(InputError, match="R-NOPE") as err:
         build_report("R-NOPE", "pdf", "ja", tmp_path / "x.pdf", db)
+    assert [(i.file, i.column, i.value) for i in err.value.issues] == [("audit store", "run_id", "R-NOPE")]
     assert not (tmp_path / "x.pdf").exists()
     assert open_store(db).verify().ok

@@ -140,6 +140,17 @@ def funding_changes(base: dict[str, Any], new: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "before", "after", "cost"])
 
 
+def project_spend(p: dict[str, Any]) -> float:
+    """億円 spent on one project of an allocate result: the optimiser's ``spent``, else share × cost."""
+    if p.get("spent") is not None:
+        return float(p["spent"])
+    return float((p.get("funded_fraction") or 0.0) * (p.get("cost") or 0.0))
+
+
+def total_spend(result: dict[str, Any]) -> float:
+    return sum(project_spend(p) for p in result.get("projects", []))
+
+
 def spend_by(result: dict[str, Any], case: Case, group: str) -> pd.DataFrame:
     """Spend (億円) of funded projects by a project or good attribute (domain, sector, instrument...)."""
     if case.projects is None:
@@ -158,7 +169,7 @@ def spend_by(result: dict[str, Any], case: Case, group: str) -> pd.DataFrame:
             key = goods.loc[pr.get("good_id"), group]
         else:
             key = "—"
-        rows.append({group: key, "spend": float(p.get("spent", frac * (p.get("cost") or 0.0)))})
+        rows.append({group: key, "spend": project_spend(p)})
     df = pd.DataFrame(rows, columns=[group, "spend"])
     return df.groupby(group, as_index=False)["spend"].sum().sort_values("spend", ascending=False)
 

@@ -564,6 +564,15 @@ class AuditStore:
         got = self.runs(command=command, limit=1)
         return got[0] if got else None
 
+    def resolve(self, run_id: str) -> str:
+        """``run_id`` itself, or the newest run's id for ``"latest"`` (InputError on an empty store)."""
+        if run_id != "latest":
+            return run_id
+        newest = self.latest()
+        if newest is None:
+            raise InputError([Issue("audit store", None, "run_id", run_id, "the store has no runs yet")])
+        return newest.run_id
+
     def get(self, run_id: str) -> StoredRun:
         """The full stored run; raises :class:`UnknownRunError` (a ``KeyError``) if absent."""
         with self._read() as conn:

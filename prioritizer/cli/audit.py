@@ -50,17 +50,6 @@ def _store(db: str | None):  # type: ignore[no-untyped-def]
     return open_store(db)
 
 
-def _resolve(store: Any, run_id: str) -> str:
-    if run_id != "latest":
-        return run_id
-    latest = store.latest()
-    if latest is None:
-        from prioritizer.errors import InputError, Issue
-
-        raise InputError([Issue("audit store", None, "run_id", run_id, "the store has no runs yet")])
-    return latest.run_id
-
-
 def _table(df: pd.DataFrame, fmt: OutputFormat) -> str:
     if fmt is OutputFormat.csv:
         return df.to_csv(index=False)
@@ -128,7 +117,7 @@ def show(
     del no_audit
     with clean_errors(fmt):
         store = _store(db)
-        run = store.get(_resolve(store, run_id))
+        run = store.get(store.resolve(run_id))
         d = run.as_dict(files=files)
         if fmt is OutputFormat.json:
             write_text(dumps(d), out)
@@ -168,7 +157,7 @@ def diff(
     del no_audit
     with clean_errors(fmt):
         store = _store(db)
-        d = store.diff(_resolve(store, run_a), _resolve(store, run_b))
+        d = store.diff(store.resolve(run_a), store.resolve(run_b))
         if fmt is OutputFormat.json:
             write_text(dumps(d.as_dict()), out)
         elif fmt is OutputFormat.csv:
@@ -277,7 +266,7 @@ def replay(
     del no_audit
     with clean_errors(fmt):
         store = _store(db)
-        rep = store.replay(_resolve(store, run_id))
+        rep = store.replay(store.resolve(run_id))
         if fmt is OutputFormat.json:
             write_text(dumps(rep.as_dict()), out)
         elif fmt is OutputFormat.csv:

@@ -38,15 +38,9 @@ def report(
     from prioritizer.reports import build_report
 
     with clean_errors():
-        if run_id == "latest":
-            from prioritizer.audit import open_store
+        from prioritizer.audit import open_store
 
-            latest = open_store(db).latest()
-            if latest is None:
-                from prioritizer.errors import InputError, Issue
-
-                raise InputError([Issue("audit store", None, "run_id", run_id, "the store has no runs yet")])
-            run_id = latest["run_id"] if isinstance(latest, dict) else latest.run_id
+        run_id = open_store(db).resolve(run_id)
         target = out or Path(f"report-{run_id}.{lang.value}.{fmt.value}")
         path = build_report(run_id, fmt.value, lang.value, target, db)  # type: ignore[arg-type]
         write_text(dumps({"run_id": run_id, "format": fmt.value, "lang": lang.value, "out": str(path)}), None)

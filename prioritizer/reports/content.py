@@ -16,7 +16,8 @@ from typing import Any
 import pandas as pd
 
 from prioritizer.app import charts
-from prioritizer.errors import InputError, Issue
+from prioritizer.app.controller import project_spend, spend_by
+from prioritizer.errors import InputError
 from prioritizer.i18n import DOMAINS, INSTRUMENTS, SECTORS, Lang, fmt_oku, label
 from prioritizer.reports.document import Document, Figure, KeyValues, Para, Section, Table
 
@@ -95,22 +96,7 @@ def related_runs(store: Any, primary: Any) -> dict[str, Any]:
 
 
 def build_document(store: Any, run_id: str, lang: Lang) -> Document:
-    try:
-        primary = store.get(run_id)
-    except KeyError:
-        primary = None
-    if primary is None:
-        raise InputError(
-            [
-                Issue(
-                    "audit store",
-                    None,
-                    "run_id",
-                    run_id,
-                    "no such run; list runs with `prioritizer audit log`",
-                )
-            ]
-        )
+    primary = store.get(run_id)  # UnknownRunError (an InputError naming the run) if absent
     runs = related_runs(store, primary)
     case = _load_case(primary)
     cover = [
@@ -167,7 +153,7 @@ def _summary(rank: dict | None, alloc: dict | None, robust: dict | None, lang: L
         )
     if alloc:
         funded = [p for p in alloc.get("projects", []) if (p.get("funded_fraction") or 0) > 1e-9]
-        spend = sum(_spent(p) for p in funded)
+        spend = sum(project_spend(p) for p in funded)
         s.blocks.append(
             Para(
                 f"予算配分（状態: {alloc.get('status')}）では {len(funded)} 事業に計 {fmt_oku(spend, lang)} を配分します。"
@@ -193,12 +179,6 @@ def _summary(rank: dict | None, alloc: dict | None, robust: dict | None, lang: L
             )
         )
     return s
-
-
-def _spent(p: dict[str, Any]) -> float:
-    if p.get("spent") is not None:
-        return float(p["spent"])
-    return float((p.get("funded_fraction") or 0.0) * (p.get("cost") or 0.0))
 
 
 def _ranking(rank: dict | None, labels: dict[str, str], lang: Lang) -> Section:
@@ -294,9 +274,9 @@ def _items(rank, alloc, robust, indic, labels, case, lang: Lang) -> Section:  # 
             frac = p.get("funded_fraction") or 0.0
             if frac > 1e-9:
                 lines.append(
-                    f"事業 {_name(p, lang)}: 採択（{frac:.0%}、{fmt_oku(_spent(p), lang)}）"
+                    f"事業 {_name(p, lang)}: 採択（{frac:.0%}、{fmt_oku(project_spend(p), lang)}）"
                     if lang == "ja"
-                    else f"Project {_name(p, lang)}: funded ({frac:.0%}, {fmt_oku(_spent(p), lang)})"
+                    else f"Project {_name(p, lang)}: funded ({frac:.0%}, {fmt_oku(project_spend(p), lang)})"
                 )
             else:
                 need = p.get("needed_value")
@@ -367,8 +347,6 @@ def _allocation(alloc: dict | None, case, lang: Lang) -> Section:  # type: ignor
             )
         )
         if case is not None and case.projects is not None:
-            from prioritizer.app.controller import spend_by
-
             for group, vocab in (("domain", DOMAINS), ("instrument", INSTRUMENTS)):
                 df = spend_by(alloc, case, group)
                 if not df.empty:

@@ -129,15 +129,7 @@ def page() -> None:
     c1, c2, c3 = st.columns(3)
     c1.metric(state.tr("alloc.status"), str(status))
     c2.metric(state.tr("alloc.objective"), f"{res.get('objective') or 0:,.2f}")
-    spent = sum(
-        (
-            p.get("spent")
-            if p.get("spent") is not None
-            else (p.get("funded_fraction") or 0) * (p.get("cost") or 0)
-        )
-        for p in res.get("projects", [])
-    )
-    c3.metric(state.tr("col.cost"), fmt_oku(spent, lang))
+    c3.metric(state.tr("col.cost"), fmt_oku(controller.total_spend(res), lang))
     expl = res.get("explanations") or {}
     if status not in ("optimal", "time_limit"):
         st.error(state.tr("alloc.infeasible"))

@@ -69,13 +69,7 @@ def page() -> None:
             table = pd.concat(frames, axis=1).reset_index()
         else:
             table = pd.concat(frames, ignore_index=True)
-            cost = {
-                v: sum(
-                    (p.get("funded_fraction") or 0) * (p.get("cost") or 0)
-                    for p in _result(v, runs).get("projects", [])
-                )
-                for v in [base, *variants]
-            }
+            cost = {v: controller.total_spend(_result(v, runs)) for v in [base, *variants]}
             st.write({k: round(c, 1) for k, c in cost.items()})
         st.dataframe(table, hide_index=True, width="stretch")
         state.download(table, f"compare_{command}")
