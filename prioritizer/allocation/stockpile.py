@@ -48,26 +48,32 @@ def supported(data: AllocationData) -> bool:
     )
 
 
-def solve_stockpile_lp(data: AllocationData, *, time_limit: float | None = None) -> FastStockpileResult:
+def _shortfall_entries(data: AllocationData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One entry per (scenario, affected good): stock index k (−1 = not stockpilable), need, weight.
+
+    need = loss × affected supply × months/12 (units); weight = probability × shortfall weight.
+    Raises ValueError unless :func:`supported` — both fast paths cover the same cases only.
+    """
     if not supported(data):
         raise ValueError(
             "the fast stockpile path needs a stockpile-only case (no projects, yearly budgets, limits)"
         )
-    t0 = time.perf_counter()
-    sg = data.stock_goods
-    K = len(sg)
     kpos = np.full(len(data.good_ids), -1)
-    kpos[sg] = np.arange(K)
-    # one entry per (scenario, affected good) = one shortfall column and row
-    ks, need, wcol = [], [], []
+    kpos[data.stock_goods] = np.arange(len(data.stock_goods))
+    ks, need, wts = [], [], []
     for sc in data.scenarios:
         for g, a in sc.affected.items():
             ks.append(kpos[g])
             need.append(sc.loss * a * sc.months / 12.0)
-            wcol.append(sc.probability * data.shortfall_weight[g])
-    ks_a = np.asarray(ks, dtype=np.int64)
-    need_a = np.asarray(need, dtype=float)
-    w_a = np.asarray(wcol, dtype=float)
+            wts.append(sc.probability * data.shortfall_weight[g])
+    return np.asarray(ks, dtype=np.int64), np.asarray(need, dtype=float), np.asarray(wts, dtype=float)
+
+
+def solve_stockpile_lp(data: AllocationData, *, time_limit: float | None = None) -> FastStockpileResult:
+    t0 = time.perf_counter()
+    sg = data.stock_goods
+    K = len(sg)
+    ks_a, need_a, w_a = _shortfall_entries(data)
     F = len(ks_a)
     stocked = ks_a >= 0
     target_q = data.target_days / 365.0 * data.annual_demand[sg]
@@ -172,26 +178,10 @@ def solve_stockpile_greedy(data: AllocationData) -> FastStockpileResult:
     rate of the last segment filled is the multiplier of the coupling row — the Lagrangian
     price — and is reported as the budget or storage shadow price (whichever is tighter).
     """
-    if not supported(data):
-        raise ValueError(
-            "the fast stockpile path needs a stockpile-only case (no projects, yearly budgets, limits)"
-        )
     t0 = time.perf_counter()
     sg = data.stock_goods
     K = len(sg)
-    kpos = np.full(len(data.good_ids), -1)
-    kpos[sg] = np.arange(K)
-    ks, need, wts = [], [], []
-    for sc in data.scenarios:
-        for g, a in sc.affected.items():
-            ks.append(kpos[g])
-            need.append(sc.loss * a * sc.months / 12.0)
-            wts.append(sc.probability * data.shortfall_weight[g])
-    k_a, n_a, w_a = (
-        np.asarray(ks, dtype=np.int64),
-        np.asarray(need, dtype=float),
-        np.asarray(wts, dtype=float),
-    )
+    k_a, n_a, w_a = _shortfall_entries(data)
     keep = k_a >= 0
     unstocked_loss = float((w_a[~keep] * n_a[~keep]).sum())
     k_a, n_a, w_a = k_a[keep], n_a[keep], w_a[keep]
