@@ -1,0 +1,264 @@
+"""One text layer for the app, the CLI tables, the reports and the exports (JA / EN).
+
+The library emits *structured messages* — ``{"kind": ..., <numbers>, <ids>, <name_ja>, <name_en>}``
+— and never formats prose itself; :func:`render` turns a message into either language from
+the templates in ``catalogue/*.yaml``. Screen wording (:func:`t`), enumerated values
+(:func:`vocab`), field labels with units (:func:`field`) and table cells (:func:`cell`) all
+come from the same catalogue, so a word is defined once.
+
+Template fields follow :meth:`str.format`, with four extra format specs that know the
+language: ``oku`` (money held in 億円), ``pct`` (a fraction as a percentage), ``num`` (a
+number with separators and significant digits) and ``days``. A message field ``x_ja`` /
+``x_en`` pair is available to the template as ``{x}`` in the language being rendered, and a
+field ``{vocab:NAME:value}`` is looked up in vocabulary NAME.
+
+Japanese is the default language: the users read Japanese first. Money is kept in 億円
+throughout the library; only presentation converts it. Terms follow the glossary of the
+METI source digest (shared/sources/DIGEST.md §5).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+from prioritizer.text.catalogue import Catalogue, CatalogueError, Field, catalogue
+
+Lang = Literal["ja", "en"]
+LANGS: tuple[Lang, ...] = ("ja", "en")
+DEFAULT_LANG: Lang = "ja"
+
+__all__ = [
+    "DEFAULT_LANG",
+    "LANGS",
+    "Catalogue",
+    "CatalogueError",
+    "Field",
+    "Lang",
+    "catalogue",
+    "cell",
+    "field",
+    "fmt_days",
+    "fmt_num",
+    "fmt_oku",
+    "fmt_pct",
+    "has_field",
+    "has_message",
+    "name_of",
+    "render",
+    "t",
+    "vocab",
+    "vocabulary",
+]
+
+
+def _pick(pair: tuple[str, str], lang: Lang) -> str:
+    return pair[0] if lang == "ja" else pair[1]
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _missing(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and not math.isfinite(x))
+
+
+def fmt_num(x: float | None, lang: Lang = DEFAULT_LANG, digits: int | None = None) -> str:
+    """Thousands separators in both languages (Japanese documents use the comma too).
+
+    ``digits=None`` keeps three significant digits for small magnitudes and none after the
+    point for large ones, so 0.00123 does not print as 0.00.
+    """
+    if _missing(x):
+        return "—"
+    x = float(x)  # type: ignore[arg-type]
+    if digits is not None:
+        return f"{x:,.{digits}f}"
+    a = abs(x)
+    if a == 0:
+        return "0"
+    if a >= 100:
+        return f"{x:,.0f}"
+    if a >= 1:
+        return f"{x:,.2f}".rstrip("0").rstrip(".")
+    return f"{x:.3g}"
+
+
+def fmt_oku(x: float | None, lang: Lang = DEFAULT_LANG, digits: int = 0) -> str:
+    """Money held in 億円: ``1,234億円`` in Japanese, ``¥123.4bn`` in English (1億円 = ¥0.1bn)."""
+    if _missing(x):
+        return "—"
+    x = float(x)  # type: ignore[arg-type]
+    if lang == "ja":
+        if abs(x) >= 10_000:  # 1兆円 = 10,000億円: committee papers switch unit there
+            return f"{x / 10_000:,.{max(digits, 2)}f}兆円"
+        return f"{x:,.{digits}f}億円"
+    return f"¥{x / 10:,.{max(digits, 1)}f}bn"
+
+
+def fmt_pct(x: float | None, lang: Lang = DEFAULT_LANG, digits: int = 1) -> str:
+    if _missing(x):
+        return "—"
+    return f"{100 * float(x):.{digits}f}%"  # type: ignore[arg-type]
+
+
+def fmt_days(x: float | None, lang: Lang = DEFAULT_LANG, digits: int = 0) -> str:
+    if _missing(x):
+        return "—"
+    v = f"{float(x):,.{digits}f}"  # type: ignore[arg-type]
+    return f"{v}日" if lang == "ja" else f"{v} days"
+
+
+# --------------------------------------------------------------------------- lookups
+
+
+def t(key: str, lang: Lang = DEFAULT_LANG, **fmt: object) -> str:
+    """Screen wording for ``key``; unknown keys return the key itself (the i18n test catches them)."""
+    pair = catalogue().text.get(key)
+    if pair is None:
+        return key
+    text = _pick(pair, lang)
+    return _FORMATTER.format(text, lang=lang, **fmt) if fmt else text
+
+
+def vocabulary(name: str) -> dict[str, tuple[str, str]]:
+    """All values of vocabulary ``name`` (``domain``, ``sector``, ``instrument``, ``status``, …)."""
+    return dict(catalogue().vocab.get(name, {}))
+
+
+def vocab(name: str, value: Any, lang: Lang = DEFAULT_LANG) -> str:
+    """The label of ``value`` in vocabulary ``name``; an unknown value is shown as given, a blank as —."""
+    if _missing(value) or (isinstance(value, str) and not value.strip()):
+        return "—"
+    key = str(value).lower() if isinstance(value, bool) else str(value)
+    pair = catalogue().vocab.get(name, {}).get(key)
+    return _pick(pair, lang) if pair else str(value)
+
+
+def has_field(name: str) -> bool:
+    return name in catalogue().fields
+
+
+def field(name: str, lang: Lang = DEFAULT_LANG, *, unit: bool = True) -> str:
+    """Column / field label, with its unit in brackets (「費用（億円）」 / "Cost (億円)")."""
+    f = catalogue().fields.get(name)
+    if f is None:
+        return name
+    text = f.ja if lang == "ja" else f.en
+    if unit and f.unit:
+        return f"{text}（{f.unit}）" if lang == "ja" else f"{text} ({f.unit})"
+    return text
+
+
+def has_message(kind: str) -> bool:
+    return kind in catalogue().messages
+
+
+def cell(
+    value: Any, lang: Lang = DEFAULT_LANG, *, vocab_name: str | None = None, digits: int | None = None
+) -> str:
+    """A table cell as a reader sees it: no ``None``/``nan``, booleans in words, enums localised."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return "—"
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        pass
+    if isinstance(value, bool):
+        return vocab("bool", value, lang)
+    if vocab_name is not None:
+        return vocab(vocab_name, value, lang)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return fmt_num(value, lang, digits)
+    return str(value)
+
+
+def name_of(row: Mapping[str, Any], lang: Lang = DEFAULT_LANG) -> str:
+    """The display name of a good/project/scenario row, falling back to the other language or id."""
+    first, second = ("name_ja", "name_en") if lang == "ja" else ("name_en", "name_ja")
+    for key in (first, second, "id"):
+        v = row.get(key)
+        if isinstance(v, str) and v.strip():
+            return v
+    return str(row.get("id", ""))
+
+
+# --------------------------------------------------------------------------- messages
+
+
+class _LangFormatter(string.Formatter):
+    """str.format with language-aware specs (oku, pct, num, days) and vocabulary lookups."""
+
+    def format(self, format_string: str, /, *args: Any, lang: Lang = DEFAULT_LANG, **kwargs: Any) -> str:
+        self._lang = lang
+        return super().format(format_string, *args, **kwargs)
+
+    def get_value(self, key: int | str, args: Any, kwargs: Mapping[str, Any]) -> Any:
+        if isinstance(key, str) and key.startswith("vocab:"):
+            _, name, value_key = key.split(":", 2)
+            return vocab(name, kwargs.get(value_key), self._lang)
+        return super().get_value(key, args, kwargs)
+
+    def get_field(self, field_name: str, args: Any, kwargs: Mapping[str, Any]) -> Any:
+        if field_name.startswith("vocab:"):
+            return self.get_value(field_name, args, kwargs), field_name
+        return super().get_field(field_name, args, kwargs)
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        lang = self._lang
+        spec, _, arg = format_spec.partition(".")
+        digits = int(arg) if arg.isdigit() else None
+        if spec == "oku":
+            return fmt_oku(value, lang, digits or 0)
+        if spec == "pct":
+            return fmt_pct(value, lang, 1 if digits is None else digits)
+        if spec == "num":
+            return fmt_num(value, lang, digits)
+        if spec == "days":
+            return fmt_days(value, lang, digits or 0)
+        if _missing(value):
+            return "—"
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _LangFormatter()
+_LANG_SUFFIX = re.compile(r"^(.*)_(ja|en)$")
+
+
+def _fields_for(message: Mapping[str, Any], lang: Lang) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in message.items():
+        m = _LANG_SUFFIX.match(k)
+        if m:
+            base, which = m.groups()
+            if which == lang or base not in out:
+                other = message.get(f"{base}_{'en' if which == 'ja' else 'ja'}")
+                out[base] = v if (which == lang and v not in (None, "")) else (other or v)
+        out.setdefault(k, v)
+    return out
+
+
+def render(message: Mapping[str, Any], lang: Lang = DEFAULT_LANG) -> str:
+    """The sentence for a structured message ``{"kind": ..., ...}`` in ``lang``.
+
+    An unknown kind raises KeyError: a message nobody can read is a defect, not a fallback.
+    """
+    kind = str(message["kind"])
+    pair = catalogue().messages.get(kind)
+    if pair is None:
+        raise KeyError(
+            f"no template for message kind {kind!r}; add it to a prioritizer/text/catalogue/*.yaml"
+        )
+    return _FORMATTER.format(_pick(pair, lang), lang=lang, **_fields_for(message, lang))
+
+
+def render_all(messages: Iterable[Mapping[str, Any]], lang: Lang = DEFAULT_LANG) -> list[str]:
+    return [render(m, lang) for m in messages]
