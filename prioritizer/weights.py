@@ -157,6 +157,11 @@ def _snap_to_scale(x: float) -> float:
     return min(SAATY_SCALE, key=lambda s: abs(math.log(s) - math.log(x)))
 
 
+def fmt_judgement(x: float) -> str:
+    """A pairwise judgement on Saaty's scale as people write it (3, 1/5)."""
+    return _fmt_judgement(x)
+
+
 def _fmt_judgement(v: float) -> str:
     return f"{v:g}" if v >= 1 else f"1/{1 / v:g}"
 

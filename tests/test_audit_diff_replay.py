@@ -54,10 +54,10 @@ def test_diff_of_two_rank_runs_in_words(db_url):
     assert d.method == {"method": ("wsm", "topsis")}
     assert [(m.id, m.rank_a, m.rank_b, m.delta) for m in d.ranks] == [("g2", 2, 1, 1), ("g1", 1, 2, -1)]
     en = d.text("en")
-    assert "'a' was lowered from 0.600 to 0.200" in en
-    assert "'b' was raised from 0.400 to 0.800" in en
+    assert "Weight: a was lowered from 0.600 to 0.200" in en
+    assert "Weight: b was raised from 0.400 to 0.800" in en
     assert "Input files added: policy.yaml" in en
-    assert "method changed from wsm to topsis" in en
+    assert "Method setting method: wsm → topsis" in en
     assert "The top item changed from g1 to g2" in en
     assert "g2: rank 2 → 1 (up 1)" in en
     ja = d.text("ja")
@@ -79,8 +79,8 @@ def test_diff_of_two_allocate_runs_says_what_was_funded(db_url):
     assert "Newly funded: 事業p2 (p2)" in en
     assert "No longer funded: 事業p1 (p1)" in en
     assert "事業p3 (p3): funded share 50% → 100%" in en
-    assert "Total spend: 120.0 → 290.0 億円 (+170.0)" in en
-    assert "配分総額: 120.0 億円 → 290.0 億円（+170.0 億円）" in d.text("ja")
+    assert "Total spend: ¥12.0bn → ¥29.0bn (change ¥17.0bn)" in en  # 120 → 290 億円
+    assert "配分総額: 120億円 → 290億円（170億円の変化）" in d.text("ja")
 
 
 def test_diff_of_a_run_with_itself_says_no_difference(db_url):
@@ -170,3 +170,15 @@ def _case_of(run):  # type: ignore[no-untyped-def]
     return Case(
         root=__import__("pathlib").Path("/x"), goods=pd.read_csv(io.BytesIO(run.case_files["goods.csv"]))
     )
+
+
+def test_diff_of_a_ranking_and_an_allocation_says_they_differ_in_kind(db_url):
+    a = make_run(command="rank", result={"ranking": [{"id": "g1", "rank": 1}]})
+    b = make_run(command="allocate", result=_alloc_result({"p1": 1.0, "p2": 0.0, "p3": 0.0}))
+    record_run(a, db_url)
+    record_run(b, db_url)
+    d = open_store(db_url).diff(a.run_id, b.run_id)
+    ja = d.text("ja")
+    assert "種類の異なる実行" in ja
+    # No method keys or weights compared across kinds of run.
+    assert "method" not in ja and "削除" not in ja and not d.method and not d.params

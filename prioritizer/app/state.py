@@ -10,8 +10,9 @@ import streamlit as st
 
 from prioritizer.app import controller
 from prioritizer.case import Case, load_case
-from prioritizer.i18n import DEFAULT_LANG, Lang, t
 from prioritizer.runs import Run
+from prioritizer.text import DEFAULT_LANG, Lang, t
+from prioritizer.text.tables import present
 
 DEFAULT_CASE = Path(os.environ.get("PRIORITIZER_CASE", "inputs/default"))
 
@@ -88,6 +89,21 @@ def rank_params() -> dict[str, Any]:
     return p
 
 
+def show_table(df: Any, name: str | None = None, *, height: int | None = None, **kw: Any) -> Any:
+    """A table as the reader sees it (localised headers, text cells) and, with ``name``, its CSV.
+
+    The download is the same presented table, so an export says what the page says.
+    """
+    shown = present(df, lang(), **kw)
+    args: dict[str, Any] = {"hide_index": True, "width": "stretch"}
+    if height:
+        args["height"] = height
+    st.dataframe(shown, **args)
+    if name:
+        download(shown, name)
+    return shown
+
+
 def download(df: Any, name: str) -> None:
     st.download_button(
         tr("download.csv"),
@@ -128,5 +144,4 @@ def issues_frame(issues: list) -> Any:
     import pandas as pd
 
     cols = ["file", "row", "column", "value", "message"]
-    df = pd.DataFrame([i.as_dict() for i in issues], columns=cols)
-    return df.rename(columns={c: tr(f"col.{c}") for c in cols})
+    return present(pd.DataFrame([i.as_dict() for i in issues], columns=cols), lang())

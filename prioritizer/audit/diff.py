@@ -70,6 +70,9 @@ class Diff:
     spend_b: float | None = None
     status: tuple[Any, Any] | None = None
     objective: tuple[Any, Any] | None = None
+    benefit: tuple[Any, Any] | None = None
+    #: criterion id -> {"ja": label, "en": label}, from the runs' model snapshots
+    criterion_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     who: tuple[str, str] = ("", "")
     why: tuple[str, str] = ("", "")
     when: tuple[str, str] = ("", "")
@@ -113,146 +116,117 @@ class Diff:
 
     # ------------------------------------------------------------------ words
 
-    def text(self, lang: str = "ja") -> str:
-        """The difference as plain-words bullet lines (Markdown), Japanese or English."""
-        ja = lang == "ja"
-        lines: list[str] = []
-        head = (
-            f"{self.a}（{self.command_a}, {self.when[0]}, {self.who[0]}）→ {self.b}（{self.command_b}, {self.when[1]}, {self.who[1]}）"
-            if ja
-            else f"{self.a} ({self.command_a}, {self.when[0]}, {self.who[0]}) → {self.b} ({self.command_b}, {self.when[1]}, {self.who[1]})"
-        )
-        lines.append(head)
+    def messages(self) -> list[dict[str, Any]]:
+        """The difference as structured messages (kind + numbers + names), rendered by the text layer."""
+        out: list[dict[str, Any]] = [
+            {
+                "kind": "diff.head",
+                "a": self.a,
+                "b": self.b,
+                "command_a": self.command_a,
+                "command_b": self.command_b,
+                "when_a": self.when[0],
+                "when_b": self.when[1],
+                "who_a": self.who[0] or "—",
+                "who_b": self.who[1] or "—",
+            }
+        ]
         if self.why[1]:
-            lines.append(f"- {'理由' if ja else 'Reason'}: {self.why[1]}")
+            out.append({"kind": "diff.reason", "reason": self.why[1]})
+        if self.command_a != self.command_b:
+            out.append({"kind": "diff.unlike", "command_a": self.command_a, "command_b": self.command_b})
         if self.identical:
-            lines.append(
-                "- 重み・入力・手法・結果に違いはありません。"
-                if ja
-                else "- No difference in weights, inputs, method or results."
-            )
+            out.append({"kind": "diff.identical"})
+        label = self.criterion_labels
         for w in self.weights:
             c, a, b = w["criterion"], w["from"], w["to"]
+            names = {f"criterion_{k}": v for k, v in label.get(c, {"ja": c, "en": c}).items()}
             if a is None:
-                lines.append(
-                    f"- 重み: 基準「{c}」が追加されました（{_w(b)}）。"
-                    if ja
-                    else f"- Weight: criterion '{c}' was added ({_w(b)})."
-                )
+                out.append({"kind": "diff.weight_added", **names, "to": b})
             elif b is None:
-                lines.append(
-                    f"- 重み: 基準「{c}」が削除されました（元 {_w(a)}）。"
-                    if ja
-                    else f"- Weight: criterion '{c}' was removed (was {_w(a)})."
-                )
+                out.append({"kind": "diff.weight_removed", **names, "from": a})
             else:
-                verb_ja = "引き上げ" if b > a else "引き下げ"
-                verb_en = "raised" if b > a else "lowered"
-                lines.append(
-                    f"- 重み: 「{c}」を {_w(a)} から {_w(b)} に{verb_ja}ました。"
-                    if ja
-                    else f"- Weight: '{c}' was {verb_en} from {_w(a)} to {_w(b)}."
+                out.append(
+                    {
+                        "kind": "diff.weight_raised" if b > a else "diff.weight_lowered",
+                        **names,
+                        "from": a,
+                        "to": b,
+                    }
                 )
-        for label_ja, label_en, names in (
-            ("追加", "added", self.inputs_added),
-            ("削除", "removed", self.inputs_removed),
-            ("変更", "changed", self.inputs_changed),
+        for kind, names in (
+            ("diff.inputs_added", self.inputs_added),
+            ("diff.inputs_removed", self.inputs_removed),
+            ("diff.inputs_changed", self.inputs_changed),
         ):
             if names:
-                lines.append(
-                    f"- 入力ファイル（{label_ja}）: {', '.join(names)}"
-                    if ja
-                    else f"- Input files {label_en}: {', '.join(names)}"
-                )
+                out.append({"kind": kind, "files": ", ".join(names)})
         for k, (a, b) in self.method.items():
-            lines.append(
-                f"- 手法: {k} を {_v(a)} から {_v(b)} に変更しました。"
-                if ja
-                else f"- Method: {k} changed from {_v(a)} to {_v(b)}."
-            )
-        lines += [f"- モデル: {m}" for m in (self.model_ja if ja else self.model)]
+            out.append({"kind": "diff.method", "key": k, "from": _v(a), "to": _v(b)})
+        out += [
+            {"kind": "diff.model", "text_ja": ja, "text_en": en}
+            for ja, en in zip(self.model_ja, self.model, strict=True)
+        ]
         for k, (a, b) in self.params.items():
-            lines.append(
-                f"- パラメータ: {k} = {_v(a)} → {_v(b)}" if ja else f"- Parameter: {k} = {_v(a)} → {_v(b)}"
-            )
+            out.append({"kind": "diff.param", "key": k, "from": _v(a), "to": _v(b)})
         if self.top_a != self.top_b and self.top_a is not None and self.top_b is not None:
-            lines.append(
-                f"- 首位が {self.top_a} から {self.top_b} に入れ替わりました。"
-                if ja
-                else f"- The top item changed from {self.top_a} to {self.top_b}."
-            )
+            out.append({"kind": "diff.top", "from": self.top_a, "to": self.top_b})
         if self.ranks:
             moved = [m for m in self.ranks if m.rank_a is not None and m.rank_b is not None]
-            lines.append(
-                f"- 順位: {len(moved)} 件の順位が変わりました。主な変動:"
-                if ja
-                else f"- Ranks: {len(moved)} items changed rank. Largest moves:"
-            )
+            out.append({"kind": "diff.ranks", "n": len(moved)})
             for m in self.ranks[:TOP_MOVERS]:
                 if m.rank_a is None:
-                    lines.append(
-                        f"  - {m.name}: 新たに {m.rank_b} 位" if ja else f"  - {m.name}: new, rank {m.rank_b}"
-                    )
+                    out.append({"kind": "diff.rank_new", "name": m.name, "to": m.rank_b})
                 elif m.rank_b is None:
-                    lines.append(
-                        f"  - {m.name}: {m.rank_a} 位から除外"
-                        if ja
-                        else f"  - {m.name}: was rank {m.rank_a}, now absent"
-                    )
+                    out.append({"kind": "diff.rank_gone", "name": m.name, "from": m.rank_a})
                 else:
-                    arrow_ja = "上昇" if m.delta > 0 else "下降"
-                    arrow_en = "up" if m.delta > 0 else "down"
-                    lines.append(
-                        f"  - {m.name}: {m.rank_a} 位 → {m.rank_b} 位（{abs(m.delta)} 位{arrow_ja}）"
-                        if ja
-                        else f"  - {m.name}: rank {m.rank_a} → {m.rank_b} ({arrow_en} {abs(m.delta)})"
+                    kind = "diff.rank_up" if m.delta > 0 else "diff.rank_down"
+                    out.append(
+                        {"kind": kind, "name": m.name, "from": m.rank_a, "to": m.rank_b, "by": abs(m.delta)}
                     )
         if self.status:
-            lines.append(
-                f"- 最適化の状態: {self.status[0]} → {self.status[1]}"
-                if ja
-                else f"- Solver status: {self.status[0]} → {self.status[1]}"
-            )
+            out.append({"kind": "diff.status", "from": self.status[0], "to": self.status[1]})
         newly = [f for f in self.funded if f.fraction_a <= FRACTION_TOL < f.fraction_b]
         dropped = [f for f in self.funded if f.fraction_b <= FRACTION_TOL < f.fraction_a]
         partial = [f for f in self.funded if f not in newly and f not in dropped]
         if newly:
-            lines.append(
-                f"- 新たに採択: {', '.join(f.name for f in newly)}"
-                if ja
-                else f"- Newly funded: {', '.join(f.name for f in newly)}"
-            )
+            out.append({"kind": "diff.newly_funded", "names": ", ".join(f.name for f in newly)})
         if dropped:
-            lines.append(
-                f"- 不採択に変更: {', '.join(f.name for f in dropped)}"
-                if ja
-                else f"- No longer funded: {', '.join(f.name for f in dropped)}"
-            )
+            out.append({"kind": "diff.dropped", "names": ", ".join(f.name for f in dropped)})
         for f in partial:
-            lines.append(
-                f"- {f.name}: 採択割合 {f.fraction_a:.0%} → {f.fraction_b:.0%}"
-                if ja
-                else f"- {f.name}: funded share {f.fraction_a:.0%} → {f.fraction_b:.0%}"
-            )
+            out.append({"kind": "diff.share", "name": f.name, "from": f.fraction_a, "to": f.fraction_b})
         if self._spend_changed and self.spend_a is not None and self.spend_b is not None:
-            d = self.spend_b - self.spend_a
-            lines.append(
-                f"- 配分総額: {self.spend_a:,.1f} 億円 → {self.spend_b:,.1f} 億円（{d:+,.1f} 億円）"
-                if ja
-                else f"- Total spend: {self.spend_a:,.1f} → {self.spend_b:,.1f} 億円 ({d:+,.1f})"
+            out.append(
+                {
+                    "kind": "diff.spend",
+                    "from": self.spend_a,
+                    "to": self.spend_b,
+                    "by": self.spend_b - self.spend_a,
+                }
             )
-        if self.objective:
-            lines.append(
-                f"- 目的関数値: {_v(self.objective[0])} → {_v(self.objective[1])}"
-                if ja
-                else f"- Objective: {_v(self.objective[0])} → {_v(self.objective[1])}"
+        if self.benefit is not None:
+            a, b = self.benefit
+            out.append(
+                {
+                    "kind": "diff.benefit",
+                    "from": a,
+                    "to": b,
+                    "by": (b - a) if a is not None and b is not None else None,
+                }
             )
         for k, (a, b) in self.versions.items():
-            lines.append(
-                f"- ライブラリ版: {k} {a} → {b}（結果に影響する可能性があります）"
-                if ja
-                else f"- Library version: {k} {a} → {b} (may affect results)"
-            )
+            out.append({"kind": "diff.version", "key": k, "from": a, "to": b})
+        return out
+
+    def text(self, lang: str = "ja") -> str:
+        """The difference as plain-words bullet lines (Markdown), Japanese or English."""
+        from prioritizer.text import render
+
+        lines = []
+        for n, m in enumerate(self.messages()):
+            sentence = m[f"text_{lang}"] if m["kind"] == "diff.model" else render(m, lang)  # type: ignore[arg-type]
+            indent = "  - " if m["kind"].startswith("diff.rank_") else "- "
+            lines.append(sentence if n == 0 else indent + sentence)
         return "\n".join(lines)
 
 
@@ -366,6 +340,17 @@ def diff_runs(a: StoredRun, b: StoredRun) -> Diff:
     d.inputs_added = sorted(set(ib) - set(ia))
     d.inputs_removed = sorted(set(ia) - set(ib))
     d.inputs_changed = sorted(n for n in set(ia) & set(ib) if ia[n] != ib[n])
+    for model in (a.model, b.model):
+        for c in (model or {}).get("criteria", []) or []:
+            if isinstance(c, dict) and c.get("id"):
+                d.criterion_labels[c["id"]] = {
+                    "ja": c.get("label_ja") or c.get("label_en") or c["id"],
+                    "en": c.get("label_en") or c.get("label_ja") or c["id"],
+                }
+    if a.command != b.command:
+        # Different kinds of run: their method choices and parameters are not comparable, so
+        # only who/why/when and the inputs are compared (the text says so).
+        return d
     d.method = _dict_changes(a.method, b.method)
     d.model, d.model_ja = _model_changes(a.model, b.model)
     # Weights and snapshots are reported above; do not repeat them as raw params.
@@ -384,4 +369,7 @@ def diff_runs(a: StoredRun, b: StoredRun) -> Diff:
             isinstance(oa, float) and isinstance(ob, float) and abs(oa - ob) <= 1e-9 * max(1.0, abs(oa))
         ):
             d.objective = (oa, ob)
+        ba, bb = a.result.get("benefit"), b.result.get("benefit")
+        if (ba is not None or bb is not None) and ba != bb:
+            d.benefit = (ba, bb)
     return d

@@ -194,26 +194,31 @@ def name_of(row: Mapping[str, Any], lang: Lang = DEFAULT_LANG) -> str:
 # --------------------------------------------------------------------------- messages
 
 
+class _Vocab:
+    """Placeholder for ``{vocab:NAME:field}``: str.format hands the rest over as the format spec."""
+
+
+_VOCAB = _Vocab()
+
+
 class _LangFormatter(string.Formatter):
     """str.format with language-aware specs (oku, pct, num, days) and vocabulary lookups."""
 
     def format(self, format_string: str, /, *args: Any, lang: Lang = DEFAULT_LANG, **kwargs: Any) -> str:
         self._lang = lang
+        self._kwargs = kwargs
         return super().format(format_string, *args, **kwargs)
 
-    def get_value(self, key: int | str, args: Any, kwargs: Mapping[str, Any]) -> Any:
-        if isinstance(key, str) and key.startswith("vocab:"):
-            _, name, value_key = key.split(":", 2)
-            return vocab(name, kwargs.get(value_key), self._lang)
-        return super().get_value(key, args, kwargs)
-
     def get_field(self, field_name: str, args: Any, kwargs: Mapping[str, Any]) -> Any:
-        if field_name.startswith("vocab:"):
-            return self.get_value(field_name, args, kwargs), field_name
+        if field_name == "vocab":
+            return _VOCAB, field_name
         return super().get_field(field_name, args, kwargs)
 
     def format_field(self, value: Any, format_spec: str) -> str:
         lang = self._lang
+        if value is _VOCAB:
+            name, _, key = format_spec.partition(":")
+            return vocab(name, self._kwargs.get(key), lang)
         spec, _, arg = format_spec.partition(".")
         digits = int(arg) if arg.isdigit() else None
         if spec == "oku":

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from prioritizer.app import state
+from prioritizer.app import controller, state
 from prioritizer.errors import PrioritizerError
+from prioritizer.text import field, vocab
 
 
 def page() -> None:
@@ -21,20 +22,33 @@ def page() -> None:
         return
     st.subheader(state.tr("audit.log"))
     log = pd.DataFrame([r if isinstance(r, dict) else vars(r) for r in runs])
-    st.dataframe(log, hide_index=True, width="stretch")
-    if not log.empty:
-        state.download(log, "audit_log")
+    state.show_table(
+        log,
+        "audit_log" if not log.empty else None,
+        columns=["run_id", "created_at", "command", "actor", "reason", "model_name", "method", "hash"],
+        labels={"model_name": state.tr("audit.model")},
+    )
     st.subheader(state.tr("audit.diff"))
     ids = list(log["run_id"]) if not log.empty else []
     if len(ids) >= 2:
-        c1, c2 = st.columns(2)
-        a = c1.selectbox("A", ids, index=1, key="diff-a")
-        b = c2.selectbox("B", ids, index=0, key="diff-b")
-        if a != b:
-            try:
-                st.markdown(store.diff(a, b).text(lang))
-            except PrioritizerError as exc:
-                st.error(str(exc))
+        labels = controller.run_labels(runs, lang)
+        c0, c1, c2 = st.columns([1, 2, 2])
+        commands = list(dict.fromkeys(log["command"]))
+        kind = c0.selectbox(
+            field("command", lang), commands, format_func=lambda c: vocab("command", c, lang), key="diff-kind"
+        )
+        same = [r for r in ids if labels[r][1] == kind]
+        if len(same) >= 2:
+            # Like with like: both sides offer only runs of the chosen kind, newest first.
+            a = c1.selectbox("A", same, index=1, key="diff-a", format_func=lambda r: labels[r][0])
+            b = c2.selectbox("B", same, index=0, key="diff-b", format_func=lambda r: labels[r][0])
+            if a != b:
+                try:
+                    st.markdown(store.diff(a, b).text(lang))
+                except PrioritizerError as exc:
+                    st.error(str(exc))
+        else:
+            st.caption(state.tr("audit.need_two", kind=vocab("command", kind, lang)))
     if ids:
         _report(ids)
     st.subheader(state.tr("audit.verify"))
@@ -55,12 +69,16 @@ def _report(ids: list[str]) -> None:
 
     st.subheader(state.tr("page.report"))
     c1, c2, c3 = st.columns(3)
-    rid = c1.selectbox(state.tr("col.id"), ids, key="report-run")
-    fmt = c2.selectbox("format", ["pdf", "html", "xlsx"], key="report-fmt")
+    rid = c1.selectbox(state.tr("report.run"), ids, key="report-run")
+    fmt = c2.selectbox(state.tr("report.format"), ["pdf", "html", "xlsx"], key="report-fmt")
     lang = c3.selectbox(
-        state.tr("lang.label"), ["ja", "en"], index=0 if state.lang() == "ja" else 1, key="report-lang"
+        state.tr("lang.label"),
+        ["ja", "en"],
+        index=0 if state.lang() == "ja" else 1,
+        key="report-lang",
+        format_func=lambda x: {"ja": "日本語", "en": "English"}[x],
     )
-    if st.button("報告書を作成 / Build report", key="report-build"):
+    if st.button(state.tr("action.build_report"), key="report-build"):
         out = Path(tempfile.mkdtemp(prefix="prioritizer-report-")) / f"report-{rid}.{lang}.{fmt}"
         with st.spinner("…"):
             try:

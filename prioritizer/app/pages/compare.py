@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from prioritizer.app import controller, state
 from prioritizer.errors import PrioritizerError
+from prioritizer.text import fmt_oku
 
 
-def _stored_runs(command: str) -> dict[str, dict]:
-    """Runs saved in this session plus recent ones from the audit store."""
-    out = {rid: res for rid, cmd, res in st.session_state.get("saved", []) if cmd == command}
+def _stored_runs(command: str) -> tuple[dict[str, dict | None], dict[str, str]]:
+    """Runs saved in this session plus recent ones from the audit store, with who/why/when labels."""
+    out: dict[str, dict | None] = {
+        rid: res for rid, cmd, res in st.session_state.get("saved", []) if cmd == command
+    }
+    labels: dict[str, str] = {rid: rid for rid in out}
     try:
         from prioritizer.audit import open_store
 
         store = open_store(st.session_state.get("db"))
-        for s in store.runs(command=command, limit=30):
+        summaries = store.runs(command=command, limit=30)
+        labels.update({rid: lab for rid, (lab, _) in controller.run_labels(summaries, state.lang()).items()})
+        for s in summaries:
             rid = s["run_id"] if isinstance(s, dict) else s.run_id
             if rid not in out:
                 out[rid] = None  # fetched lazily
         st.session_state["_store"] = store
     except (PrioritizerError, ImportError):
         pass
-    return out
+    return out, labels
 
 
 def _result(rid: str, cache: dict[str, dict | None]) -> dict:
@@ -36,40 +41,35 @@ def _result(rid: str, cache: dict[str, dict | None]) -> dict:
 def page() -> None:
     for command in ("rank", "allocate"):
         st.subheader(state.tr("page.ranking") if command == "rank" else state.tr("page.allocation"))
-        runs = _stored_runs(command)
+        runs, labels = _stored_runs(command)
         if len(runs) < 2:
-            st.caption(
-                "保存済みシナリオが 2 件以上必要です（サイドバーから保存）。"
-                if state.lang() == "ja"
-                else "Save at least two scenarios (sidebar) to compare."
-            )
+            st.caption(state.tr("compare.need_two"))
             continue
         ids = list(runs)
-        base = st.selectbox(state.tr("compare.baseline"), ids, key=f"cmp-base-{command}")
+        base = st.selectbox(
+            state.tr("compare.baseline"), ids, key=f"cmp-base-{command}", format_func=labels.get
+        )
         variants = st.multiselect(
             state.tr("compare.variants"),
             [i for i in ids if i != base],
             max_selections=3,
             key=f"cmp-var-{command}",
+            format_func=labels.get,
         )
         if not variants:
             continue
         b = _result(base, runs)
-        frames = []
-        for v in variants:
-            r = _result(v, runs)
-            if command == "rank":
-                m = controller.rank_moves(b, r).rename(columns={"rank": f"rank@{v}", "move": f"move@{v}"})
-                frames.append(m.set_index("id")[[f"rank@{v}", f"move@{v}"]])
-            else:
-                f = controller.funding_changes(b, r)
-                f.insert(0, "variant", v)
-                frames.append(f)
+        lang = state.lang()
+        case = state.case()
         if command == "rank":
-            table = pd.concat(frames, axis=1).reset_index()
+            table = controller.compare_ranks(b, {v: _result(v, runs) for v in variants}, lang)
         else:
-            table = pd.concat(frames, ignore_index=True)
-            cost = {v: controller.total_spend(_result(v, runs)) for v in [base, *variants]}
-            st.write({k: round(c, 1) for k, c in cost.items()})
+            table = controller.compare_funding(b, {v: _result(v, runs) for v in variants}, case, lang)
+            cols = st.columns(len(variants) + 1)
+            for col, v in zip(cols, [base, *variants], strict=True):
+                col.metric(
+                    f"{state.tr('compare.total_spend')} · {v}",
+                    fmt_oku(controller.total_spend(_result(v, runs)), lang),
+                )
         st.dataframe(table, hide_index=True, width="stretch")
         state.download(table, f"compare_{command}")

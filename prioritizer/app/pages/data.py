@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from prioritizer.app import controller, state
 from prioritizer.case.types import TABLES
+from prioritizer.text import field
+from prioritizer.text.tables import present
 
 
 def page() -> None:
@@ -13,7 +16,7 @@ def page() -> None:
     files = st.file_uploader(
         state.tr("data.upload"), type=["csv", "xlsx", "yaml", "yml"], accept_multiple_files=True, key="upload"
     )
-    if files and st.button("検証して読み込む / Validate and load"):
+    if files and st.button(state.tr("action.validate_load")):
         outcome = controller.load_upload([(f.name, f.getvalue()) for f in files])
         if outcome.case is None:
             st.error(state.tr("data.errors"))
@@ -22,19 +25,27 @@ def page() -> None:
             st.session_state["uploaded_case"] = outcome.case
             st.session_state["baseline"] = None
             st.success(state.tr("data.loaded"))
-    if st.session_state.get("uploaded_case") is not None and st.button(
-        "既定ケースに戻す / Back to the default case"
-    ):
+    if st.session_state.get("uploaded_case") is not None and st.button(state.tr("action.back_default")):
         st.session_state["uploaded_case"] = None
         st.rerun()
     case = state.case()
     st.subheader(f"{state.tr('data.active')}: {case.name}")
-    st.write({t: n for t, n in case.counts().items()})
-    for table in TABLES:
+    counts = case.counts()
+    st.caption(
+        state.tr("data.counts") + ": " + " · ".join(f"{TABLES.get(t, t)} {n:,}" for t, n in counts.items())
+    )
+    for table, fname in TABLES.items():
         df = case.table(table)
         if df is not None:
-            with st.expander(f"{table} ({len(df)})", expanded=table == "goods"):
-                st.dataframe(df, hide_index=True, width="stretch")
+            with st.expander(f"{fname}（{len(df):,}）", expanded=table == "goods"):
+                # The planner edits these files, so the header also names the column itself.
+                st.dataframe(present(df, lang, show_keys=True), hide_index=True, width="stretch")
     if case.digests:
-        with st.expander("SHA-256" if lang == "en" else "入力ファイルのハッシュ (SHA-256)"):
-            st.json(case.digests)
+        with st.expander(state.tr("data.digests")):
+            st.dataframe(
+                pd.DataFrame(
+                    {field("file", lang): list(case.digests), "SHA-256": list(case.digests.values())}
+                ),
+                hide_index=True,
+                width="stretch",
+            )

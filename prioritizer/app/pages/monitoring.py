@@ -5,19 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from prioritizer.app import charts, state
+from prioritizer.app import charts, controller, state
 from prioritizer.errors import PrioritizerError
+from prioritizer.text import field, name_of
 
 
 def page() -> None:
     lang = state.lang()
     case = state.case()
     if case.flows is None:
-        st.info(
-            "このケースには輸入データ（flows.csv）がありません。"
-            if lang == "ja"
-            else "This case has no flows.csv."
-        )
+        st.info(state.tr("monitor.no_flows"))
         return
     try:
         run = state.run("indicators", {"alerts": True})
@@ -26,11 +23,33 @@ def page() -> None:
         return
     alerts = pd.DataFrame(run.result.get("alerts", []))
     st.subheader(state.tr("monitor.alerts"))
-    st.dataframe(alerts, hide_index=True, width="stretch")
-    state.download(alerts, "alerts")
+    if not alerts.empty:
+        alerts = controller.with_names(alerts, case, lang, id_col="good_id")
+    state.show_table(
+        alerts,
+        "alerts",
+        columns=[
+            "good_id",
+            "name",
+            "indicator",
+            "period",
+            "previous",
+            "current",
+            "change",
+            "threshold",
+            "severity",
+            "rises_in_window",
+        ],
+        digits={"previous": 3, "current": 3, "change": 3, "threshold": 3, "severity": 2},
+    )
     goods = pd.DataFrame(run.result.get("goods", []))
-    st.dataframe(goods, hide_index=True, width="stretch")
-    state.download(goods, "indicators")
+    st.subheader(state.tr("monitor.latest"))
+    if not goods.empty:
+        goods = controller.with_names(goods, case, lang, id_col="id")
+        goods = goods.drop(columns=["instrument"], errors="ignore")
+    cols = [c for c in goods.columns if c not in ("name_ja", "name_en")]
+    cols = ["id", "name", *[c for c in cols if c not in ("id", "name")]]
+    state.show_table(goods, "indicators", columns=cols, enums={"status": "indicator_status"})
     try:
         from prioritizer.indicators import api as ind_api
 
@@ -43,12 +62,18 @@ def page() -> None:
     ]
     c1, c2 = st.columns([1, 2])
     indicator = c1.selectbox(
-        "indicator", numeric, index=numeric.index("concern_share") if "concern_share" in numeric else 0
+        state.tr("monitor.indicator"),
+        numeric,
+        index=numeric.index("concern_share") if "concern_share" in numeric else 0,
+        format_func=lambda c: field(c, lang),
     )
     default = list(alerts["good_id"].unique()[:4]) if not alerts.empty else list(hist["good_id"].unique()[:3])
-    names = dict(zip(case.goods["id"], case.goods["name_ja" if lang == "ja" else "name_en"], strict=False))
+    names = {r["id"]: name_of(r, lang) for r in case.goods.to_dict("records")}
     picks = c2.multiselect(
-        "goods", sorted(hist["good_id"].unique()), default=default, format_func=lambda g: names.get(g, g)
+        state.tr("monitor.goods"),
+        sorted(hist["good_id"].unique()),
+        default=default,
+        format_func=lambda g: names.get(g, g),
     )
     if picks:
         st.plotly_chart(charts.indicator_trend(hist, indicator, picks, names, lang), width="stretch")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from prioritizer.app import charts, state
 from prioritizer.errors import PrioritizerError
+from prioritizer.text import name_of
+from prioritizer.text.tables import present
 
 
 def page() -> None:
@@ -35,16 +38,16 @@ def page() -> None:
                 return
     res = st.session_state["robust_result"]
     rank = state.run("rank", state.rank_params()).result
-    names = {
-        r["id"]: r.get("name_ja" if lang == "ja" else "name_en") or r["id"] for r in rank.get("ranking", [])
-    }
+    names = {r["id"]: name_of(r, lang) for r in rank.get("ranking", [])}
+    # The verdict a committee would quote comes first, then the charts behind it.
+    for msg in res.get("verdict") or []:
+        st.success(msg.get(f"text_{lang}") or msg.get("text_ja") or "")
     if res.get("acceptability"):
         st.plotly_chart(charts.acceptability_heatmap(res["acceptability"], names, lang), width="stretch")
     tor = res.get("tornado")
     if isinstance(tor, list) and tor and {"label", "low", "high"} <= set(tor[0]):
         st.plotly_chart(charts.tornado(tor, lang), width="stretch")
-    elif tor:
-        st.json(tor, expanded=False)
+
     core = res.get("core_index")
     if isinstance(core, dict) and core:
         st.plotly_chart(
@@ -55,8 +58,24 @@ def page() -> None:
             ),
             width="stretch",
         )
-    with st.expander("JSON"):
-        st.json(
-            {k: v for k, v in res.items() if k in ("samples", "seed", "sampler", "mc_error", "confidence")},
-            expanded=False,
+    with st.expander(state.tr("robust.details")):
+        conf = res.get("confidence") or {}
+        if conf:
+            st.dataframe(
+                present(
+                    pd.DataFrame(
+                        {
+                            "id": list(conf),
+                            "name": [names.get(k, k) for k in conf],
+                            "confidence": list(conf.values()),
+                        }
+                    ),
+                    lang,
+                    digits={"confidence": 3},
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+        st.caption(
+            f"{state.tr('robust.samples')}: {res.get('samples', '—')} · {state.tr('robust.seed')}: {res.get('seed', '—')}"
         )

@@ -8,6 +8,8 @@ import streamlit as st
 
 from prioritizer.app import controller, state
 from prioritizer.errors import PrioritizerError
+from prioritizer.text import name_of, render
+from prioritizer.text.tables import present
 
 
 def _model_criteria() -> tuple[list[dict], dict]:
@@ -54,43 +56,38 @@ def page() -> None:
     baseline = st.session_state.get("baseline") or base_result
     c1, c2 = st.columns([3, 1])
     c1.subheader(state.tr("weights.baseline"))
-    if c2.button("基準として保存 / Set as baseline"):
+    if c2.button(state.tr("action.set_baseline")):
         st.session_state["baseline"] = run.result
     moves = controller.rank_moves(baseline, run.result)
-    names = {
-        r["id"]: r.get("name_ja" if state.lang() == "ja" else "name_en") or r["id"]
-        for r in run.result["ranking"]
-    }
+    names = {r["id"]: name_of(r, state.lang()) for r in run.result["ranking"]}
     moves.insert(1, "name", moves["id"].map(names))
+    shown = present(moves, state.lang())
+    move_col = shown.columns[-1]
     st.dataframe(
-        moves.style.map(
+        shown.style.map(
             lambda v: (
                 "background-color:#d4f4dd"
-                if isinstance(v, int | float) and v > 0
-                else ("background-color:#f9d6d5" if isinstance(v, int | float) and v < 0 else "")
+                if str(v).lstrip().startswith(tuple("123456789"))
+                else ("background-color:#f9d6d5" if str(v).startswith("-") else "")
             ),
-            subset=["move"],
+            subset=[move_col],
         ),
         hide_index=True,
         width="stretch",
         height=420,
     )
-    state.download(moves, "rank_moves")
+    state.download(shown, "rank_moves")
 
 
 def _swing(ids: list[str], lab: dict[str, str]) -> None:
     from prioritizer import weights as W
 
-    st.caption(
-        "最も重要な基準のスウィングを 100 とし、他の基準を 0–100 で評価します。"
-        if state.lang() == "ja"
-        else "Give the most important swing 100 points and the others 0–100."
-    )
+    st.caption(state.tr("weights.swing_hint"))
     pts = {
         cid: st.number_input(lab[cid], 0.0, 100.0, 100.0 if i == 0 else 50.0, 5.0, key=f"sw-{cid}")
         for i, cid in enumerate(ids)
     }
-    if st.button("スウィング法の重みを適用 / Apply swing weights"):
+    if st.button(state.tr("weights.apply_swing")):
         try:
             st.session_state["weights"] = W.swing_weights(pts)
             st.rerun()
@@ -105,12 +102,11 @@ def _ahp(ids: list[str], lab: dict[str, str]) -> None:
     key = "ahp_matrix"
     if key not in st.session_state or st.session_state[key].shape != (n, n):
         st.session_state[key] = pd.DataFrame(np.ones((n, n)), index=ids, columns=ids)
-    st.caption(
-        "上三角に一対比較値（1/9–9）を入力すると下三角は逆数になります。"
-        if state.lang() == "ja"
-        else "Enter pairwise judgements (1/9–9) above the diagonal; the lower triangle is reciprocal."
-    )
-    edited = st.data_editor(st.session_state[key], key="ahp_editor")
+    st.caption(state.tr("weights.ahp_hint"))
+    # Shown with criterion labels; the matrix itself stays keyed by criterion id.
+    shown = st.session_state[key].copy()
+    shown.index = shown.columns = [lab[c] for c in ids]
+    edited = st.data_editor(shown, key="ahp_editor")
     a = np.array(edited.to_numpy(dtype=float), copy=True)  # pandas 3 hands out read-only views
     for i in range(n):
         for j in range(i + 1, n):
@@ -125,10 +121,24 @@ def _ahp(ids: list[str], lab: dict[str, str]) -> None:
         f"{state.tr('weights.cr')} = {cr:.3f} — "
         + state.tr("weights.cr_ok" if res["consistent"] else "weights.cr_bad")
     )
-    if not res["consistent"] and res.get("most_inconsistent"):
-        st.info(f"{res['most_inconsistent']} → {res.get('suggestion')}")
-    st.bar_chart(pd.Series(res["weights"]).rename(index=lab))
-    if st.button("AHP の重みを適用 / Apply AHP weights"):
+    sug = res.get("suggestion")
+    if not res["consistent"] and sug and sug.get("cr_after") is not None:
+        st.info(
+            render(
+                {
+                    "kind": "ahp.suggestion",
+                    "row": lab.get(sug["row"], sug["row"]),
+                    "column": lab.get(sug["column"], sug["column"]),
+                    "current": W.fmt_judgement(sug["current"]),
+                    "suggested": W.fmt_judgement(sug["suggested"]),
+                    "implied": res["most_inconsistent"]["implied"],
+                    "cr_after": sug["cr_after"],
+                },
+                state.lang(),
+            )
+        )
+    st.bar_chart(pd.Series(res["weights"]).rename(index=lab).rename(state.tr("weights.weight")))
+    if st.button(state.tr("weights.apply_ahp")):
         st.session_state["weights"] = dict(res["weights"])
         st.session_state[key] = pd.DataFrame(a, index=ids, columns=ids)
         st.rerun()
