@@ -40,7 +40,9 @@ def _walk(page: str, lang: str) -> list[str]:
         problems += [f"table {n}: {p}" for p in untranslated(d.value, lang)]  # type: ignore[arg-type]
     texts = [m.label for m in at.metric] + [str(m.value) for m in at.metric]
     texts += [e.value for e in (*at.markdown, *at.caption, *at.subheader, *at.info, *at.success, *at.warning)]
-    texts += [b.label for b in at.button] + [e.label for e in at.selectbox] + [e.label for e in at.multiselect]
+    texts += (
+        [b.label for b in at.button] + [e.label for e in at.selectbox] + [e.label for e in at.multiselect]
+    )
     for text in texts:
         text = str(text)
         # Ids written inside names ("事業p3 (p3)") and file names are what the planner types.
