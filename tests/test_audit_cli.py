@@ -70,10 +70,10 @@ def test_done_criterion_two_rank_runs_diff_and_tampered_weight(db_url, case_dir)
 
     d = cli("audit", "diff", a, b, "--db", db_url, "--lang", "en")
     assert d.exit_code == 0, d.output
-    assert "'foreign_dependence' was raised from" in d.stdout and "to 0.700" in d.stdout
+    assert "was raised from" in d.stdout and "to 0.700" in d.stdout
     assert "理由" not in d.stdout and "Reason: 対外依存を重視" in d.stdout
     ja = cli("audit", "diff", a, b, "--db", db_url)
-    assert "「foreign_dependence」を" in ja.stdout and "に引き上げました" in ja.stdout
+    assert "「対外依存度」を" in ja.stdout and "に引き上げました" in ja.stdout
 
     rep = cli("audit", "replay", b, "--db", db_url, "--lang", "en")
     assert rep.exit_code == 0, rep.output

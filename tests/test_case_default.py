@@ -7,7 +7,6 @@ deliverable, and the app starts on it.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -64,13 +63,3 @@ def test_validate_command_on_default_case() -> None:
     assert res.exit_code == 0, res.stdout
     doc = json.loads(res.stdout)
     assert doc["valid"] is True and doc["counts"]["goods"] >= 50
-
-
-def test_default_case_loads_fast() -> None:
-    load_default()
-    times = []
-    for _ in range(3):
-        t = time.perf_counter()
-        load_case(DEFAULT)
-        times.append(time.perf_counter() - t)
-    assert min(times) < 0.2, times

@@ -98,4 +98,4 @@ def test_table_format_has_alert_column(case_dir: Path):
     r = run("indicators", str(case_dir), "--alerts", "--no-audit")
     assert r.exit_code == 0
     header = r.stdout.splitlines()[0].split()
-    assert header[:3] == ["id", "period", "status"] and header[-1] == "alerts"
+    assert header[:3] == ["ID", "期間", "状態"] and header[-1] == "アラート"  # Japanese first, like the app

@@ -80,9 +80,15 @@ def main() -> None:
         (audit.page, "page.audit", "audit"),
         (data.page, "page.data", "data"),
     ]
-    pages = [
-        st.Page(fn, title=state.tr(key), url_path=path, default=(path == start)) for fn, key, path in spec
-    ]
-    nav = st.navigation(pages)
+    pages = [st.Page(fn, title=state.tr(key), url_path=path) for fn, key, path in spec]
+    # Streamlit serves its default page at "/" only, so a default page named "ranking" made
+    # the deep link /ranking "Page not found". The root is an unlisted page showing the start
+    # page, every page keeps its own path, and the menu is drawn with page links.
+    start_fn, start_key = next((fn, key) for fn, key, path in spec if path == start)
+    home = st.Page(start_fn, title=state.tr(start_key), url_path="home", default=True)
+    nav = st.navigation([home, *pages], position="hidden")
+    with st.sidebar:
+        for p in pages:
+            st.page_link(p, label=p.title)
     _sidebar()
     nav.run()

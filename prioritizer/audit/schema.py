@@ -15,6 +15,8 @@ projection of what a record covers, and ``verify`` checks the two agree:
 * ``audit_run_files`` run id, file name → digest of the input file snapshot
 * ``audit_blobs``     content-addressed file contents (deduplicated by SHA-256)
 * ``audit_weight_events`` one row per changed criterion weight (record kind ``weight_change``)
+* ``audit_case_versions`` / ``audit_case_version_files`` case versions saved from the app
+  (record kind ``case_version``): a manifest of file name → blob digest
 
 The schema is created and upgraded by the Alembic migrations in ``migrations/``;
 this module is the reference the migrations were written from.
@@ -117,4 +119,29 @@ weight_events = Table(
     Column("actor", String(255), nullable=False),
     Column("reason", Text, nullable=False),
     Column("at", String(40), nullable=False),
+)
+
+#: case versions saved from the app (record kind ``case_version``; ``ref`` = version id)
+case_versions = Table(
+    "audit_case_versions",
+    metadata,
+    Column("version_id", String(32), primary_key=True),
+    Column("seq", Integer, nullable=False, unique=True),
+    Column("parent_id", String(32), nullable=True),
+    Column("created_at", String(40), nullable=False),
+    Column("actor", String(255), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("case_name", String(255), nullable=False),
+    Column("digest", String(64), nullable=False, index=True),
+    Column("manifest", Text, nullable=False),
+    Column("changes", Text, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+case_version_files = Table(
+    "audit_case_version_files",
+    metadata,
+    Column("version_id", String(32), ForeignKey("audit_case_versions.version_id"), primary_key=True),
+    Column("name", String(512), primary_key=True),
+    Column("digest", String(64), ForeignKey("audit_blobs.digest"), nullable=False),
 )

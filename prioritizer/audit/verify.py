@@ -26,6 +26,7 @@ from prioritizer.audit import schema as t
 from prioritizer.audit.chain import GENESIS, canonical, link_hash, sha256_bytes
 from prioritizer.audit.entities import BrokenRecord, VerifyReport
 from prioritizer.audit.store import event_content, run_content
+from prioritizer.audit.versions import version_content
 
 
 def _content_diff(stored: str, rebuilt: dict[str, Any]) -> str:
@@ -58,6 +59,11 @@ def verify_store(conn: Connection, anchor: str | None = None) -> VerifyReport:
         if sha256_bytes(bytes(content)) != d
     }
     head = conn.execute(select(t.head).where(t.head.c.id == 1)).mappings().first()
+    versions = {r["version_id"]: dict(r) for r in conn.execute(select(t.case_versions)).mappings()}
+    version_files: dict[str, dict[str, str]] = {}
+    for r in conn.execute(select(t.case_version_files)).mappings():
+        version_files.setdefault(r["version_id"], {})[r["name"]] = r["digest"]
+    seen_versions: set[str] = set()
 
     run_by_seq = {r["seq"]: r for r in runs.values()}
     problems: list[BrokenRecord] = []
@@ -144,6 +150,25 @@ def verify_store(conn: Connection, anchor: str | None = None) -> VerifyReport:
                     ref,
                     f"the weight-change row was edited: {_content_diff(rec['content'], rebuilt)} differ",
                 )
+        elif kind == "case_version":
+            vrow = versions.get(ref)
+            if vrow is None:
+                bad(seq, kind, ref, "the case-version row was deleted")
+                continue
+            seen_versions.add(ref)
+            try:
+                vrebuilt = version_content(vrow)
+            except (ValueError, TypeError):
+                bad(seq, kind, ref, "the case-version row holds unreadable JSON (edited by hand)")
+                continue
+            if canonical(vrebuilt) != rec["content"] or vrow["hash"] != rec["hash"]:
+                bad(seq, kind, ref, "the case-version row was edited")
+            vhave = version_files.get(ref, {})
+            if vhave != vrebuilt["manifest"]:
+                bad(seq, kind, ref, "the case version's file rows were edited")
+            vbroken = sorted(n for n, d in vhave.items() if d in bad_blobs)
+            if vbroken:
+                bad(seq, kind, ref, f"stored case-version file content was edited: {', '.join(vbroken)}")
         else:
             bad(seq, kind, ref, f"unknown record kind {kind!r} (a forged record)")
 
@@ -158,6 +183,10 @@ def verify_store(conn: Connection, anchor: str | None = None) -> VerifyReport:
                 f"{ev['run_id']}/{ev['criterion']}",
                 "a weight-change row without a chain record (inserted)",
             )
+
+    for vid, vrow in versions.items():
+        if vid not in seen_versions:
+            bad(vrow["seq"], "case_version", vid, "a case-version row without a chain record (inserted)")
 
     last_seq = records[-1]["seq"] if records else 0
     last_hash = records[-1]["hash"] if records else GENESIS

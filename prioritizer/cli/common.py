@@ -88,14 +88,37 @@ def write_text(text: str, out: Path | None) -> None:
         out.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
 
 
+def cli_lang() -> str:
+    """Language of table output: ``$PRIORITIZER_LANG`` (ja | en), Japanese by default like the app."""
+    import os
+
+    lang = os.environ.get("PRIORITIZER_LANG", "ja").strip().lower()
+    return lang if lang in ("ja", "en") else "ja"
+
+
+def table_text(table: pd.DataFrame, lang: str | None = None) -> str:
+    """A table for people: localised headers and cells (the catalogue's), or a word when empty.
+
+    ``--format csv`` and ``json`` keep the field names, because scripts read those.
+    """
+    from prioritizer.text import t
+    from prioritizer.text.tables import present
+
+    lang = lang or cli_lang()
+    if table.empty:
+        return t("cli.none", lang)  # type: ignore[arg-type]
+    shown = present(table, lang)  # type: ignore[arg-type]
+    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
+        return shown.to_string(index=False)
+
+
 def render(payload: dict[str, Any], table: pd.DataFrame | None, fmt: OutputFormat) -> str:
     if fmt is OutputFormat.json or table is None:
         return dumps(payload)
     if fmt is OutputFormat.csv:
         return table.to_csv(index=False)
-    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200):
-        head = f"run_id: {payload['run_id']}\n" if payload.get("run_id") else ""
-        return head + table.to_string(index=False)
+    head = f"run_id: {payload['run_id']}\n" if payload.get("run_id") else ""
+    return head + table_text(table)
 
 
 def issues_table(issues: list[Issue]) -> pd.DataFrame:
