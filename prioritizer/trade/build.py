@@ -127,14 +127,16 @@ def build(
         flows = pd.DataFrame(columns=["good_id", "partner", "period", "value", "quantity", "unit", "source"])
     else:
         g = exp.groupby(["good_id", "partner", "period"], sort=True)
-        flows = g.agg(
-            value=("value", "sum"),
-            quantity=("quantity", lambda s: s.sum(min_count=1)),
-            units=("unit", lambda s: tuple(sorted(set(s) - {""}))),
-        ).reset_index()
-        mixed = flows["units"].map(len) > 1
+        flows = g.agg(value=("value", "sum"), unit=("unit", "first"))
+        flows["quantity"] = g["quantity"].sum(min_count=1)
+        units = exp["unit"].where(exp["unit"] != "")
+        flows["units"] = units.groupby([exp["good_id"], exp["partner"], exp["period"]], sort=True).nunique()
+        flows["unit"] = units.groupby([exp["good_id"], exp["partner"], exp["period"]], sort=True).first()
+        flows = flows.reset_index()
+        mixed = (flows["units"] > 1).to_numpy()
         built.quantity_units_mixed = sorted(set(flows.loc[mixed, "good_id"]))
-        flows["unit"] = flows["units"].map(lambda u: u[0] if len(u) == 1 else "")
+        flows["unit"] = flows["unit"].fillna("")
+        flows.loc[mixed, "unit"] = ""
         flows.loc[mixed, "quantity"] = np.nan
         flows = flows.drop(columns="units")
         flows["source"] = label

@@ -130,9 +130,8 @@ def aggregate(lines: pd.DataFrame) -> pd.DataFrame:
     if lines.empty:
         return Extract.empty_lines()
     g = lines.groupby(["hs", "code", "period", "unit", "file"], sort=False, dropna=False)
-    out = g.agg(
-        value=("value", "sum"), quantity=("quantity", lambda s: s.sum(min_count=1)), row=("row", "min")
-    )
+    out = g.agg(value=("value", "sum"), row=("row", "min"))
+    out["quantity"] = g["quantity"].sum(min_count=1)  # all blank stays blank, not 0
     return out.reset_index()[list(LINE_COLUMNS)]
 
 
