@@ -22,9 +22,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import Result, max_rss_mb, measure, quick, report  # noqa: E402
+from _common import Result, max_rss_mb, measure, quick, report
 
-from prioritizer.trade import preview  # noqa: E402
+from prioritizer.trade import preview
 
 
 def _hs6_codes(n: int, rng: np.random.Generator) -> np.ndarray:
