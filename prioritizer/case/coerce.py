@@ -102,7 +102,6 @@ def parse_period_or_year(s: str) -> Parsed:
         return t, None
     v, msg = parse_period(s)
     if msg is not None:
-        msg = msg.replace("is not a month; write it as YYYY-MM", "is not a month or year; write YYYY-MM")
         msg = msg.replace("(e.g. 2024-01)", "(e.g. 2024-01), or YYYY for annual data (e.g. 2024)")
     return v, msg
 
