@@ -71,6 +71,33 @@ def iso3_format(tables: Tables, log: IssueLog) -> None:
             )
 
 
+def flow_frequencies(tables: Tables, log: IssueLog) -> None:
+    """A good's flows are all monthly (``YYYY-MM``) or all annual (``YYYY``), never both.
+
+    Mixing them would add a year's total to its own months (double counting).
+    """
+    t = tables.get("flows")
+    if t is None or not t.usable("period") or not t.usable("good_id"):
+        return
+    df = t.df
+    annual = (df["period"].str.len() == 4).to_numpy()
+    if not annual.any() or annual.all():
+        return
+    goods = df["good_id"].to_numpy()
+    mixed = set(goods[annual]) & set(goods[~annual])
+    for g in sorted(mixed):
+        rows = np.flatnonzero((goods == g) & annual)
+        i = int(rows[0])
+        log.add(
+            t.file,
+            t.row(i),
+            "period",
+            df["period"].iat[i],
+            f"good '{g}' has both annual (YYYY) and monthly (YYYY-MM) periods; keep one kind per good "
+            "(delete its annual rows or its monthly rows)",
+        )
+
+
 # ----------------------------------------------------------------------------- references
 
 

@@ -9,7 +9,7 @@ The accepted spellings are documented in ``docs/data-format.md``:
 * booleans: true/false, 1/0, yes/no, y/n, t/f (any case), はい/いいえ;
 * enums: the English value in any case, or its Japanese / English label from
   :mod:`prioritizer.i18n` (e.g. ``補助金`` for ``subsidy``);
-* periods: ``YYYY-MM`` (month 01–12);
+* periods: ``YYYY-MM`` (month 01–12); flows.csv also takes an annual ``YYYY``;
 * id lists: ids separated by ``;`` (or the full-width ``；``).
 """
 
@@ -93,6 +93,17 @@ def parse_period(s: str) -> Parsed:
             "(e.g. 2024-01) and format the column as text"
         )
     return None, f"'{s}' is not a month; write it as YYYY-MM with month 01–12 (e.g. 2024-01)"
+
+
+def parse_period_or_year(s: str) -> Parsed:
+    """``YYYY-MM`` (a month) or ``YYYY`` (a year: annual data such as Comtrade A or BACI)."""
+    t = _normalise(s)
+    if _YEAR.match(t):
+        return t, None
+    v, msg = parse_period(s)
+    if msg is not None:
+        msg = msg.replace("(e.g. 2024-01)", "(e.g. 2024-01), or YYYY for annual data (e.g. 2024)")
+    return v, msg
 
 
 def parse_year(s: str) -> Parsed:

@@ -209,6 +209,7 @@ def load_case(path: str | Path, policy_path: str | Path | None = None) -> Case:
         checks.normalise(tables)
         checks.iso3_format(tables, log)
         checks.references(tables, log)
+        checks.flow_frequencies(tables, log)
         checks.cycles(tables, log)
         checks.project_costs(tables, log)
         checks.projects(tables, log)

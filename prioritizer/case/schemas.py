@@ -63,6 +63,8 @@ class ColumnSpec:
     unit: str = ""
     doc_en: str = ""
     doc_ja: str = ""
+    #: a ``period`` column that also accepts an annual ``YYYY`` (flows.csv)
+    annual: bool = False
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,15 @@ FLOWS = TableSpec(
             doc_en="partner country, ISO 3166 alpha-3",
             doc_ja="相手国（ISO 3166 alpha-3）",
         ),
-        _c("period", "period", required=True, nonblank=True, doc_en="month YYYY-MM", doc_ja="年月"),
+        _c(
+            "period",
+            "period",
+            required=True,
+            nonblank=True,
+            annual=True,
+            doc_en="month YYYY-MM, or year YYYY for annual data (one kind per good)",
+            doc_ja="年月 YYYY-MM（年次データは年 YYYY。物資ごとにどちらか一方）",
+        ),
         _c(
             "value",
             "float",
@@ -190,12 +200,13 @@ FLOWS = TableSpec(
             doc_ja="輸入額",
         ),
         _c("quantity", "float", ge=0, doc_en="imported quantity", doc_ja="輸入数量"),
+        _c("unit", doc_en="unit of quantity (e.g. KG, t)", doc_ja="数量の単位"),
         _c("domestic_production", "float", ge=0, unit="億円", doc_en="domestic output", doc_ja="国内生産額"),
         _c("exports", "float", ge=0, unit="億円", doc_en="exports", doc_ja="輸出額"),
         _SOURCE,
     ),
     key=("good_id", "partner", "period"),
-    doc_en="monthly imports by partner",
+    doc_en="monthly (or annual) imports by partner",
     doc_ja="相手国別・月別輸入",
 )
 
@@ -433,7 +444,9 @@ def to_pandera(table: str) -> pa.DataFrameSchema:
         elif c.kind == "period":
             if table in ("production", "exports"):
                 continue
-            cols[c.name] = pa.Column(str, pa.Check.str_matches(r"^\d{4}-(0[1-9]|1[0-2])$"))
+            month = r"\d{4}-(0[1-9]|1[0-2])"
+            pattern = rf"^({month}|\d{{4}})$" if c.annual else rf"^{month}$"
+            cols[c.name] = pa.Column(str, pa.Check.str_matches(pattern))
         elif c.kind == "idlist":
             cols[c.name] = pa.Column(object, pa.Check(lambda s: s.map(lambda v: isinstance(v, list)).all()))
         else:

@@ -56,7 +56,7 @@ def _parser(spec: ColumnSpec) -> Callable[[str], coerce.Parsed] | None:
     if spec.kind == "bool":
         return coerce.parse_bool
     if spec.kind == "period":
-        return coerce.parse_period
+        return coerce.parse_period_or_year if spec.annual else coerce.parse_period
     if spec.kind == "year":
         return coerce.parse_year
     if spec.kind == "idlist":
@@ -116,7 +116,8 @@ def _fast_floats(spec: ColumnSpec, cells: list[str], raw: RawTable, log: IssueLo
 
 def _fast_periods(spec: ColumnSpec, cells: list[str]) -> list[object] | None:
     """Vectorised check for a column of well-formed YYYY-MM months (else None: per-cell path)."""
-    ok = pd.Series(cells, dtype="str").str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")
+    pattern = r"\d{4}(-(0[1-9]|1[0-2]))?" if spec.annual else r"\d{4}-(0[1-9]|1[0-2])"
+    ok = pd.Series(cells, dtype="str").str.fullmatch(pattern)
     return list(cells) if bool(ok.all()) else None
 
 

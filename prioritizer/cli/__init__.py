@@ -34,6 +34,7 @@ _COMMAND_MODULES = (
     "report",
     "serve",
     "case",
+    "import_trade",
 )
 
 

@@ -124,8 +124,11 @@ def _long_frame(a: Analysis, month: int | None) -> pd.DataFrame:
     changes = {}
     for k in MONITORED:
         if k in values:
-            changes[f"{k}_mom"] = monitoring.lag_change(values[k], 1)
-            changes[f"{k}_yoy"] = monitoring.lag_change(values[k], 12)
+            # on an annual panel the previous period is the previous year: no MoM, YoY = lag 1
+            changes[f"{k}_mom"] = (
+                monitoring.lag_change(values[k], 1) if p.freq == "M" else np.full(values[k].shape, np.nan)
+            )
+            changes[f"{k}_yoy"] = monitoring.lag_change(values[k], p.per_year)
     if month is None:
         gi, ti = np.nonzero(p.observed)
     else:

@@ -9,6 +9,12 @@ large panel is processed in chunks of goods with flat memory use.
 Units: flows are monthly 億円; ``goods.domestic_production`` / ``goods.exports`` are
 annual 億円 and are spread evenly over the months (÷ 12); ``production.csv`` /
 ``exports.csv`` give monthly values (``period``) or annual ones (``year``, ÷ 12).
+
+Annual flows (``period`` = ``YYYY``, e.g. UN Comtrade annual or CEPII BACI) put the
+panel on a calendar of years (``Panel.freq == "A"``): the same formulas apply per
+year, annual production / exports are used as they are, monthly production rows are
+summed over their year, and "the previous period" is the previous year. A case's
+flows are either all monthly or all annual (one frequency per panel).
 """
 
 from __future__ import annotations
@@ -68,25 +74,25 @@ class Panel:
     min_months: int
     home: str
     meta: dict[str, Any] = field(default_factory=dict)
+    #: "M" (months) or "A" (years): the calendar ``months`` counts in
+    freq: str = "M"
 
     @property
     def periods(self) -> list[str]:
-        return [v.period_label(int(m)) for m in self.months]
+        return [v.period_label(int(m), self.freq) for m in self.months]
+
+    @property
+    def per_year(self) -> int:
+        """Periods per year: 12 on a monthly panel, 1 on an annual one."""
+        return 12 if self.freq == "M" else 1
 
     def month_index(self, period: str) -> int | None:
         issues: list[Issue] = []
-        o = v.parse_periods(pd.Series([period]), "--period", "period", issues)
+        o = v.parse_periods(pd.Series([period]), "--period", "period", issues, freq=self.freq)
         if issues:
+            form = "YYYY (e.g. 2025): the flows are annual" if self.freq == "A" else "YYYY-MM (e.g. 2025-03)"
             raise InputError(
-                [
-                    Issue(
-                        "--period",
-                        None,
-                        "period",
-                        period,
-                        "the period must be written YYYY-MM (e.g. 2025-03)",
-                    )
-                ]
+                [Issue("--period", None, "period", period, f"the period must be written {form}")]
             )
         i = int(o[0] - self.months[0]) if len(self.months) else -1
         return i if 0 <= i < len(self.months) else None
@@ -189,8 +195,13 @@ def _monthly_table(
     goods_index: pd.Index,
     months: np.ndarray,
     issues: list[Issue],
+    freq: str = "M",
 ) -> tuple[np.ndarray, np.ndarray] | None:
-    """``production.csv`` / ``exports.csv`` -> ((G, T) monthly 億円, (G,) goods covered)."""
+    """``production.csv`` / ``exports.csv`` -> ((G, T) 億円 per period, (G,) goods covered).
+
+    On an annual panel (``freq="A"``) a ``year`` row is the year's value and monthly
+    ``period`` rows are summed over their year.
+    """
     df = case.table(name)
     if df is None:
         return None
@@ -217,7 +228,7 @@ def _monthly_table(
         yrs = v.numeric(df, f, "year", issues, required=True)
         ok_year = ~np.isnan(yrs)
         ords = np.where(ok_year, np.nan_to_num(yrs).astype(np.int64) * 12, -1)
-        per_month = vals / 12.0
+        per_month = vals if freq == "A" else vals / 12.0
     gcode = goods_index.get_indexer(gid)
     good_rows = ~unknown & (ords >= 0)
     v.series_order(
@@ -238,7 +249,13 @@ def _monthly_table(
     if T == 0:
         return out, covered
     m0 = int(months[0])
-    if has_period:
+    if freq == "A":
+        years = np.where(ords >= 0, ords // 12, -1)
+        t = years - m0
+        inside = good_rows & (t >= 0) & (t < T)
+        out[gcode[inside], t[inside]] = 0.0  # listed years start at 0, not NaN
+        np.add.at(out, (gcode[inside], t[inside]), per_month[inside])
+    elif has_period:
         t = ords - m0
         inside = good_rows & (t >= 0) & (t < T)
         out[gcode[inside], t[inside]] = per_month[inside]
@@ -279,16 +296,20 @@ def build_panel(
     months = np.zeros(0, dtype=np.int64)
     fl: dict[str, np.ndarray] | None = None
     partner_ids: pd.Index = pd.Index([])
+    freq = "M"
     if flows is not None:
-        fl, partner_ids, months = _flows(flows, goods_index, countries, issues)
+        fl, partner_ids, months, freq = _flows(flows, goods_index, countries, issues)
+    per_year = 12 if freq == "M" else 1
+    # A minimum history in months is met by a year of annual data for every year it covers.
+    min_periods = min_months if freq == "M" else -(-min_months // 12)
 
     world = world_supply_table(case)
     gs_hhi = np.full(G, np.nan)
     if world is not None:
         gs_hhi = _world_supply(world, goods_index, countries, issues)
 
-    prod_tab = _monthly_table(case, "production", goods_index, months, issues)
-    exp_tab = _monthly_table(case, "exports", goods_index, months, issues)
+    prod_tab = _monthly_table(case, "production", goods_index, months, issues, freq)
+    exp_tab = _monthly_table(case, "exports", goods_index, months, issues, freq)
     if issues:
         raise InputError(issues)
 
@@ -311,8 +332,8 @@ def build_panel(
 
     # Production / exports on the monthly grid: a table covers its goods completely
     # (months it does not list are unknown); other goods use the annual goods column ÷ 12.
-    prod = np.repeat((prod_col / 12.0)[:, None], T, axis=1)
-    exp = np.repeat((exp_col / 12.0)[:, None], T, axis=1)
+    prod = np.repeat((prod_col / per_year)[:, None], T, axis=1)
+    exp = np.repeat((exp_col / per_year)[:, None], T, axis=1)
     if fl is not None and T:
         for col, target in (("domestic_production", prod), ("exports", exp)):
             if col in fl:
@@ -361,7 +382,7 @@ def build_panel(
 
     n_months = observed.sum(axis=1)
     status = np.where(n_months == 0, "no_flows", "ok").astype(object)
-    short = (n_months > 0) & (n_months < min_months)
+    short = (n_months > 0) & (n_months < min_periods)
     status[short] = "insufficient_history"
     if short.any():
         for k in vals:
@@ -396,17 +417,37 @@ def build_panel(
         min_months=min_months,
         home=home,
         meta={"world_supply": world is not None, "countries": countries is not None},
+        freq=freq,
     )
 
 
 def _flows(
     flows: pd.DataFrame, goods_index: pd.Index, countries: _Countries | None, issues: list[Issue]
-) -> tuple[dict[str, np.ndarray] | None, pd.Index, np.ndarray]:
+) -> tuple[dict[str, np.ndarray] | None, pd.Index, np.ndarray, str]:
+    """Integer-coded flows, partner ids, the calendar and its frequency ("M" or "A")."""
     f = "flows.csv"
     miss = v.require_columns(flows, f, ["good_id", "partner", "period", "value"])
     if miss:
         issues.extend(miss)
-        return None, pd.Index([]), np.zeros(0, dtype=np.int64)
+        return None, pd.Index([]), np.zeros(0, dtype=np.int64), "M"
+    has_annual, has_other = v.period_kinds(flows["period"])
+    freq = "A" if has_annual and not has_other else "M"
+    if has_annual and has_other:
+        annual = flows["period"].astype(str).str.strip().str.len().to_numpy() == 4
+        gid = flows["good_id"].astype(str).to_numpy()
+        issues.append(
+            Issue(
+                f,
+                v.spreadsheet_row(int(np.flatnonzero(annual)[0])),
+                "period",
+                None,
+                "the indicators need one calendar per case, but flows.csv mixes annual (YYYY) goods "
+                f"({', '.join(sorted(set(gid[annual]))[:5])}) and monthly (YYYY-MM) goods "
+                f"({', '.join(sorted(set(gid[~annual]))[:5])}); keep the annual and the monthly goods "
+                "in separate cases",
+            )
+        )
+        return None, pd.Index([]), np.zeros(0, dtype=np.int64), "M"
     n0 = len(issues)
     gcodes, guniq = pd.factorize(flows["good_id"])
     gmap = goods_index.get_indexer(pd.Index(guniq).astype(str).str.strip())
@@ -444,15 +485,15 @@ def _flows(
         if (p < 0).any():
             bad = np.flatnonzero(p < 0)
             v._rows(issues, f, "partner", bad, [None] * len(bad), "'partner' is blank; give an ISO3 code")
-    ords = v.parse_periods(flows["period"], f, "period", issues)
+    ords = v.parse_periods(flows["period"], f, "period", issues, freq=freq)
     vals = v.numeric(flows, f, "value", issues, required=True)
     v.non_negative(vals, f, "value", issues, " (imports cannot be negative)")
     if len(issues) == n0:
         v.series_order([g, p], ords, f, "period", flows["period"], issues, "good_id and partner")
     if len(issues) > n0:
-        return None, partner_ids, np.zeros(0, dtype=np.int64)
+        return None, partner_ids, np.zeros(0, dtype=np.int64), freq
     if len(ords) == 0:
-        return None, partner_ids, np.zeros(0, dtype=np.int64)
+        return None, partner_ids, np.zeros(0, dtype=np.int64), freq
     m0, m1 = int(ords.min()), int(ords.max())
     months = np.arange(m0, m1 + 1, dtype=np.int64)
     out = {"g": g, "p": p, "t": ords - m0, "value": vals}
@@ -462,7 +503,7 @@ def _flows(
             cv = v.numeric(flows, f, col, issues, required=False)
             v.non_negative(cv, f, col, issues)
             out[col] = cv
-    return out, partner_ids, months
+    return out, partner_ids, months, freq
 
 
 def _flow_column(

@@ -117,16 +117,30 @@ def non_negative(vals: np.ndarray, file: str, column: str, issues: list[Issue], 
         )
 
 
-def parse_periods(raw: pd.Series, file: str, column: str, issues: list[Issue]) -> np.ndarray:
-    """``YYYY-MM`` strings -> month ordinals (year * 12 + month - 1); -1 where invalid (reported).
+def period_kinds(raw: pd.Series) -> tuple[bool, bool]:
+    """(any annual ``YYYY`` value, any other value) among the distinct periods."""
+    uniq = pd.unique(raw.astype(str).str.strip())
+    annual = np.array([len(u) == 4 and u.isdigit() for u in uniq], dtype=bool)
+    return bool(annual.any()), bool((~annual).any())
 
-    Parsing is done on the distinct values only (a 36-million-row panel has ~36 of them).
+
+def parse_periods(
+    raw: pd.Series, file: str, column: str, issues: list[Issue], *, freq: str = "M"
+) -> np.ndarray:
+    """Period strings -> ordinals; -1 where invalid (reported).
+
+    ``freq="M"``: ``YYYY-MM`` -> year * 12 + month - 1. ``freq="A"``: ``YYYY`` -> the year
+    (annual flows, e.g. UN Comtrade annual or CEPII BACI). Parsing is done on the
+    distinct values only (a 36-million-row panel has ~36 of them).
     """
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     ords = np.full(len(uniques) + 1, -1, dtype=np.int64)  # last slot: NA sentinel (-1 code)
     for i, u in enumerate(uniques):
         s = str(u).strip()
-        if len(s) == 7 and s[4] == "-" and s[:4].isdigit() and s[5:].isdigit():
+        if freq == "A":
+            if len(s) == 4 and s.isdigit() and 1900 <= int(s) <= 2200:
+                ords[i] = int(s)
+        elif len(s) == 7 and s[4] == "-" and s[:4].isdigit() and s[5:].isdigit():
             y, m = int(s[:4]), int(s[5:])
             if 1 <= m <= 12 and 1900 <= y <= 2200:
                 ords[i] = y * 12 + m - 1
@@ -134,18 +148,14 @@ def parse_periods(raw: pd.Series, file: str, column: str, issues: list[Issue]) -
     bad = out < 0
     if bad.any():
         idx = np.flatnonzero(bad)
-        _rows(
-            issues,
-            file,
-            column,
-            idx,
-            raw.to_numpy()[idx],
-            f"'{column}' must be a month written YYYY-MM (e.g. 2025-03)",
-        )
+        what = "a year written YYYY (e.g. 2025)" if freq == "A" else "a month written YYYY-MM (e.g. 2025-03)"
+        _rows(issues, file, column, idx, raw.to_numpy()[idx], f"'{column}' must be {what}")
     return out
 
 
-def period_label(ordinal: int) -> str:
+def period_label(ordinal: int, freq: str = "M") -> str:
+    if freq == "A":
+        return f"{ordinal:04d}"
     return f"{ordinal // 12:04d}-{ordinal % 12 + 1:02d}"
 
 

@@ -1,0 +1,146 @@
+"""import-trade on files of published size and layout (issue 15, item 7).
+
+* One CEPII BACI year: ~11 M rows ``t,i,j,k,v,q`` (≈ 5,000 HS6 codes × 230 countries),
+  a 100-good HS map, ``--world`` on. Target ≤ 30 s, ≤ 2 GB RSS.
+* One year of the Japan Customs 9-digit import file: ~1 M rows in the yearly layout
+  (``Exp or Imp,Year,HS,Country,…,Value-Dec``, 45 columns). Target ≤ 5 s.
+
+Baseline in the same run: ``pandas.read_csv`` of the same file (just parsing it, no
+mapping) — what a user would do first. Ratio > 1: our whole import is faster than
+pandas merely reading the file.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import Result, max_rss_mb, measure, quick, report
+
+from prioritizer.trade import preview
+
+
+def _hs6_codes(n: int, rng: np.random.Generator) -> np.ndarray:
+    chapters = rng.integers(1, 98, n)
+    rest = rng.integers(0, 10_000, n)
+    return np.unique(np.char.zfill((chapters * 10_000 + rest).astype(str), 6))[:n]
+
+
+def make_baci(path: Path, rows: int, rng: np.random.Generator) -> tuple[np.ndarray, Path]:
+    codes = _hs6_codes(5_200, rng)
+    countries = pd.read_csv(
+        Path(__file__).resolve().parents[1] / "prioritizer/trade/data/m49_iso3.csv", dtype=str
+    )
+    ccodes = countries["code"].astype(int).to_numpy()[:230].copy()
+    ccodes[0] = 392  # Japan is an importer
+    k = codes[rng.integers(0, len(codes), rows)]
+    i = ccodes[rng.integers(0, len(ccodes), rows)]
+    j = ccodes[rng.integers(0, len(ccodes), rows)]
+    j[: rows // 50] = 392  # ~2 % of rows into Japan (≈ 230 k, as in a real year)
+    v = np.round(rng.lognormal(3, 2, rows), 3)
+    q = np.round(rng.lognormal(1, 2, rows), 3)
+    t = pa.table({"t": np.full(rows, 2022, dtype=np.int32), "i": i, "j": j, "k": k, "v": v, "q": q})
+    pacsv.write_csv(t, path, write_options=pacsv.WriteOptions(quoting_style="needed"))
+    cc = path.parent / "country_codes_V202401.csv"
+    countries.rename(columns={"code": "country_code", "iso3": "country_iso3", "name_en": "country_name"})[
+        ["country_code", "country_name", "country_iso3"]
+    ].to_csv(cc, index=False)
+    return codes, cc
+
+
+def make_customs(path: Path, rows: int, rng: np.random.Generator) -> np.ndarray:
+    six = _hs6_codes(9_000, rng)
+    codes = np.char.add(six, np.char.zfill(rng.integers(0, 1000, len(six)).astype(str), 3))
+    ccodes = pd.read_csv(
+        Path(__file__).resolve().parents[1] / "prioritizer/trade/data/customs_iso3.csv", dtype=str
+    )["code"]
+    cols: dict[str, object] = {
+        "Exp or Imp": np.full(rows, 2),
+        "Year": np.full(rows, 2024),
+        "HS": np.char.add(np.char.add("'", codes[rng.integers(0, len(codes), rows)]), "'"),
+        "Country": ccodes.to_numpy()[rng.integers(0, len(ccodes), rows)],
+        "Unit1": np.full(rows, ""),
+        "Unit2": np.full(rows, "KG"),
+    }
+    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    vals = rng.integers(0, 50_000, (12, rows)) * (rng.random((12, rows)) < 0.5)
+    cols["Quantity1-Year"] = np.zeros(rows, dtype=np.int64)
+    cols["Quantity2-Year"] = vals.sum(axis=0) * 3
+    cols["Value-Year"] = vals.sum(axis=0)
+    for m, name in enumerate(months):
+        cols[f"Quantity1-{name}"] = np.zeros(rows, dtype=np.int64)
+        cols[f"Quantity2-{name}"] = vals[m] * 3
+        cols[f"Value-{name}"] = vals[m]
+    pacsv.write_csv(pa.table(cols), path, write_options=pacsv.WriteOptions(quoting_style="none"))
+    return codes
+
+
+def hs_map(path: Path, codes: np.ndarray, goods: int, digits: int) -> Path:
+    rng = np.random.default_rng(1)
+    pick = rng.choice(len(codes), goods * 3, replace=False)
+    lines = ["good_id,hs,share,hs_edition,note"]
+    for n, c in enumerate(codes[pick]):
+        lines.append(f"g{n % goods:03d},{str(c)[:digits]},,2022,")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def main() -> None:
+    rng = np.random.default_rng(0)
+    baci_rows = 200_000 if quick() else 11_000_000
+    customs_rows = 50_000 if quick() else 1_000_000
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        fx = d / "fx.csv"
+        fx.write_text("period,jpy_per_usd\n2022,131.5\n")
+
+        cpath = d / "customs_2024.csv"
+        ccodes = make_customs(cpath, customs_rows, rng)
+        cmap = hs_map(d / "cmap.csv", ccodes, 100, 9)
+        ours = measure(lambda: preview("japan-customs", [cpath], cmap), repeat=3, warmup=1)
+        base = measure(lambda: pd.read_csv(cpath), repeat=3, warmup=0)
+        results.append(
+            Result(
+                f"Customs 9-digit import year {customs_rows:,} rows, 100 goods",
+                "pandas.read_csv",
+                ours,
+                base,
+                target=5.0,
+                note=f"{cpath.stat().st_size / 2**20:.0f} MB file; {len(ours.value.flows):,} flow rows",
+            )
+        )
+        del ours, base
+
+        bpath = d / "BACI_HS22_Y2022_V202401.csv"
+        bcodes, cc = make_baci(bpath, baci_rows, rng)
+        bmap = hs_map(d / "bmap.csv", bcodes, 100, 6)
+        ours = measure(
+            lambda: preview("baci", [bpath], bmap, fx=fx, country_codes=cc, world=True), repeat=1, warmup=0
+        )
+        base = measure(lambda: pd.read_csv(bpath, dtype={"k": str}), repeat=1, warmup=0)
+        results.append(
+            Result(
+                f"BACI year {baci_rows:,} rows, 100 goods, --world",
+                "pandas.read_csv",
+                ours,
+                base,
+                target=30.0,
+                note=(
+                    f"{bpath.stat().st_size / 2**20:.0f} MB file; {len(ours.value.flows):,} flow rows; "
+                    f"{len(ours.value.world):,} world rows; max RSS after both {max_rss_mb():.0f} MB (target 2048)"
+                ),
+            )
+        )
+    report(results, title="import-trade")
+
+
+if __name__ == "__main__":
+    main()
