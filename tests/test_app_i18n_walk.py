@@ -37,7 +37,15 @@ def _walk(page: str, lang: str) -> list[str]:
     assert not at.exception, at.exception
     problems: list[str] = []
     for n, d in enumerate(at.dataframe):
-        problems += [f"table {n}: {p}" for p in untranslated(d.value, lang)]  # type: ignore[arg-type]
+        df = d.value
+        if d.editing_mode == "dynamic":
+            # A row editor of a case file: the headers are the labels the reader sees (column
+            # config), the cells are the file's own values the planner types (ids, enum keys).
+            import json
+
+            labels = {k: v.get("label", k) for k, v in json.loads(d.proto.columns or "{}").items()}
+            df = df.rename(columns=labels).head(0)
+        problems += [f"table {n}: {p}" for p in untranslated(df, lang)]  # type: ignore[arg-type]
     texts = [m.label for m in at.metric] + [str(m.value) for m in at.metric]
     texts += [e.value for e in (*at.markdown, *at.caption, *at.subheader, *at.info, *at.success, *at.warning)]
     texts += (

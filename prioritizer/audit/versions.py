@@ -119,8 +119,19 @@ def _rows(name: str, data: bytes) -> dict[str, str] | None:
     out: dict[str, str] = {}
     for n, row in enumerate(reader, start=2):
         key = "/".join(row.get(c) or "" for c in key_cols) if key_cols else f"row {n}"
-        out[key] = canonical({k: row.get(k) for k in sorted(fields)})
+        out[key] = canonical({k: _norm(row.get(k)) for k in sorted(fields) if _norm(row.get(k)) != ""})
     return out
+
+
+def _norm(v: str | None) -> str:
+    """A cell as a value, so that re-saving ``1`` as ``1.0`` or ``TRUE`` as ``true`` is no change."""
+    s = (v or "").strip()
+    if s.lower() in ("true", "false"):
+        return s.lower()
+    try:
+        return repr(float(s))
+    except ValueError:
+        return s
 
 
 def diff_files(old: dict[str, bytes], new: dict[str, bytes]) -> dict[str, TableChange]:
@@ -159,8 +170,13 @@ def save_version(
     reason: str,
     case_name: str,
     parent: str | None = None,
+    base_files: dict[str, bytes] | None = None,
 ) -> CaseVersion:
-    """Record ``files`` as a case version (one transaction; nothing half-written)."""
+    """Record ``files`` as a case version (one transaction; nothing half-written).
+
+    Rows are compared with ``parent``'s files, or with ``base_files`` (the case the edit
+    started from, e.g. the folder on disk) when the version has no parent.
+    """
     if not files:
         raise InputError([Issue("case version", None, None, None, "a case version needs at least one file")])
     manifest = {str(n): sha256_bytes(bytes(d)) for n, d in sorted(files.items())}
@@ -169,7 +185,7 @@ def save_version(
     if existing is not None:
         existing.created = False
         return existing
-    parent_files = get_files(store, parent) if parent else {}
+    parent_files = get_files(store, parent) if parent else dict(base_files or {})
     changes = {n: asdict(c) for n, c in diff_files(parent_files, files).items()}
     with store._write() as conn:
         h = conn.execute(select(t.head.c.seq, t.head.c.hash).where(t.head.c.id == 1).with_for_update()).one()

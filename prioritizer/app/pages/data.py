@@ -1,18 +1,287 @@
-"""Data: upload a case (CSV files or one XLSX); errors as a table; the previous case stays active."""
+"""Data: add, edit and drop targets; case versions; uploads; the active case's tables.
+
+Edits are drafts until saved. Saving validates the whole edited case with the normal
+loader: on any problem every issue is shown and nothing is saved; otherwise a new case
+version is recorded in the audit store and becomes the active case.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from prioritizer.app import controller, state
 from prioritizer.case.types import TABLES
-from prioritizer.text import field
+from prioritizer.errors import PrioritizerError
+from prioritizer.text import field, name_of, vocab, vocabulary
 from prioritizer.text.tables import present
 
+_EDITABLE = ("goods", "projects")
 
-def page() -> None:
-    lang = state.lang()
+
+# Drafts: ``draft_base`` is what the row editor is given (the case's table plus rows added with
+# the forms); ``draft_edit`` is what the editor returned. The editor's key carries a counter
+# bumped whenever its input changes, so Streamlit never re-applies old edits to new input.
+
+
+def _ss() -> Any:
+    ss = st.session_state
+    ss.setdefault("draft_base", {})
+    ss.setdefault("draft_edit", {})
+    ss.setdefault("draft_n", 0)
+    return ss
+
+
+def _clear_drafts() -> None:
+    ss = _ss()
+    ss["draft_base"], ss["draft_edit"] = {}, {}
+    ss["draft_n"] += 1
+
+
+def _base(table: str) -> pd.DataFrame | None:
+    ss = _ss()
+    if table in ss["draft_base"]:
+        return ss["draft_base"][table]
+    return controller.raw_table(state.case(), table)
+
+
+def _current(table: str) -> pd.DataFrame | None:
+    ss = _ss()
+    return ss["draft_edit"][table] if table in ss["draft_edit"] else _base(table)
+
+
+def _drafts() -> dict[str, pd.DataFrame]:
+    """Tables that differ from the active case: what saving would replace."""
+    out = {}
+    for table in _EDITABLE:
+        cur, orig = _current(table), controller.raw_table(state.case(), table)
+        if cur is not None and (
+            orig is None or not cur.reset_index(drop=True).equals(orig.reset_index(drop=True))
+        ):
+            out[table] = cur.reset_index(drop=True)
+    return out
+
+
+def _editor(table: str, lang: str) -> None:
+    df = _base(table)
+    if df is None:
+        return
+    config = {c: st.column_config.Column(label=f"{field(c, lang)} ({c})") for c in df.columns}  # type: ignore[arg-type]
+    edited = st.data_editor(
+        df,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        key=f"edit-{table}-{_ss()['draft_n']}",
+        column_config=config,
+    )
+    if not edited.reset_index(drop=True).equals(df.reset_index(drop=True)):
+        _ss()["draft_edit"][table] = edited.reset_index(drop=True)
+    else:
+        _ss()["draft_edit"].pop(table, None)
+
+
+def _add(table: str, row: dict[str, Any]) -> None:
+    ss = _ss()
+    ss["draft_base"][table] = controller.add_row(_current(table), row)
+    ss["draft_edit"].pop(table, None)
+    ss["draft_n"] += 1
+    ss["data_flash"] = state.tr("data.added", id=row["id"])
+    st.rerun()
+
+
+def _add_good_form(lang: str) -> None:
+    case = state.case()
+    criteria_cols = _criteria_columns()
+    with st.form("add-good", clear_on_submit=True):
+        st.markdown(f"**{state.tr('data.add_good')}**")
+        c1, c2, c3 = st.columns(3)
+        gid = c1.text_input(field("id", lang), key="new-good-id")  # type: ignore[arg-type]
+        name_ja = c2.text_input(field("name_ja", lang), key="new-good-name-ja")  # type: ignore[arg-type]
+        name_en = c3.text_input(field("name_en", lang), key="new-good-name-en")  # type: ignore[arg-type]
+        c4, c5 = st.columns(2)
+        domain = c4.selectbox(
+            field("domain", lang),  # type: ignore[arg-type]
+            list(vocabulary("domain")),
+            format_func=lambda d: vocab("domain", d, lang),  # type: ignore[arg-type]
+            key="new-good-domain",
+        )
+        sector = c5.selectbox(
+            field("sector", lang),  # type: ignore[arg-type]
+            list(vocabulary("sector")),
+            format_func=lambda s: vocab("sector", s, lang),  # type: ignore[arg-type]
+            key="new-good-sector",
+        )
+        values: dict[str, Any] = {}
+        cols = st.columns(max(1, len(criteria_cols)))
+        for col, c in zip(cols, criteria_cols, strict=False):
+            default = (
+                float(pd.to_numeric(case.goods[c], errors="coerce").median()) if c in case.goods else 0.0
+            )
+            values[c] = col.number_input(field(c, lang), value=default, key=f"new-good-{c}")  # type: ignore[arg-type]
+        if st.form_submit_button(state.tr("data.add")):
+            if not gid.strip() or not (name_ja.strip() or name_en.strip()):
+                st.warning(state.tr("data.need_id"))
+                return
+            row = {
+                "id": gid.strip(),
+                "name_ja": name_ja.strip(),
+                "name_en": name_en.strip(),
+                "domain": domain,
+                "sector": sector,
+                **values,
+                "source": "added in the app",
+            }
+            _add("goods", row)
+
+
+def _criteria_columns() -> list[str]:
+    try:
+        run = state.run("rank", {k: v for k, v in state.rank_params().items() if k != "weights"})
+    except PrioritizerError:
+        return []
+    goods = state.case().goods
+    return [c["column"] for c in (run.output.model or {}).get("criteria", []) if c.get("column") in goods]
+
+
+def _add_project_form(lang: str) -> None:
+    goods = _current("goods")
+    if goods is None:
+        return
+    names = {r["id"]: name_of(r, lang) for r in goods.to_dict("records")}  # type: ignore[arg-type]
+    with st.form("add-project", clear_on_submit=True):
+        st.markdown(f"**{state.tr('data.add_project')}**")
+        c1, c2, c3 = st.columns(3)
+        pid = c1.text_input(field("id", lang), key="new-project-id")  # type: ignore[arg-type]
+        name_ja = c2.text_input(field("name_ja", lang), key="new-project-name-ja")  # type: ignore[arg-type]
+        name_en = c3.text_input(field("name_en", lang), key="new-project-name-en")  # type: ignore[arg-type]
+        c4, c5, c6, c7 = st.columns(4)
+        good = c4.selectbox(
+            field("good_id", lang), list(names), format_func=names.get, key="new-project-good"
+        )  # type: ignore[arg-type]
+        instrument = c5.selectbox(
+            field("instrument", lang),  # type: ignore[arg-type]
+            list(vocabulary("instrument")),
+            format_func=lambda i: vocab("instrument", i, lang),  # type: ignore[arg-type]
+            key="new-project-instrument",
+        )
+        cost = c6.number_input(
+            field("cost", lang), min_value=0.0, value=100.0, step=10.0, key="new-project-cost"
+        )  # type: ignore[arg-type]
+        value = c7.number_input(
+            field("value", lang), min_value=0.0, value=0.0, step=10.0, key="new-project-value"
+        )  # type: ignore[arg-type]
+        divisible = st.checkbox(field("divisible", lang), key="new-project-divisible")  # type: ignore[arg-type]
+        if st.form_submit_button(state.tr("data.add")):
+            if not pid.strip() or not (name_ja.strip() or name_en.strip()):
+                st.warning(state.tr("data.need_id"))
+                return
+            row = {
+                "id": pid.strip(),
+                "name_ja": name_ja.strip(),
+                "name_en": name_en.strip(),
+                "good_id": good,
+                "instrument": instrument,
+                "cost": cost,
+                "divisible": divisible,
+                "value": value if value > 0 else None,
+                "source": "added in the app",
+            }
+            _add("projects", row)
+
+
+def _save_drafts(lang: str) -> None:
+    drafts = _drafts()
+    if not drafts:
+        return
+    st.info(state.tr("data.pending", tables=", ".join(TABLES[t] for t in drafts)))
+    with st.form("save-version"):
+        c1, c2 = st.columns([1, 2])
+        actor = c1.text_input(state.tr("save.actor"), key="version-actor")
+        reason = c2.text_input(state.tr("save.reason"), key="version-reason")
+        save = st.form_submit_button(state.tr("data.save_version"))
+    if st.button(state.tr("data.discard"), key="discard-drafts"):
+        _clear_drafts()
+        st.rerun()
+    if not save:
+        return
+    outcome = controller.edit_case(state.case(), drafts)
+    if outcome.case is None:
+        st.error(state.tr("data.invalid"))
+        st.dataframe(state.issues_frame(outcome.issues), hide_index=True, width="stretch")
+        return
+    try:
+        v = controller.save_version(
+            outcome.files,
+            actor,
+            reason,
+            state.case().name,
+            st.session_state.get("active_version"),
+            st.session_state.get("db"),
+            base_files=dict(state.case().files),
+        )
+        case = controller.load_version(v.version_id, st.session_state.get("db"))
+    except PrioritizerError as exc:
+        state.show_error(exc)
+        return
+    st.session_state["uploaded_case"] = case
+    st.session_state["active_version"] = v.version_id
+    _clear_drafts()
+    st.session_state["baseline"] = None
+    st.success(state.tr("data.saved" if v.created else "data.unchanged", version=v.version_id))
+    for line in controller.change_summary(v.changes, lang):
+        st.markdown(f"- {line}")
+
+
+def _versions(lang: str) -> None:
+    st.subheader(state.tr("data.versions"))
+    try:
+        from prioritizer.audit import open_store
+        from prioritizer.audit.versions import list_versions
+
+        versions = list_versions(open_store(st.session_state.get("db")))
+    except PrioritizerError as exc:
+        st.error(str(exc))
+        return
+    active = st.session_state.get("active_version")
+    if active:
+        st.caption(state.tr("data.active_version", version=active))
+    if not versions:
+        st.caption(state.tr("data.no_versions"))
+        return
+    rows = pd.DataFrame(
+        [
+            {
+                "version": v.version_id,
+                "created_at": v.created_at[:16].replace("T", " "),
+                "actor": v.actor,
+                "reason": v.reason,
+                "parent": v.parent_id,
+                "changes": "; ".join(controller.change_summary(v.changes, lang)),
+            }
+            for v in reversed(versions)
+        ]
+    )
+    st.dataframe(present(rows, lang), hide_index=True, width="stretch")  # type: ignore[arg-type]
+    ids = [v.version_id for v in reversed(versions)]
+    c1, c2 = st.columns([2, 1])
+    pick = c1.selectbox(field("version", lang), ids, key="version-pick")  # type: ignore[arg-type]
+    if c2.button(state.tr("data.restore"), key="version-restore"):
+        try:
+            case = controller.load_version(pick, st.session_state.get("db"))
+        except PrioritizerError as exc:
+            st.error(state.tr("data.restore_failed"))
+            state.show_error(exc)
+            return
+        st.session_state["uploaded_case"] = case
+        st.session_state["active_version"] = pick
+        _clear_drafts()
+        st.success(state.tr("data.restored", version=pick))
+
+
+def _upload() -> None:
     files = st.file_uploader(
         state.tr("data.upload"), type=["csv", "xlsx", "yaml", "yml"], accept_multiple_files=True, key="upload"
     )
@@ -23,29 +292,55 @@ def page() -> None:
             st.dataframe(state.issues_frame(outcome.issues), hide_index=True, width="stretch")
         else:
             st.session_state["uploaded_case"] = outcome.case
+            st.session_state["active_version"] = None
+            _clear_drafts()
             st.session_state["baseline"] = None
             st.success(state.tr("data.loaded"))
     if st.session_state.get("uploaded_case") is not None and st.button(state.tr("action.back_default")):
         st.session_state["uploaded_case"] = None
+        st.session_state["active_version"] = None
+        _clear_drafts()
         st.rerun()
+
+
+def page() -> None:
+    lang = state.lang()
     case = state.case()
     st.subheader(f"{state.tr('data.active')}: {case.name}")
+    st.subheader(state.tr("data.edit"))
+    st.caption(state.tr("data.edit_hint"))
+    flash = st.session_state.pop("data_flash", None)
+    if flash:
+        st.success(flash)
+    for table in _EDITABLE:
+        if _current(table) is not None:
+            with st.expander(TABLES[table], expanded=table == "goods"):
+                _editor(table, lang)
+    c1, c2 = st.columns(2)
+    with c1:
+        _add_good_form(lang)
+    with c2:
+        _add_project_form(lang)
+    _save_drafts(lang)
+    _versions(lang)
+    st.subheader(state.tr("data.upload"))
+    _upload()
     counts = case.counts()
     st.caption(
         state.tr("data.counts") + ": " + " · ".join(f"{TABLES.get(t, t)} {n:,}" for t, n in counts.items())
     )
     for table, fname in TABLES.items():
         df = case.table(table)
-        if df is not None:
-            with st.expander(f"{fname}（{len(df):,}）", expanded=table == "goods"):
+        if df is not None and table not in _EDITABLE:
+            with st.expander(f"{fname}（{len(df):,}）"):
                 # The planner edits these files, so the header also names the column itself.
-                st.dataframe(present(df, lang, show_keys=True), hide_index=True, width="stretch")
+                st.dataframe(present(df, lang, show_keys=True), hide_index=True, width="stretch")  # type: ignore[arg-type]
     if case.digests:
         with st.expander(state.tr("data.digests")):
             st.dataframe(
                 pd.DataFrame(
                     {field("file", lang): list(case.digests), "SHA-256": list(case.digests.values())}
-                ),
+                ),  # type: ignore[arg-type]
                 hide_index=True,
                 width="stretch",
             )
