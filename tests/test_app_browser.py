@@ -149,9 +149,26 @@ def test_ranking_weights_and_allocation_in_a_real_browser(server, browser):
     old = float(budget.input_value().replace(",", ""))
     budget.fill(str(round(old * 0.6)))
     budget.press("Enter")
-    page.get_by_role("button", name="再計算 / Recompute").click()
+    page.get_by_role("button", name="再計算").click()
     _settle(page)
     page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=120_000)
     assert page.get_by_text("採択事業").count() > 0
     page.screenshot(path=str(ARTIFACTS / "03_allocation_budget_cut.png"), full_page=True)
+    page.close()
+
+
+PAGES = ["ranking", "weights", "allocation", "compare", "robustness", "monitoring", "audit", "data"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_opens_by_its_own_link_in_japanese(server, browser, path):
+    """A deep link to each page (the default page included) opens it; a screenshot is kept."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.goto(f"{server}/{path}", wait_until="networkidle")
+    page.get_by_text("経済安全保障", exact=False).first.wait_for(timeout=120_000)
+    _settle(page)
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.url.rstrip("/").endswith(path)
+    page.screenshot(path=str(ARTIFACTS / f"page_{path}_ja.png"), full_page=True)
     page.close()
