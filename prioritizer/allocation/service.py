@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from prioritizer.allocation.data import AllocationData
 from prioritizer.case.policy import Policy
 from prioritizer.case.types import Case
-from prioritizer.errors import InputError, Issue
+from prioritizer.errors import InputError
 from prioritizer.runs import CommandOutput
 
 
@@ -24,15 +24,12 @@ def policy_from_params(case: Case, params: dict[str, Any]) -> Policy:
     snap = params.get("policy_snapshot")
     if snap is None:
         return case.policy or Policy()
+    from prioritizer.case.policyfile import policy_issues
+
     try:
         return Policy.model_validate(snap)
     except ValidationError as exc:
-        raise InputError(
-            [
-                Issue("policy_snapshot", None, ".".join(str(p) for p in e["loc"]), e.get("input"), e["msg"])
-                for e in exc.errors()
-            ]
-        ) from None
+        raise InputError(policy_issues(exc, "policy_snapshot")) from None
 
 
 def _model_ref(params: dict[str, Any]) -> Any:
