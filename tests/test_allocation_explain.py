@@ -113,6 +113,7 @@ def test_needed_value_is_enough_to_enter() -> None:
     for p in unfunded:
         bumped = [dict(x) for x in projects]
         i = next(k for k, x in enumerate(bumped) if x["id"] == p["id"])
-        bumped[i]["value"] = p["needed_value"] + 1e-6
-        r2 = allocate(make_case(GOODS, bumped, policy={"budget": {"total": 14}}), explain=False)
+        bumped[i]["value"] = p["needed_value"] + 1e-4  # above HiGHS' absolute MIP gap (1e-6)
+        # gap 0: the bump is far below the default relative MIP gap (1e-4) a solver may stop at
+        r2 = allocate(make_case(GOODS, bumped, policy={"budget": {"total": 14}}), explain=False, gap=0.0)
         assert p["id"] in r2.funded, p

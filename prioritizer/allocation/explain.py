@@ -32,6 +32,7 @@ import numpy as np
 import pulp
 
 from prioritizer.allocation.build import Built, RowMeta
+from prioritizer.allocation.quiet import solver_output_to_stderr
 from prioritizer.allocation.solve import SolveOutcome, rows_of, solve_problem
 
 _MS = highspy.HighsModelStatus
@@ -275,21 +276,24 @@ def stockpile_rows(built: Built, outcome: SolveOutcome) -> list[dict[str, Any]]:
 
 def _highs_iis_rows(h: highspy.Highs) -> list[int] | None:
     """Row indices of a HiGHS IIS, or None when HiGHS cannot produce one for this model."""
-    g = highspy.Highs()
+    with solver_output_to_stderr():
+        g = highspy.Highs()
     g.setOptionValue("output_flag", False)
     g.passModel(h.getModel())
     n = g.getNumCol()
     if n:  # IIS is an LP notion: drop integrality
         g.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.zeros(n, dtype=np.uint8))
     g.setOptionValue("presolve", "off")
-    g.run()
+    with solver_output_to_stderr():
+        g.run()
     if g.getModelStatus() != _MS.kInfeasible:
         return None
     # 2 = "from LP, row priority"; 0 (light) only finds trivially conflicting bounds
     for strategy in (2, 3, 4):
         try:
             g.setOptionValue("iis_strategy", strategy)
-            st, iis = g.getIis()
+            with solver_output_to_stderr():
+                st, iis = g.getIis()
         except Exception:
             continue
         if st == highspy.HighsStatus.kOk and iis.valid_ and len(iis.row_index_):
