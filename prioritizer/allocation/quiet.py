@@ -16,7 +16,7 @@ import os
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 _lock = threading.RLock()
 _depth = 0
@@ -24,10 +24,8 @@ _saved_fd: int | None = None
 
 
 def _flush_c_stdio() -> None:
-    try:
+    with suppress(OSError, AttributeError):  # no C runtime symbol table (e.g. some Windows builds)
         ctypes.CDLL(None).fflush(None)
-    except (OSError, AttributeError):  # no C runtime symbol table (e.g. some Windows builds)
-        pass
 
 
 @contextmanager
@@ -36,10 +34,8 @@ def solver_output_to_stderr() -> Iterator[None]:
     global _depth, _saved_fd
     with _lock:
         if _depth == 0:
-            try:
+            with suppress(AttributeError, ValueError, OSError):
                 sys.stdout.flush()
-            except (AttributeError, ValueError, OSError):
-                pass
             try:
                 _saved_fd = os.dup(1)
                 os.dup2(2, 1)
