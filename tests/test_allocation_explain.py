@@ -35,7 +35,7 @@ def test_conflict_named_in_words_with_amounts() -> None:
     assert set(c["constraints"]) == {"budget", "limit_min_domain_dependence", "must_in_I4"}
     assert "15億円" in c["text_ja"] and "総予算（14億円）" in c["text_ja"]
     assert "exceed the total budget" in c["text_en"] and c["text_en"][0].isupper()
-    assert r.explanations["lines"][0]["kind"] == "conflict"
+    assert r.explanations["lines"][0]["type"] == "conflict"
 
 
 def test_ignore_switch_and_must_override_resolve_the_conflict() -> None:
