@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from prioritizer.allocation.api import allocate
 from prioritizer.allocation.synthetic import make_case
@@ -47,10 +48,11 @@ def test_floor_above_cap_across_two_limits() -> None:
         {"group": "domain", "value": "dependence", "min": 80},
         {"group": "domain", "value": "dependence", "max": 50},
     ]
-    case = make_case(GOODS, [proj()], policy={"budget": {"total": 100}, "limits": limits})
-    with pytest.raises(InputError) as e:
-        allocate(case)
-    assert "above its cap" in messages(e.value)
+    # the policy itself refuses it, before any case or solver is involved
+    with pytest.raises(ValidationError) as e:
+        make_case(GOODS, [proj()], policy={"budget": {"total": 100}, "limits": limits})
+    text = str(e.value)
+    assert "limits[0] (floor 80億円)" in text and "limits[1] (cap 50億円)" in text
 
 
 def test_requires_pointing_at_an_excludes_transitively() -> None:

@@ -26,6 +26,7 @@ from prioritizer.allocation.solve import SolveOutcome, highs_version, solve_prob
 from prioritizer.case.policy import Policy
 from prioritizer.case.types import Case
 from prioritizer.errors import InputError, Issue
+from prioritizer.text import render
 
 
 @dataclass
@@ -41,12 +42,20 @@ class AllocationResult:
     budget: dict[str, Any] = field(default_factory=dict)
     objective_terms: dict[str, float] = field(default_factory=dict)
     assumptions: dict[str, Any] = field(default_factory=dict)
+    baseline_objective: float | None = None
+    benefit: float | None = None
+    benefit_breakdown: dict[str, float] | None = None
+    benefit_per_oku: float | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The ``allocate`` payload of DESIGN §5 (without ``run_id``), plus explanation fields."""
+        """The ``allocate`` payload of DESIGN §5/§6 (without ``run_id``), plus explanation fields."""
         return {
             "status": self.status,
             "objective": self.objective,
+            "baseline_objective": self.baseline_objective,
+            "benefit": self.benefit,
+            "benefit_breakdown": self.benefit_breakdown,
+            "benefit_per_oku": self.benefit_per_oku,
             "projects": self.projects,
             "stockpiles": self.stockpiles,
             "constraints": self.constraints,
@@ -227,7 +236,7 @@ def allocate_data(
     built = build_problem(data, relax=relax)
     is_mip = any(v.cat == pulp.LpInteger for v in built.prob.variables())
     outcome = solve_problem(built.prob, time_limit=time_limit, gap=gap, mip=True, ranging=not is_mip)
-    lines: list[dict[str, str]] = []
+    lines: list[dict[str, Any]] = []
     conflict_info = None
     dual_src: SolveOutcome | None = None
     relaxation: SolveOutcome | None = None
@@ -235,15 +244,11 @@ def allocate_data(
     if outcome.status == "infeasible":
         conflict_info = ex.conflict(built, outcome, mip=is_mip, time_limit=time_limit)
         lines.append(
-            {"kind": "conflict", "text_ja": conflict_info["text_ja"], "text_en": conflict_info["text_en"]}
+            _line({**conflict_info["message"], "type": "conflict", "group": "status", "impact": None})
         )
     elif outcome.status == "unbounded":
         lines.append(
-            {
-                "kind": "unbounded",
-                "text_ja": "目的関数が有界ではありません（予算または上限の制約が無視されている可能性）。",
-                "text_en": "The objective is unbounded (a budget or cap may have been ignored).",
-            }
+            _line({"kind": "alloc.line.unbounded", "type": "unbounded", "group": "status", "impact": None})
         )
     if outcome.has_solution:
         if not is_mip:
@@ -252,25 +257,31 @@ def allocate_data(
         elif level != "none":
             dual_src, duals_from = ex.fixed_lp(built, outcome), "fixed_lp"
             relaxation = ex.lp_relaxation(built)
+            if not (dual_src.has_solution and dual_src.duals):
+                dual_src, duals_from = relaxation, "relaxation"
         if outcome.status == "time_limit":
+            kind = "alloc.line.time_limit_gap" if outcome.mip_gap is not None else "alloc.line.time_limit"
             lines.append(
-                {
-                    "kind": "time_limit",
-                    "text_ja": "時間制限で停止しました。最良の暫定解を表示しています"
-                    + (
-                        f"（最適性ギャップ {outcome.mip_gap:.2%}）。" if outcome.mip_gap is not None else "。"
-                    ),
-                    "text_en": "Stopped at the time limit; showing the best solution found so far"
-                    + (f" (optimality gap {outcome.mip_gap:.2%})." if outcome.mip_gap is not None else "."),
-                }
+                _line(
+                    {
+                        "kind": kind,
+                        "type": "time_limit",
+                        "gap": outcome.mip_gap,
+                        "group": "status",
+                        "impact": None,
+                    }
+                )
             )
     elif outcome.status == "time_limit":
         lines.append(
-            {
-                "kind": "time_limit",
-                "text_ja": "時間制限までに実行可能な配分が見つかりませんでした。時間制限を延ばしてください。",
-                "text_en": "No feasible allocation was found before the time limit; allow more time.",
-            }
+            _line(
+                {
+                    "kind": "alloc.line.time_limit_none",
+                    "type": "time_limit",
+                    "group": "status",
+                    "impact": None,
+                }
+            )
         )
 
     projects: list[dict[str, Any]] = []
@@ -287,12 +298,13 @@ def allocate_data(
             max_resolves=resolve_limit,
         )
         stock = ex.stockpile_rows(built, outcome)
-        lines += _summary_lines(built, projects, dual_src)
     constraints = (
-        ex.constraint_rows(built, outcome, dual_src, relaxation)
+        ex.constraint_rows(built, outcome, dual_src, relaxation, price_from=duals_from)
         if outcome.has_solution
         else _bare_rows(built)
     )
+    if outcome.has_solution:
+        lines += explanation_lines(built, constraints, projects)
     funded = {p["id"]: p["funded_fraction"] for p in projects if p["funded_fraction"] > 1e-9}
     solver = {
         "name": "HiGHS",
@@ -315,20 +327,39 @@ def allocate_data(
         "variables": len(built.prob.variables()),
         "rows": len(built.rows),
     }
+    terms = _objective_terms(built, outcome)
+    budget_summary = _budget_summary(built, outcome)
+    base = baseline_terms(data)
+    benefit = breakdown = per_oku = None
+    if outcome.objective is not None and terms:
+        breakdown = {
+            "project_value": terms["project_value"],
+            "avoided_shortfall_loss": base["expected_shortfall_loss"] - terms["expected_shortfall_loss"],
+            "avoided_target_penalty": base["target_penalty"] - terms["target_penalty"],
+        }
+        benefit = float(outcome.objective - base["objective"])
+        spent = budget_summary.get("spent_total") or 0.0
+        per_oku = benefit / spent if spent > 1e-9 else None
     return AllocationResult(
         status=outcome.status,
         objective=outcome.objective,
+        baseline_objective=base["objective"],
+        benefit=benefit,
+        benefit_breakdown=breakdown,
+        benefit_per_oku=per_oku,
         funded=funded,
         projects=projects,
         stockpiles=stock,
         constraints=constraints,
         explanations={"lines": lines, "conflict": conflict_info},
         solver=solver,
-        budget=_budget_summary(built, outcome),
-        objective_terms=_objective_terms(built, outcome),
+        budget=budget_summary,
+        objective_terms=terms,
         assumptions={
             "money_unit": "億円",
             "objective_unit": "criticality-weighted 億円 (重要度加重億円)",
+            "benefit_unit": "criticality-weighted 億円 (重要度加重億円)",
+            "benefit_reference": "no action: nothing funded, nothing stocked, same scenarios and weights",
             "criticality_source": criticality_source,
             "damage_multiplier": data.damage_multiplier,
             "holding_factor": data.holding_factor,
@@ -348,6 +379,10 @@ def _bare_rows(built: Built) -> list[dict[str, Any]]:
             "binding": None,
             "sense": m.sense,
             "rhs": m.rhs,
+            "relax_gain": None,
+            "rhs_range": None,
+            "price_from": None,
+            "unit": m.unit,
             "ignored": False,
             "description_ja": m.description_ja,
             "description_en": m.description_en,
@@ -360,7 +395,15 @@ def _bare_rows(built: Built) -> list[dict[str, Any]]:
             "shadow_price": None,
             "slack": None,
             "binding": None,
+            "sense": m.sense,
+            "rhs": m.rhs,
+            "relax_gain": None,
+            "rhs_range": None,
+            "price_from": None,
+            "unit": m.unit,
             "ignored": True,
+            "description_ja": m.description_ja,
+            "description_en": m.description_en,
         }
         for m in built.ignored
     ]
@@ -401,37 +444,136 @@ def _objective_terms(built: Built, o: SolveOutcome) -> dict[str, float]:
     return {"project_value": val, "expected_shortfall_loss": short, "target_penalty": pen}
 
 
-def _summary_lines(
-    built: Built, projects: list[dict[str, Any]], dual_src: SolveOutcome | None
-) -> list[dict[str, str]]:
-    lines = []
-    if dual_src is not None and dual_src.duals:
-        for name, meta in built.rows.items():
-            if not meta.user:
-                continue
-            y = dual_src.duals.get(built.pulp_name[name])
-            if y is None or abs(y) < 1e-9:
-                continue
-            unit = meta.unit or "単位"
+def baseline_terms(data: AllocationData) -> dict[str, float]:
+    """The no-action world: nothing funded, nothing stocked, same scenarios and weights.
+
+    Every shortfall is then the whole need ``ℓ_s A_gs M_s/12`` and every soft target is missed
+    by all its days, so the objective is ``−Σ_s π_s Σ_g w_g need_gs − Σ_k ρ_k T_k`` (hard
+    targets carry no penalty term). No solve is needed: the point is fixed.
+    """
+    short = 0.0
+    for sc in data.scenarios:
+        for g, a in sc.affected.items():
+            short += sc.probability * float(data.shortfall_weight[g]) * sc.loss * a * sc.months / 12.0
+    pen = 0.0
+    if data.target_mode == "soft":
+        on = data.target_days > 0
+        pen = float(data.target_penalty[on] @ data.target_days[on]) if on.any() else 0.0
+    return {"objective": -short - pen, "expected_shortfall_loss": short, "target_penalty": pen}
+
+
+#: order of the explanation groups (issue 13 §3): solver status, then rules, targets, projects
+GROUPS = ("status", "rules", "targets", "projects")
+
+
+def _line(msg: dict[str, Any]) -> dict[str, Any]:
+    """A structured line (``kind`` = its template, ``type`` = what it is) with its text in both languages."""
+    return {**msg, "text_ja": render(msg, "ja"), "text_en": render(msg, "en")}
+
+
+def _valid(kind_unit: str, rng: list[float | None] | None) -> dict[str, Any]:
+    lo, hi = (rng or [None, None])[0], (rng or [None, None])[1]
+    if lo is not None and hi is not None:
+        return {"kind": f"alloc.valid.range_{kind_unit}", "lo": lo, "hi": hi}
+    if lo is not None:
+        return {"kind": f"alloc.valid.from_{kind_unit}", "lo": lo}
+    if hi is not None:
+        return {"kind": f"alloc.valid.upto_{kind_unit}", "hi": hi}
+    return {"kind": "alloc.valid.none"}
+
+
+def _entry_digits(value: float, needed: float) -> int:
+    """Decimals that make the value and the value needed print differently."""
+    gap = abs(needed - value)
+    if gap <= 0:
+        return 1
+    return int(min(6, max(1, math.ceil(-math.log10(gap)) + 1)))
+
+
+def explanation_lines(
+    built: Built, constraints: list[dict[str, Any]], projects: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Structured explanation lines with ``impact``, ``group`` and rendered text, largest first.
+
+    Rules and targets: ``impact = relax_gain × 1`` (one 億円, one day, or the whole logical
+    rule). Unfunded projects: the objective change of entering, ``−(needed_value − value)``.
+    """
+    lines: list[dict[str, Any]] = []
+    for c in constraints:
+        meta = built.rows.get(c["name"])
+        if meta is None or not meta.user or c.get("ignored") or not c.get("binding"):
+            continue
+        gain = c.get("relax_gain")
+        if gain is None or abs(gain) < 1e-9:
+            continue
+        step = 1.0
+        impact = gain * step
+        if meta.kind == "target":
+            kind, vunit, group = "alloc.line.lower_days", "days", "targets"
+        elif meta.unit == "億円":
+            kind = "alloc.line.raise_oku" if meta.sense == "<=" else "alloc.line.lower_oku"
+            vunit, group = "oku", "rules"
+        else:
+            kind, vunit, group = "alloc.line.drop_rule", "", "rules"
+        valid = _valid(vunit, c.get("rhs_range")) if vunit else {"kind": "alloc.valid.none"}
+        msg = {
+            "kind": kind,
+            "type": "price",
+            "group": group,
+            "ids": [c["name"]],
+            "constraint": c["name"],
+            "impact": impact,
+            "step": step,
+            "gain": abs(impact),
+            "sign": "+" if impact >= 0 else "−",
+            "what_ja": meta.what_text("ja"),
+            "what_en": meta.what_text("en"),
+            "valid_ja": render(valid, "ja"),
+            "valid_en": render(valid, "en"),
+            "price_from": c.get("price_from"),
+        }
+        lines.append(_line(msg))
+    for p in projects:
+        if p["funded_fraction"] > 1e-9:
+            continue
+        name = {"name_ja": p.get("name_ja") or p["id"], "name_en": p.get("name_en") or p["id"]}
+        if p.get("needed_value_method") == "cannot_enter":
             lines.append(
-                {
-                    "kind": "shadow_price",
-                    "constraint": name,
-                    "text_ja": f"{meta.description_ja}が効いています: 1{unit}緩めると目的関数が{y:+,.3g}変化します。",
-                    "text_en": f"{meta.description_en[:1].upper()}{meta.description_en[1:]} is binding: relaxing it by 1 {unit} changes the objective by {y:+,.3g}.",
-                }
+                _line(
+                    {
+                        "kind": "alloc.line.cannot_enter",
+                        "type": "cannot_enter",
+                        "group": "projects",
+                        "ids": [p["id"]],
+                        "project": p["id"],
+                        "impact": None,
+                        **name,
+                    }
+                )
             )
-    unf = [p for p in projects if p["funded_fraction"] <= 1e-9 and p.get("needed_value") is not None]
-    unf.sort(key=lambda p: (p["needed_value"] - p["value"]) / max(abs(p["value"]), 1e-9))
-    for p in unf[:5]:
-        lines.append(
-            {
-                "kind": "needed_value",
-                "project": p["id"],
-                "text_ja": f"不採択の「{p['name_ja'] or p['id']}」は価値が{p['value']:,.1f}→{p['needed_value']:,.1f}になれば採択されます。",
-                "text_en": f"Unfunded {p['name_en'] or p['id']} would enter if its value rose from {p['value']:,.1f} to {p['needed_value']:,.1f}.",
-            }
-        )
+            continue
+        needed = p.get("needed_value")
+        if needed is None:
+            continue
+        value = float(p["value"])
+        gap_abs = max(0.0, float(needed) - value)
+        rel = gap_abs / abs(value) if abs(value) > 1e-12 else math.inf
+        msg = {
+            "type": "needed_value",
+            "group": "projects",
+            "ids": [p["id"]],
+            "project": p["id"],
+            "impact": -gap_abs,
+            "value": value,
+            "needed": float(needed),
+            "gap": rel if math.isfinite(rel) else None,
+            "digits": _entry_digits(value, float(needed)),
+            **name,
+        }
+        msg["kind"] = "alloc.line.needed_value_close" if rel < 1e-3 else "alloc.line.needed_value"
+        lines.append(_line(msg))
+    order = {g: i for i, g in enumerate(GROUPS)}
+    lines.sort(key=lambda m: (order[m["group"]], -abs(m["impact"]) if m["impact"] is not None else math.inf))
     return lines
 
 

@@ -15,19 +15,22 @@
 
 ``z_p`` is the on/off level of a project: ``y_p`` for a divisible project with a minimum
 fraction, else ``x_p``. Every constraint carries a :class:`RowMeta` with its user-facing
-name (kind first, DESIGN §5) and a description in Japanese and English.
+name (kind first, DESIGN §5) and two structured messages — its description and its name
+inside a sentence — rendered in Japanese or English by :mod:`prioritizer.text`
+(templates in ``prioritizer/text/catalogue/allocation.yaml``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pulp
 
 from prioritizer.allocation.data import AllocationData
 from prioritizer.errors import InputError, Issue
-from prioritizer.i18n import DOMAINS, INSTRUMENTS, SECTORS
+from prioritizer.text import render, vocabulary
 
 #: constraint kinds a planner controls (candidates for "ignore" and conflict explanations)
 USER_KINDS = ("budget", "limit", "requires", "excludes", "must", "storage", "target")
@@ -35,17 +38,52 @@ USER_KINDS = ("budget", "limit", "requires", "excludes", "must", "storage", "tar
 
 @dataclass
 class RowMeta:
+    """What a constraint means to a planner: name, kind, sense, rhs in the rule's own unit."""
+
     name: str
     kind: str
     sense: str  # "<=" | ">="
     rhs: float
-    unit: str
-    description_ja: str
-    description_en: str
+    unit: str  # 億円 | 日 | the good's unit | "" (a logical rule)
+    #: structured description, e.g. {"kind": "alloc.row.budget_year", "year": 2026, "rhs": 4000}
+    desc: dict[str, Any] = field(default_factory=dict)
+    #: the rule named inside a sentence, e.g. {"kind": "alloc.what.budget_year", "year": 2026}
+    what: dict[str, Any] = field(default_factory=dict)
 
     @property
     def user(self) -> bool:
         return self.kind in USER_KINDS
+
+    def description(self, lang: str) -> str:
+        return render(self.desc, lang) if self.desc else self.name  # type: ignore[arg-type]
+
+    def what_text(self, lang: str) -> str:
+        return render(self.what, lang) if self.what else self.name  # type: ignore[arg-type]
+
+    @property
+    def description_ja(self) -> str:
+        return self.description("ja")
+
+    @property
+    def description_en(self) -> str:
+        return self.description("en")
+
+
+def _meta(name: str, kind: str, sense: str, rhs: float, unit: str, msg: str, **fields: Any) -> RowMeta:
+    """A row descriptor whose description and in-sentence name share one set of fields."""
+    return RowMeta(
+        name,
+        kind,
+        sense,
+        rhs,
+        unit,
+        desc={"kind": f"alloc.row.{msg}", "rhs": rhs, **fields},
+        what={"kind": f"alloc.what.{msg}", "rhs": rhs, **fields},
+    )
+
+
+def _pair(prefix: str, names: tuple[str, str]) -> dict[str, str]:
+    return {f"{prefix}_ja": names[0], f"{prefix}_en": names[1]}
 
 
 @dataclass
@@ -69,21 +107,14 @@ class Built:
         return self.y.get(p, self.x[p])
 
 
-def _group_label(group: str, value: str, lang: str) -> str:
-    vocab = {"domain": DOMAINS, "sector": SECTORS, "instrument": INSTRUMENTS}.get(group)
-    if vocab and value in vocab:
-        return vocab[value][0 if lang == "ja" else 1]
-    return value
-
-
-_GROUP_JA = {
-    "domain": "領域",
-    "sector": "分野",
-    "ministry": "所管",
-    "instrument": "政策手段",
-    "good": "物資",
-    "specified_critical": "特定重要物資",
-}
+def limit_fields(group: str, value: str) -> dict[str, str]:
+    """The group and value of a limit as message fields (vocabulary labels where defined)."""
+    g = vocabulary("alloc_limit_group").get(group, (group, group))
+    vocab = vocabulary(group) if group in ("domain", "sector", "instrument") else {}
+    if group == "specified_critical":
+        vocab = vocabulary("bool")
+    v = vocab.get(str(value).lower() if group == "specified_critical" else str(value), (value, value))
+    return {"group_ja": g[0], "group_en": g[1], "value_ja": v[0], "value_en": v[1]}
 
 
 def build_problem(data: AllocationData, *, relax: bool = False) -> Built:
@@ -102,14 +133,20 @@ def build_problem(data: AllocationData, *, relax: bool = False) -> Built:
             x.append(prob.add_variable(f"x_{p}", 0, 1, cat=bincat))
     kpos = {int(g): k for k, g in enumerate(data.stock_goods)}
     # Stock beyond the largest scenario need and the days-of-cover target earns nothing in
-    # the objective; bounding it there removes that degenerate, pointless spending.
-    qmax = np.zeros(K)
-    for k, g in enumerate(data.stock_goods):
-        qmax[k] = data.target_days[k] / 365.0 * data.annual_demand[g]
+    # the objective; bounding it removes that degenerate, pointless spending. Where the
+    # target is the larger of the two the bound sits at twice the target level, not at it:
+    # a bound equal to the target would make the target row degenerate (q at its bound
+    # *and* the row binding), and its dual would then price raising the target, not
+    # lowering it (issue 13: "lower the target by a day" must be what the price says).
+    need_max = np.zeros(K)
     for sc in data.scenarios:
         for g, a in sc.affected.items():
             if g in kpos:
-                qmax[kpos[g]] = max(qmax[kpos[g]], sc.loss * a * sc.months / 12.0)
+                need_max[kpos[g]] = max(need_max[kpos[g]], sc.loss * a * sc.months / 12.0)
+    target_q = np.array(
+        [data.target_days[k] / 365.0 * data.annual_demand[g] for k, g in enumerate(data.stock_goods)]
+    )
+    qmax = np.where(target_q > need_max, 2.0 * target_q, need_max) if K else np.zeros(0)
     q = [prob.add_variable(f"q_{k}", 0, float(qmax[k])) for k in range(K)]
     u: dict[int, pulp.LpVariable] = {}
     if data.target_mode == "soft":
@@ -152,15 +189,7 @@ def build_problem(data: AllocationData, *, relax: bool = False) -> Built:
             spend(data.cost, data.stock_unit_cost),
             "<=",
             B,
-            RowMeta(
-                "budget",
-                "budget",
-                "<=",
-                B,
-                "億円",
-                f"総予算（{B:,.0f}億円）",
-                f"the total budget (¥{B / 10:,.1f}bn = {B:,.0f}億円)",
-            ),
+            _meta("budget", "budget", "<=", B, "億円", "budget_total"),
         )
     for j, yr in enumerate(data.years):
         B = data.budget_years[yr]
@@ -168,38 +197,20 @@ def build_problem(data: AllocationData, *, relax: bool = False) -> Built:
             spend(data.cost_by_year[:, j], data.stock_year_cost[:, j]),
             "<=",
             B,
-            RowMeta(
-                f"budget_{yr}",
-                "budget",
-                "<=",
-                B,
-                "億円",
-                f"{yr}年度予算（{B:,.0f}億円）",
-                f"the FY{yr} budget ({B:,.0f}億円)",
-            ),
+            _meta(f"budget_{yr}", "budget", "<=", B, "億円", "budget_year", year=yr),
         )
     for lim in data.limits:
         L = lim.limit
+        msg = ("limit_min" if lim.sense == "min" else "limit_max") + ("_year" if L.year is not None else "")
+        sense = ">=" if lim.sense == "min" else "<="
+        meta = _meta(
+            lim.name, "limit", sense, lim.rhs, "億円", msg, year=L.year, **limit_fields(L.group, L.value)
+        )
         if L.ignore:
             b.all_names.add(lim.name)
-            b.ignored.append(RowMeta(lim.name, "limit", "", lim.rhs, "億円", "", ""))
+            b.ignored.append(meta)
             continue
-        gja = _GROUP_JA.get(L.group, L.group)
-        vja, ven = _group_label(L.group, str(L.value), "ja"), _group_label(L.group, str(L.value), "en")
-        yja = f"{L.year}年度の" if L.year is not None else ""
-        yen = f" in FY{L.year}" if L.year is not None else ""
-        if lim.sense == "min":
-            dja = f"{gja}「{vja}」への{yja}支出の下限（{lim.rhs:,.0f}億円）"
-            den = f"the floor on spend{yen} for {L.group} {ven} ({lim.rhs:,.0f}億円)"
-        else:
-            dja = f"{gja}「{vja}」への{yja}支出の上限（{lim.rhs:,.0f}億円）"
-            den = f"the cap on spend{yen} for {L.group} {ven} ({lim.rhs:,.0f}億円)"
-        add(
-            spend(lim.project_coef, lim.stock_coef),
-            ">=" if lim.sense == "min" else "<=",
-            lim.rhs,
-            RowMeta(lim.name, "limit", ">=" if lim.sense == "min" else "<=", lim.rhs, "億円", dja, den),
-        )
+        add(spend(lim.project_coef, lim.stock_coef), sense, lim.rhs, meta)
 
     pid = data.project_ids
     nm = [(n[0] or pid[i], n[1] or pid[i]) for i, n in enumerate(data.project_names)]
@@ -208,14 +219,15 @@ def build_problem(data: AllocationData, *, relax: bool = False) -> Built:
             pulp.LpAffineExpression([(b.onoff(p), 1.0), (b.onoff(r), -1.0)]),
             "<=",
             0.0,
-            RowMeta(
+            _meta(
                 f"requires_{pid[p]}_{pid[r]}",
                 "requires",
                 "<=",
                 0.0,
                 "",
-                f"事業「{nm[p][0]}」は事業「{nm[r][0]}」の採択が前提",
-                f"project {nm[p][1]} can only be funded together with {nm[r][1]}",
+                "requires",
+                **_pair("project", nm[p]),
+                **_pair("other", nm[r]),
             ),
         )
     for p, r in data.excludes:
@@ -223,14 +235,15 @@ def build_problem(data: AllocationData, *, relax: bool = False) -> Built:
             pulp.LpAffineExpression([(b.onoff(p), 1.0), (b.onoff(r), 1.0)]),
             "<=",
             1.0,
-            RowMeta(
+            _meta(
                 f"excludes_{pid[p]}_{pid[r]}",
                 "excludes",
                 "<=",
                 1.0,
                 "",
-                f"事業「{nm[p][0]}」と「{nm[r][0]}」は同時に採択できない",
-                f"projects {nm[p][1]} and {nm[r][1]} exclude each other",
+                "excludes",
+                **_pair("project", nm[p]),
+                **_pair("other", nm[r]),
             ),
         )
     for p, m in sorted(data.must.items()):
@@ -240,14 +253,8 @@ def build_problem(data: AllocationData, *, relax: bool = False) -> Built:
                 pulp.LpAffineExpression([(b.onoff(p), 1.0)]),
                 ">=",
                 1.0,
-                RowMeta(
-                    f"must_in_{pid[p]}",
-                    "must",
-                    ">=",
-                    1.0,
-                    "",
-                    f"必須採択の事業「{nm[p][0]}」（{c:,.0f}億円）",
-                    f"the must-fund project {nm[p][1]} ({c:,.0f}億円)",
+                _meta(
+                    f"must_in_{pid[p]}", "must", ">=", 1.0, "", "must_in", cost=c, **_pair("project", nm[p])
                 ),
             )
         else:
@@ -255,15 +262,7 @@ def build_problem(data: AllocationData, *, relax: bool = False) -> Built:
                 pulp.LpAffineExpression([(x[p], 1.0)]),
                 "<=",
                 0.0,
-                RowMeta(
-                    f"must_out_{pid[p]}",
-                    "must",
-                    "<=",
-                    0.0,
-                    "",
-                    f"除外指定の事業「{nm[p][0]}」",
-                    f"the excluded project {nm[p][1]}",
-                ),
+                _meta(f"must_out_{pid[p]}", "must", "<=", 0.0, "", "must_out", **_pair("project", nm[p])),
             )
     for p, yv in y.items():
         mf = float(data.min_fraction[p])
@@ -271,28 +270,29 @@ def build_problem(data: AllocationData, *, relax: bool = False) -> Built:
             pulp.LpAffineExpression([(x[p], 1.0), (yv, -mf)]),
             ">=",
             0.0,
-            RowMeta(
+            _meta(
                 f"divisible_min_{pid[p]}",
                 "divisible",
                 ">=",
                 0.0,
                 "",
-                f"事業「{nm[p][0]}」は採択するなら{mf:.0%}以上",
-                f"project {nm[p][1]} is funded at {mf:.0%} or more if at all",
+                "divisible_min",
+                fraction=mf,
+                **_pair("project", nm[p]),
             ),
         )
         add(
             pulp.LpAffineExpression([(x[p], 1.0), (yv, -1.0)]),
             "<=",
             0.0,
-            RowMeta(
+            _meta(
                 f"divisible_on_{pid[p]}",
                 "divisible",
                 "<=",
                 0.0,
                 "",
-                f"事業「{nm[p][0]}」は採択時のみ資金配分",
-                f"project {nm[p][1]} gets money only if selected",
+                "divisible_on",
+                **_pair("project", nm[p]),
             ),
         )
 
@@ -306,15 +306,7 @@ def build_problem(data: AllocationData, *, relax: bool = False) -> Built:
             ),
             "<=",
             S,
-            RowMeta(
-                "storage",
-                "storage",
-                "<=",
-                S,
-                "億円",
-                f"備蓄の保管容量（在庫価額{S:,.0f}億円）",
-                f"the storage capacity ({S:,.0f}億円 of stock value)",
-            ),
+            _meta("storage", "storage", "<=", S, "億円", "storage_total"),
         )
     for k, S in sorted(data.storage_by_good.items()):
         g = int(data.stock_goods[k])
@@ -322,15 +314,7 @@ def build_problem(data: AllocationData, *, relax: bool = False) -> Built:
             pulp.LpAffineExpression([(q[k], float(data.unit_price[g]))]),
             "<=",
             S,
-            RowMeta(
-                f"storage_{gid[g]}",
-                "storage",
-                "<=",
-                S,
-                "億円",
-                f"「{gn[g][0]}」の保管容量（{S:,.0f}億円）",
-                f"the storage capacity for {gn[g][1]} ({S:,.0f}億円)",
-            ),
+            _meta(f"storage_{gid[g]}", "storage", "<=", S, "億円", "storage_good", **_pair("good", gn[g])),
         )
     for k, g in enumerate(data.stock_goods):
         T = float(data.target_days[k])
@@ -339,22 +323,9 @@ def build_problem(data: AllocationData, *, relax: bool = False) -> Built:
         expr = pulp.LpAffineExpression([(q[k], 365.0 / float(data.annual_demand[g]))])
         if k in u:
             expr += u[k]
-        mode_ja = "目標" if k in u else "必達目標"
-        mode_en = "target" if k in u else "mandatory target"
-        add(
-            expr,
-            ">=",
-            T,
-            RowMeta(
-                f"target_{gid[g]}",
-                "target",
-                ">=",
-                T,
-                "日",
-                f"「{gn[g][0]}」の備蓄日数{mode_ja}（{T:,.0f}日分）",
-                f"the days-of-cover {mode_en} for {gn[g][1]} ({T:,.0f} days)",
-            ),
-        )
+        msg = "target_soft" if k in u else "target_hard"
+        # the row is in days (365 q / D), so its rhs, price and range are per day of cover
+        add(expr, ">=", T, _meta(f"target_{gid[g]}", "target", ">=", T, "日", msg, **_pair("good", gn[g])))
     for (g, s), var in f.items():
         sc = data.scenarios[s]
         need = sc.loss * sc.affected[g] * sc.months / 12.0
@@ -367,14 +338,15 @@ def build_problem(data: AllocationData, *, relax: bool = False) -> Built:
             expr,
             ">=",
             need,
-            RowMeta(
+            _meta(
                 f"shortfall_{gid[g]}_{sc.id}",
                 "shortfall",
                 ">=",
                 need,
                 data.good_unit[g],
-                f"シナリオ「{sc.name_ja or sc.id}」での「{gn[g][0]}」の不足量の定義",
-                f"definition of the shortfall of {gn[g][1]} in scenario {sc.name_en or sc.id}",
+                "shortfall",
+                **_pair("good", gn[g]),
+                **_pair("scenario", (sc.name_ja or sc.id, sc.name_en or sc.id)),
             ),
         )
     unknown = sorted(data.ignore - b.all_names)

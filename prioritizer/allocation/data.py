@@ -151,12 +151,6 @@ def _col(df: pd.DataFrame | None, name: str, default: Any) -> list[Any]:
     return [default] * len(df)
 
 
-def _allocation_opts(policy: Policy) -> dict[str, Any]:
-    extra = getattr(policy, "model_extra", None) or {}
-    opts = extra.get("allocation") or {}
-    return dict(opts) if isinstance(opts, dict) else {}
-
-
 def build_data(
     case: Case,
     policy: Policy,
@@ -267,8 +261,8 @@ def build_data(
     mf = np.nan_to_num(mf, nan=0.0)
     capacity = np.nan_to_num(np.array([_f(v, 0.0) for v in _col(projects, "capacity", 0.0)], dtype=float))
     pgood = np.array([gidx.get(_s(v), -1) for v in _col(projects, "good_id", "")], dtype=int)
-    opts = _allocation_opts(policy)
-    value_scale = _f(opts.get("value_scale"), DEFAULT_VALUE_SCALE)
+    vs = policy.allocation.value_scale
+    value_scale = float(vs) if vs is not None else DEFAULT_VALUE_SCALE
 
     good_col = [_s(v) for v in _col(projects, "good_id", "")]
     for i, p in enumerate(pids):
@@ -404,8 +398,7 @@ def build_data(
 
     # -------------------------------------------------------------- stockpile
     sp = policy.stockpile
-    extra_sp = getattr(sp, "model_extra", None) or {}
-    damage = _f(extra_sp.get("damage_multiplier"), DEFAULT_DAMAGE_MULTIPLIER)
+    damage = float(sp.damage_multiplier)
     holding = sp.holding_cost_rate * sp.holding_years
     stock_goods = np.flatnonzero(stockpilable)
     for g in stock_goods:
@@ -782,9 +775,12 @@ def _partner_shares(case: Case) -> dict[str, dict[str, float]]:
     """partner -> good -> share of the good's supply coming from that partner.
 
     Share = partner's imports / all imports over the latest 12 periods, times import
-    reliance = imports / (imports + domestic_production − exports) when the good has
-    ``domestic_production`` (億円 / year), else 1 (all supply imported: conservative).
+    reliance IR = (M − X) / (P + M − X) from :func:`prioritizer.indicators.kernels.import_reliance`
+    (the indicators' own definition, EC 2017) when the good has ``domestic_production``;
+    else IR = 1 (all supply imported: conservative).
     """
+    from prioritizer.indicators.kernels import import_reliance
+
     fl = case.flows
     if fl is None or len(fl) == 0:
         return {}
@@ -798,13 +794,15 @@ def _partner_shares(case: Case) -> dict[str, dict[str, float]]:
     reliance = pd.Series(1.0, index=tot.index)
     goods = case.goods.set_index("id")
     if "domestic_production" in goods.columns:
-        dom = pd.to_numeric(goods["domestic_production"], errors="coerce")
-        exp = pd.to_numeric(goods["exports"], errors="coerce") if "exports" in goods.columns else 0.0
-        for g in tot.index:
-            if g in dom.index and math.isfinite(dom[g]):
-                e = float(exp[g]) if isinstance(exp, pd.Series) and math.isfinite(exp[g]) else 0.0
-                denom = annual_imports[g] + dom[g] - e
-                reliance[g] = min(1.0, max(0.0, annual_imports[g] / denom)) if denom > 0 else 1.0
+        idx = [g for g in tot.index if g in goods.index]
+        dom = pd.to_numeric(goods["domestic_production"], errors="coerce").reindex(idx)
+        if "exports" in goods.columns:
+            exp = pd.to_numeric(goods["exports"], errors="coerce").reindex(idx).fillna(0.0)
+        else:
+            exp = pd.Series(0.0, index=idx)
+        ir = import_reliance(annual_imports.reindex(idx).to_numpy(), dom.to_numpy(), exp.to_numpy())
+        known = np.isfinite(ir)
+        reliance.loc[np.asarray(idx, dtype=object)[known]] = ir[known]
     out: dict[str, dict[str, float]] = {}
     for (g, p), v in by.items():
         if tot[g] > 0:

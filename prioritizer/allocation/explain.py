@@ -32,7 +32,9 @@ import numpy as np
 import pulp
 
 from prioritizer.allocation.build import Built, RowMeta
+from prioritizer.allocation.quiet import solver_output_to_stderr
 from prioritizer.allocation.solve import SolveOutcome, rows_of, solve_problem
+from prioritizer.text import render
 
 _MS = highspy.HighsModelStatus
 BIND_TOL = 1e-6
@@ -43,13 +45,35 @@ def slack_of(meta: RowMeta, activity: float) -> float:
     return 0.0 if abs(s) <= BIND_TOL * (1 + abs(meta.rhs)) else s
 
 
+def relax_gain(sense: str, shadow_price: float | None) -> float | None:
+    """Objective gained per unit the rule is *relaxed*: a ``<=`` rule raised, a ``>=`` rule lowered.
+
+    With the textbook shadow price ``y = ∂z*/∂b`` of a maximisation, relaxing a ``<=`` row
+    by δ moves ``b`` up (gain ``y δ``) and relaxing a ``>=`` row moves ``b`` down (gain
+    ``−y δ``); at an optimum both are ≥ 0 (dual feasibility).
+    """
+    if shadow_price is None:
+        return None
+    g = shadow_price if sense == "<=" else -shadow_price if sense == ">=" else abs(shadow_price)
+    return 0.0 if g == 0 else float(g)
+
+
+def _finite(x: float) -> float | None:
+    return float(x) if math.isfinite(x) else None
+
+
 def constraint_rows(
     built: Built,
     outcome: SolveOutcome,
     dual_src: SolveOutcome | None,
     relaxation: SolveOutcome | None = None,
+    price_from: str | None = None,
 ) -> list[dict[str, Any]]:
-    """One dict per constraint (DESIGN §5 ``constraints``), ignored ones flagged."""
+    """One dict per constraint (DESIGN §5/§6 ``constraints``), ignored ones flagged.
+
+    ``rhs``, ``relax_gain`` and ``rhs_range`` are in the rule's own unit (億円 for budgets,
+    limits and storage, days for targets: the target row is written in days).
+    """
     out: list[dict[str, Any]] = []
     for name, meta in built.rows.items():
         pn = built.pulp_name[name]
@@ -57,9 +81,11 @@ def constraint_rows(
         slack = slack_of(meta, act)
         sp = dual_src.duals.get(pn) if dual_src and dual_src.duals else None
         rng = None
+        rhs_range = None
         if dual_src and dual_src.ranging and pn in dual_src.ranging.rhs:
             lo, hi = dual_src.ranging.rhs[pn]
-            rng = {"rhs_low": lo, "rhs_high": hi}
+            rng = {"rhs_low": _finite(lo), "rhs_high": _finite(hi)}
+            rhs_range = [_finite(lo), _finite(hi)]
         sp_rel = relaxation.duals.get(pn) if relaxation and relaxation.duals else None
         out.append(
             {
@@ -71,6 +97,9 @@ def constraint_rows(
                 "binding": slack == 0.0,
                 "sense": meta.sense,
                 "rhs": meta.rhs,
+                "relax_gain": relax_gain(meta.sense, sp),
+                "rhs_range": rhs_range,
+                "price_from": price_from if sp is not None else None,
                 "activity": act,
                 "unit": meta.unit,
                 "ranging": rng,
@@ -89,6 +118,9 @@ def constraint_rows(
                 "binding": False,
                 "sense": meta.sense,
                 "rhs": meta.rhs,
+                "relax_gain": None,
+                "rhs_range": None,
+                "price_from": None,
                 "activity": None,
                 "unit": meta.unit,
                 "ranging": None,
@@ -275,21 +307,24 @@ def stockpile_rows(built: Built, outcome: SolveOutcome) -> list[dict[str, Any]]:
 
 def _highs_iis_rows(h: highspy.Highs) -> list[int] | None:
     """Row indices of a HiGHS IIS, or None when HiGHS cannot produce one for this model."""
-    g = highspy.Highs()
+    with solver_output_to_stderr():
+        g = highspy.Highs()
     g.setOptionValue("output_flag", False)
     g.passModel(h.getModel())
     n = g.getNumCol()
     if n:  # IIS is an LP notion: drop integrality
         g.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.zeros(n, dtype=np.uint8))
     g.setOptionValue("presolve", "off")
-    g.run()
+    with solver_output_to_stderr():
+        g.run()
     if g.getModelStatus() != _MS.kInfeasible:
         return None
     # 2 = "from LP, row priority"; 0 (light) only finds trivially conflicting bounds
     for strategy in (2, 3, 4):
         try:
             g.setOptionValue("iis_strategy", strategy)
-            st, iis = g.getIis()
+            with solver_output_to_stderr():
+                st, iis = g.getIis()
         except Exception:
             continue
         if st == highspy.HighsStatus.kOk and iis.valid_ and len(iis.row_index_):
@@ -337,46 +372,65 @@ def conflict(built: Built, outcome: SolveOutcome, *, mip: bool, time_limit: floa
         # structural rows (shortfall definitions, divisible links) are always kept
         names = _deletion_filter(built, candidates, mip=mip, time_limit=time_limit)
     metas = [built.rows[n] for n in names]
-    text_ja, text_en = describe_conflict(metas, built)
-    text_en = text_en[:1].upper() + text_en[1:]
+    msg = describe_conflict(metas, built)
     return {
         "method": method,
         "constraints": names,
         "user_constraints": [m.name for m in metas if m.user],
-        "text_ja": text_ja,
-        "text_en": text_en,
+        "message": msg,
+        "text_ja": render(msg, "ja"),
+        "text_en": render(msg, "en"),
     }
 
 
-def describe_conflict(metas: list[RowMeta], built: Built) -> tuple[str, str]:
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _joined(metas: list[RowMeta], sep_ja: str, sep_en: str) -> dict[str, str]:
+    return {
+        "ja": sep_ja.join(m.description_ja for m in metas),
+        "en": sep_en.join(m.description_en for m in metas),
+    }
+
+
+def describe_conflict(metas: list[RowMeta], built: Built) -> dict[str, Any]:
+    """The conflict as a structured message (templates ``alloc.conflict.*`` in allocation.yaml)."""
     user = [m for m in metas if m.user] or metas
+    ids = [m.name for m in user]
     if len(user) == 1 and user[0].kind == "limit" and user[0].sense == ">=":
         m = user[0]
         lim = next((r for r in built.data.limits if r.name == m.name), None)
         reach = float(lim.project_coef.sum()) if lim is not None and not lim.stock_coef.any() else None
         if reach is not None:
-            return (
-                f"{m.description_ja}は、対象の事業をすべて採択しても{reach:,.0f}億円にしか届かないため満たせません。",
-                f"{m.description_en} cannot be met: funding every project in the group gives only {reach:,.0f}億円.",
-            )
+            return {
+                "kind": "alloc.conflict.floor_unreachable",
+                "ids": ids,
+                "reach": reach,
+                "rule_ja": m.description_ja,
+                "rule_en": m.description_en,
+                "Rule_en": _cap(m.description_en),
+                "Rule_ja": m.description_ja,
+            }
     budgets = [m for m in user if m.kind == "budget"]
     pushes = [m for m in user if m.sense == ">=" and m.kind in ("limit", "must", "target")]
     others = [m for m in user if m not in budgets and m not in pushes]
     if len(budgets) == 1 and pushes and not others:
         total = sum(_money_of(m, built) for m in pushes)
-        b = budgets[0]
-        ja = (
-            "、".join(m.description_ja for m in pushes)
-            + f"の合計（少なくとも{total:,.0f}億円）が{b.description_ja}を超えるため、実行可能な配分がありません。"
-        )
-        en = (
-            " plus ".join(m.description_en for m in pushes)
-            + f" (at least {total:,.0f}億円 together) exceed {b.description_en}: no allocation can satisfy them."
-        )
-        return ja, en
-    ja = "次の条件は同時に満たせません: " + "／".join(m.description_ja for m in user) + "。"
-    en = "These rules cannot all hold at once: " + "; ".join(m.description_en for m in user) + "."
-    return ja, en
+        j = _joined(pushes, "、", " plus ")
+        return {
+            "kind": "alloc.conflict.over_budget",
+            "ids": ids,
+            "total": total,
+            "pushes_ja": j["ja"],
+            "pushes_en": j["en"],
+            "Pushes_ja": j["ja"],
+            "Pushes_en": _cap(j["en"]),
+            "budget_ja": budgets[0].description_ja,
+            "budget_en": budgets[0].description_en,
+        }
+    j = _joined(user, "／", "; ")
+    return {"kind": "alloc.conflict.generic", "ids": ids, "rules_ja": j["ja"], "rules_en": j["en"]}
 
 
 def _money_of(m: RowMeta, built: Built) -> float:

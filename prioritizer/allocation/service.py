@@ -16,23 +16,21 @@ from pydantic import ValidationError
 from prioritizer.allocation.data import AllocationData
 from prioritizer.case.policy import Policy
 from prioritizer.case.types import Case
-from prioritizer.errors import InputError, Issue
+from prioritizer.errors import InputError
 from prioritizer.runs import CommandOutput
+from prioritizer.text import DEFAULT_LANG, Lang, cell, field, fmt_days, fmt_pct, name_of, render, vocabulary
 
 
 def policy_from_params(case: Case, params: dict[str, Any]) -> Policy:
     snap = params.get("policy_snapshot")
     if snap is None:
         return case.policy or Policy()
+    from prioritizer.case.policyfile import policy_issues
+
     try:
         return Policy.model_validate(snap)
     except ValidationError as exc:
-        raise InputError(
-            [
-                Issue("policy_snapshot", None, ".".join(str(p) for p in e["loc"]), e.get("input"), e["msg"])
-                for e in exc.errors()
-            ]
-        ) from None
+        raise InputError(policy_issues(exc, "policy_snapshot")) from None
 
 
 def _model_ref(params: dict[str, Any]) -> Any:
@@ -114,58 +112,96 @@ def run_allocate(case: Case, params: dict[str, Any]) -> CommandOutput:
     )
 
 
-def table_of(result: dict[str, Any]) -> pd.DataFrame:
-    """The human-readable table: projects, then stockpiles, then constraints, in one frame."""
-    rows: list[dict[str, Any]] = []
+def headline(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The headline as structured messages: status, benefit, spend (projects + stock), benefit per 億円."""
+    b = result.get("budget") or {}
+    st = str(result.get("status"))
+    ja, en = vocabulary("status").get(st, (st, st))
+    out: list[dict[str, Any]] = [{"kind": "alloc.head.status", "status_ja": ja, "status_en": en}]
+    if result.get("benefit") is not None:
+        out.append({"kind": "alloc.head.benefit", "benefit": result["benefit"]})
+        out.append(
+            {
+                "kind": "alloc.head.spend",
+                "total": b.get("spent_total"),
+                "projects": b.get("spent_projects"),
+                "stock": b.get("spent_stockpiles"),
+            }
+        )
+        out.append({"kind": "alloc.head.per_oku", "per_oku": result.get("benefit_per_oku")})
+        out.append({"kind": "alloc.head.breakdown", **(result.get("benefit_breakdown") or {})})
+    return out
+
+
+def table_of(result: dict[str, Any], lang: Lang = DEFAULT_LANG) -> pd.DataFrame:
+    """The human-readable table (Japanese by default): headline, projects, stock, binding rules, explanations.
+
+    Headers come from the catalogue (``alloc.*`` fields), cells through :func:`prioritizer.text.cell`,
+    so no field name, ``None`` or ``nan`` reaches the reader.
+    """
+    from prioritizer.text import vocab
+
+    cols = {
+        "section": field("alloc.section", lang),
+        "id": field("id", lang),
+        "name": field("name", lang),
+        "share": field("alloc.funded_fraction", lang),
+        "cost": field("alloc.cost", lang),
+        "value": field("alloc.value", lang),
+        "needed": field("alloc.needed_value", lang),
+        "gain": field("alloc.relax_gain", lang),
+        "detail": field("alloc.detail", lang),
+    }
+
+    def row(section: str, **kw: Any) -> dict[str, str]:
+        r = {k: "" for k in cols}
+        r["section"] = vocab("alloc_section", section, lang)
+        for k, v in kw.items():
+            r[k] = v if isinstance(v, str) else cell(v, lang)
+        return r
+
+    rows = [row("headline", detail=render(m, lang)) for m in headline(result)]
     for p in result.get("projects", []):
         rows.append(
-            {
-                "section": "project",
-                "id": p["id"],
-                "name": p.get("name_ja") or p.get("name_en") or "",
-                "funded_fraction": p["funded_fraction"],
-                "cost": p["cost"],
-                "value": p["value"],
-                "reduced_cost": p["reduced_cost"],
-                "needed_value": p["needed_value"],
-                "shadow_price": None,
-                "slack": None,
-            }
+            row(
+                "project",
+                id=p["id"],
+                name=name_of({"id": p["id"], "name_ja": p.get("name_ja"), "name_en": p.get("name_en")}, lang),
+                share=fmt_pct(p["funded_fraction"], lang),
+                cost=p["cost"],
+                value=p["value"],
+                needed=p.get("needed_value") if p["funded_fraction"] <= 1e-9 else None,
+            )
         )
     for s in result.get("stockpiles", []):
         rows.append(
-            {
-                "section": "stockpile",
-                "id": s["good_id"],
-                "name": s.get("name_ja") or s.get("name_en") or "",
-                "funded_fraction": None,
-                "cost": s["cost"],
-                "value": s["days_of_cover"],
-                "reduced_cost": None,
-                "needed_value": None,
-                "shadow_price": None,
-                "slack": None,
-            }
+            row(
+                "stockpile",
+                id=s["good_id"],
+                name=name_of(
+                    {"id": s["good_id"], "name_ja": s.get("name_ja"), "name_en": s.get("name_en")}, lang
+                ),
+                cost=s["cost"],
+                detail=fmt_days(s.get("days_of_cover"), lang, 1),
+            )
         )
     for c in result.get("constraints", []):
+        if not c.get("binding") or c.get("kind") in ("shortfall", "divisible"):
+            continue
         rows.append(
-            {
-                "section": "constraint",
-                "id": c["name"],
-                "name": c.get("description_ja") or "",
-                "funded_fraction": None,
-                "cost": None,
-                "value": None,
-                "reduced_cost": None,
-                "needed_value": None,
-                "shadow_price": c.get("shadow_price"),
-                "slack": c.get("slack"),
-            }
+            row(
+                "constraint",
+                id=c["name"],
+                name=c.get(f"description_{lang}") or c["name"],
+                gain=c.get("relax_gain"),
+            )
         )
     for line in (result.get("explanations") or {}).get("lines", []):
-        rows.append({"section": "explanation", "id": line.get("kind"), "name": line.get("text_ja")})
-    df = pd.DataFrame(rows)
-    header = pd.DataFrame(
-        [{"section": "status", "id": result.get("status"), "name": f"objective={result.get('objective')}"}]
-    )
-    return pd.concat([header, df], ignore_index=True)
+        rows.append(
+            row(
+                "explanation",
+                id=vocab("alloc_group", line.get("group"), lang),
+                detail=line.get(f"text_{lang}", ""),
+            )
+        )
+    return pd.DataFrame(rows, columns=list(cols)).rename(columns=cols)

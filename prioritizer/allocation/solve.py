@@ -29,6 +29,7 @@ import highspy
 import numpy as np
 import pulp
 
+from prioritizer.allocation.quiet import solver_output_to_stderr
 from prioritizer.errors import SolverError
 
 #: feasibility tolerance of the re-check, relative to 1 + |rhs|
@@ -80,8 +81,10 @@ def rows_of(prob: pulp.LpProblem) -> dict[str, pulp.LpConstraint]:
 
 
 def highs_version() -> str:
-    h = highspy.Highs()
-    return str(h.version())
+    with solver_output_to_stderr():
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        return str(h.version())
 
 
 def _status_name(h: highspy.Highs, ms: Any) -> str:
@@ -112,7 +115,8 @@ def solve_problem(
     )
     t0 = time.perf_counter()
     try:
-        prob.solve(solver)
+        with solver_output_to_stderr():
+            prob.solve(solver)
     except pulp.PulpSolverError as exc:
         raise SolverError(f"HiGHS failed: {exc}") from exc
     seconds = time.perf_counter() - t0
@@ -205,14 +209,16 @@ def _z(x: float) -> float:
 
 def _settle_unbounded_or_infeasible(h: highspy.Highs) -> str:
     """HiGHS could not tell: re-solve a copy with zero objective; feasible ⇒ unbounded."""
-    g = highspy.Highs()
+    with solver_output_to_stderr():
+        g = highspy.Highs()
     g.setOptionValue("output_flag", False)
     g.passModel(h.getModel())
     n = g.getNumCol()
     if n:
         g.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
     g.setOptionValue("presolve", "off")
-    g.run()
+    with solver_output_to_stderr():
+        g.run()
     ms = g.getModelStatus()
     if ms == _MS.kOptimal:
         return "unbounded"
@@ -255,7 +261,8 @@ def read_ranging(
     bound ranges only meaningfully for rows at a bound, so we take that case ourselves.
     """
     try:
-        st, r = h.getRanging()
+        with solver_output_to_stderr():
+            st, r = h.getRanging()
     except Exception:
         return None
     if st != highspy.HighsStatus.kOk or not r.valid:

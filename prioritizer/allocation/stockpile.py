@@ -23,6 +23,7 @@ import highspy
 import numpy as np
 
 from prioritizer.allocation.data import AllocationData
+from prioritizer.allocation.quiet import solver_output_to_stderr
 
 
 @dataclass
@@ -131,13 +132,14 @@ def solve_stockpile_lp(data: AllocationData, *, time_limit: float | None = None)
     lp.a_matrix_.start_ = start
     lp.a_matrix_.index_ = index
     lp.a_matrix_.value_ = value
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    if time_limit is not None:
-        h.setOptionValue("time_limit", float(time_limit))
-    h.passModel(lp)
-    t1 = time.perf_counter()
-    h.run()
+    with solver_output_to_stderr():
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        if time_limit is not None:
+            h.setOptionValue("time_limit", float(time_limit))
+        h.passModel(lp)
+        t1 = time.perf_counter()
+        h.run()
     t2 = time.perf_counter()
     ms = h.getModelStatus()
     status = {

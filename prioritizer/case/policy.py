@@ -1,7 +1,10 @@
 """``policy.yaml``: budget, spending limits and stockpile rules (DESIGN §3, contract keys).
 
 Declared as pydantic models so that the schema is data and every violation is
-reported with its key path. Extra keys are allowed by the contract and kept.
+reported with its key path. The contract allows more keys at the top level (kept as
+``model_extra``, e.g. ``generated_by``); inside a section every key is declared, so a
+typo such as ``stockpile: {damage_multiplyer: 2}`` is an error instead of a silent
+default (issue 13 §8; :mod:`.policyfile` adds the "did you mean").
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ LimitGroup = Literal["domain", "sector", "ministry", "instrument", "good", "spec
 
 
 class _Base(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    """A policy section: unknown keys are errors (a misspelt key must never fall back to a default)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class Budget(_Base):
@@ -71,9 +76,19 @@ class Stockpile(_Base):
     target_penalty: float | None = Field(default=None, ge=0)
     #: years stock is held within the budget horizon (holding cost multiplier)
     holding_years: float = Field(default=1.0, ge=0)
+    #: 億円 of economic loss per 億円 of supply lost (shortfall weight; a planning assumption)
+    damage_multiplier: float = Field(default=10.0, ge=0)
 
 
-class Policy(_Base):
+class AllocationOptions(_Base):
+    #: benefit scale (億円) for a project whose good has no demand data; None = 1,000
+    value_scale: float | None = Field(default=None, gt=0)
+
+
+class Policy(BaseModel):
+    # the contract allows more top-level keys (kept); near misses are caught by policyfile
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
     model: str = "default"
     budget: Budget = Field(default_factory=Budget)
     limits: list[Limit] = Field(default_factory=list)
@@ -82,3 +97,29 @@ class Policy(_Base):
     scenarios: list[str] | None = None
     #: constraint names (as reported by ``allocate``) switched off for a what-if
     ignore: list[str] = Field(default_factory=list)
+    allocation: AllocationOptions = Field(default_factory=AllocationOptions)
+
+    @model_validator(mode="after")
+    def _floors_below_caps(self) -> Policy:
+        """A floor above a cap on the same group (and year), given in two entries, can never hold."""
+        floors: dict[tuple[str, str, int | None], tuple[int, float]] = {}
+        caps: dict[tuple[str, str, int | None], tuple[int, float]] = {}
+        for k, lim in enumerate(self.limits):
+            key = (lim.group, str(lim.value), lim.year)
+            if lim.min is not None and (key not in floors or lim.min > floors[key][1]):
+                floors[key] = (k, lim.min)
+            if lim.max is not None and (key not in caps or lim.max < caps[key][1]):
+                caps[key] = (k, lim.max)
+        bad = []
+        for key, (kf, lo) in floors.items():
+            if key in caps and lo > caps[key][1]:
+                kc, hi = caps[key]
+                g, v, y = key
+                yr = f" in {y}" if y is not None else ""
+                bad.append(
+                    f"limits[{kf}] (floor {lo:g}億円) is above limits[{kc}] (cap {hi:g}億円) "
+                    f"for {g} = {v}{yr}; lower the floor or raise the cap"
+                )
+        if bad:
+            raise ValueError("; ".join(bad))
+        return self

@@ -10,12 +10,14 @@ list); issues then carry the sheet row of the key.
 from __future__ import annotations
 
 import difflib
+import typing
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from prioritizer.case.policy import Budget, Policy, Stockpile
+from prioritizer.case.policy import Policy
 from prioritizer.case.readers import IssueLog, decode, parse_yaml, sheet_records
+from prioritizer.errors import Issue
 
 _LIST_KEYS = ("limits", "scenarios", "ignore")
 
@@ -104,6 +106,65 @@ def _near_misses(
             )
 
 
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation (``Limit`` in ``list[Limit]``), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _section_model(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model that owns the key at ``loc`` (``('stockpile', 'x')`` -> Stockpile)."""
+    model: type[BaseModel] | None = Policy
+    for part in loc[:-1]:
+        if isinstance(part, int) or model is None:
+            continue  # a list element keeps the list's item model
+        f = model.model_fields.get(str(part))
+        model = _model_in(f.annotation) if f is not None else None
+    return model
+
+
+def error_text(err: Any) -> tuple[str, str]:
+    """(dotted key path, message) for one pydantic error, with "did you mean" for unknown keys."""
+    loc = tuple(err["loc"])
+    path = ".".join(str(p) for p in loc)
+    if err.get("type") == "extra_forbidden" and loc:
+        key = str(loc[-1])
+        model = _section_model(loc)
+        fields = list(model.model_fields) if model is not None else []
+        close = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
+        where = ".".join(str(p) for p in loc[:-1]) or "policy"
+        if close:
+            return path, f"unknown key '{key}' in {where} — did you mean '{close[0]}'? Rename it"
+        return path, f"unknown key '{key}' in {where}; the keys allowed there are {', '.join(fields)}"
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    return path, f"{path or 'policy'}: {msg}; correct this key"
+
+
+def policy_issues(exc: ValidationError, file: str, rows: dict[str, int] | None = None) -> list[Issue]:
+    """A policy's pydantic errors as :class:`Issue` records (file, sheet row, key path, value, fix)."""
+    rows = rows or {}
+    out = []
+    for err in exc.errors(include_url=False):
+        path, msg = error_text(err)
+        row = None
+        probe = path
+        while probe:
+            if probe in rows:
+                row = rows[probe]
+                break
+            probe = probe.rpartition(".")[0]
+        value = err.get("input")
+        if isinstance(value, dict | list):
+            value = None
+        out.append(Issue(file, row, path or None, value, msg))
+    return out
+
+
 def validate_policy(data: Any, file: str, rows: dict[str, int], log: IssueLog) -> Policy | None:
     if not isinstance(data, dict):
         log.add(
@@ -115,27 +176,13 @@ def validate_policy(data: Any, file: str, rows: dict[str, int], log: IssueLog) -
         )
         return None
     before = len(log)
+    # top-level keys beyond the schema are allowed by the contract, near misses are not;
+    # inside a section every unknown key is an error (extra="forbid", see error_text)
     _near_misses(data, Policy, "", file, rows, log)
-    for key, model in (("budget", Budget), ("stockpile", Stockpile)):
-        if isinstance(data.get(key), dict):
-            _near_misses(data[key], model, f"{key}.", file, rows, log)
     try:
         policy = Policy.model_validate(data)
     except ValidationError as exc:
-        for err in exc.errors(include_url=False):
-            loc = [str(p) for p in err["loc"]]
-            path = ".".join(loc)
-            row = None
-            probe = path
-            while probe:
-                if probe in rows:
-                    row = rows[probe]
-                    break
-                probe = probe.rpartition(".")[0]
-            value = err.get("input")
-            if isinstance(value, dict | list):
-                value = None
-            msg = str(err["msg"]).removeprefix("Value error, ")
-            log.add(file, row, path or None, value, f"{path or 'policy'}: {msg}; correct this key")
+        for iss in policy_issues(exc, file, rows):
+            log.add(iss.file, iss.row, iss.column, iss.value, iss.message)
         return None
     return policy if len(log) == before else None

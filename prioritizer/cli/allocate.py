@@ -40,16 +40,12 @@ def _policy_snapshot(path: Path | None) -> dict | None:
     from pydantic import ValidationError
 
     from prioritizer.case.policy import Policy
+    from prioritizer.case.policyfile import policy_issues
 
     try:
         return Policy.model_validate(data).model_dump(mode="json")
     except ValidationError as exc:
-        raise InputError(
-            [
-                Issue(str(path), None, ".".join(str(p) for p in e["loc"]), e.get("input"), e["msg"])
-                for e in exc.errors()
-            ]
-        ) from None
+        raise InputError(policy_issues(exc, str(path))) from None
 
 
 def _must(items: list[str]) -> dict[str, str]:
