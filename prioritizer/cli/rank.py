@@ -186,5 +186,5 @@ def rank(
         no_audit=no_audit,
         actor=actor,
         reason=reason,
-        present=lambda payload, f: present_why(payload, f, lang.value),
+        present=lambda payload, _table, f: present_why(payload, f, lang.value),
     )
