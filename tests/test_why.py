@@ -15,7 +15,7 @@ from scipy.optimize import linprog
 from prioritizer.case.types import Case
 from prioritizer.errors import InputError
 from prioritizer.scoring import api, kernels
-from prioritizer.scoring.why import min_l1_transfer, parse_pair, why
+from prioritizer.scoring.why import min_l1_transfer, pareto_minimal, parse_pair, why
 
 
 def _case(rows: dict[str, list[float]], names: dict[str, str] | None = None) -> Case:
@@ -317,3 +317,67 @@ def test_same_id_twice_is_a_clear_error():
     r = api.score(_case({"gallium": [1, 2], "graphite": [2, 1]}), _model("wsm", [1, 1]))
     with pytest.raises(InputError):
         why(r, "gallium", "gallium")
+
+
+def test_pareto_minimal_matches_brute_force():
+    rng = np.random.default_rng(7)
+    x = np.round(rng.random((300, 3)), 1)  # coarse grid: many ties and duplicates
+    got = set(pareto_minimal(x, block=16).tolist())
+    dominated = {
+        i
+        for i in range(len(x))
+        for k in range(len(x))
+        if k != i and (x[k] <= x[i]).all() and (x[k] < x[i]).any()
+    }
+    # every non-dominated distinct row appears exactly once
+    assert {tuple(x[i]) for i in got} == {tuple(x[i]) for i in set(range(len(x))) - dominated}
+    assert len(got) == len({tuple(x[i]) for i in got})
+
+
+def test_vikor_swap_verified_by_rescoring_opricovic_tzeng_2007():
+    """Six reservoir alternatives (Opricovic & Tzeng 2007, Table 1), weights W1 (all equal):
+    A5 is the compromise; re-score with the kernel at the returned weights — A5 and A4 swap."""
+    x = np.array(
+        [
+            [4184.3, 2914.0, 407.2, 251.0, 195, 244, 15, 2.41],
+            [5211.9, 3630.0, 501.7, 308.3, 282, 346, 21, 1.41],
+            [5021.3, 3920.5, 504.0, 278.6, 12, 56, 3, 4.42],
+            [5566.1, 3957.9, 559.5, 335.3, 167, 268, 16, 3.36],
+            [5060.5, 3293.5, 514.1, 284.2, 69, 90, 7, 4.04],
+            [4317.9, 2925.9, 432.8, 239.3, 12, 55, 3, 4.36],
+        ]
+    )
+    sign = [1, -1, 1, 1, -1, -1, -1, 1]
+    ids = [f"A{k + 1}" for k in range(6)]
+    g = pd.DataFrame({"id": ids, **{f"x{j + 1}": x[:, j] for j in range(8)}})
+    model = {
+        "name": "ot2007",
+        "method": "vikor",
+        "normalisation": "none",
+        "criteria": [
+            {
+                "id": f"x{j + 1}",
+                "column": f"x{j + 1}",
+                "direction": "max" if sign[j] > 0 else "min",
+                "weight": 1,
+            }
+            for j in range(8)
+        ],
+    }
+    case = Case(root=Path("/nonexistent-case"), goods=g)
+    r = api.score(case, model)
+    assert r.ids[int(r.order[0])] == "A5"  # published compromise under W1
+    res = why(r, "A5", "A4")
+    assert sum(res.by_criterion.values()) == pytest.approx(res.gap, abs=1e-12)
+    sw = res.swap
+    assert sw["possible"] and not sw["exact"]
+    before = np.array(list(sw["weights_before"].values()))
+    step = np.array(list(sw["weights_after"].values())) - before
+    v, _ = kernels.orient(x, np.array(sign, float), "none", np.array(["reflect"] * 8, dtype=object))
+
+    def q_gap(scale: float) -> float:  # Q_A4 − Q_A5 (> 0: A5 still ahead)
+        q = kernels.vikor(v, before + scale * step, 0.5).q
+        return float(q[3] - q[4])
+
+    assert q_gap(1.0) <= 1e-12
+    assert q_gap(0.99) > 0

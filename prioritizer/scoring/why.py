@@ -53,7 +53,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from prioritizer.errors import InputError, Issue
-from prioritizer.robustness import kernels as batch
 from prioritizer.robustness import sensitivity
 
 if TYPE_CHECKING:
@@ -313,33 +312,77 @@ def min_l1_transfer(delta: np.ndarray, w: np.ndarray) -> list[tuple[int, int, fl
     return moves
 
 
+def pareto_minimal(x: np.ndarray, block: int = 256) -> np.ndarray:
+    """Indices of the Pareto-minimal rows of x (no other row ≤ everywhere; equal rows kept once).
+
+    For w ≥ 0, min_i max_j w_j x_ij is attained on these rows whatever the weights, so VIKOR's
+    R* needs only them. Rows are visited by increasing sum — a row can be dominated only by one
+    visited earlier — in blocks compared against the front found so far.
+    """
+    n, m = x.shape
+    order = np.argsort(x.sum(axis=1), kind="stable")
+    front = np.empty((0, m))
+    keep: list[np.ndarray] = []
+    for s0 in range(0, n, block):
+        blk = order[s0 : s0 + block]
+        zb = x[blk]
+        dom = (front[None, :, :] <= zb[:, None, :]).all(axis=2).any(axis=1)
+        earlier = (zb[None, :, :] <= zb[:, None, :]).all(axis=2) & np.tri(len(blk), k=-1, dtype=bool)
+        dom |= earlier.any(axis=1)
+        front = np.vstack([front, zb[~dom]])
+        keep.append(blk[~dom])
+    return np.sort(np.concatenate(keep)) if keep else np.zeros(0, dtype=int)
+
+
 def _pair_scorer(method: str, r: Ranking, u: int, lo: int) -> Callable[[np.ndarray], np.ndarray]:
-    """W (k × m, rows on the simplex) -> score_u − score_l under each weight row (non-linear methods)."""
+    """W (k × m, rows on the simplex) -> score_u − score_l under each weight row (non-linear methods).
+
+    Only the rows that can matter are evaluated: TOPSIS's ideal and anti-ideal are w ∘ (column max /
+    min) for w ≥ 0, so the two items' rows suffice; for VIKOR, S for every item is one matrix
+    product, R⁻ = max_j w_j max_i n_ij, and R* lies on the Pareto-minimal regret rows
+    (:func:`pareto_minimal`).
+    """
     v = r.prepared.normalised
     if method == "topsis":
+        rows = v[[u, lo]]
+        plus2 = ((rows - v.max(axis=0)) ** 2).T  # m × 2
+        minus2 = ((rows - v.min(axis=0)) ** 2).T
 
         def diff(wts: np.ndarray) -> np.ndarray:
-            s = batch.topsis(v, wts)  # ideal / anti-ideal of the whole matrix
-            return s[:, u] - s[:, lo]
+            w2 = wts * wts
+            dp, dm = np.sqrt(w2 @ plus2), np.sqrt(w2 @ minus2)
+            den = dp + dm
+            c = np.divide(dm, den, out=np.full_like(den, 0.5), where=den > 0)
+            return c[:, 0] - c[:, 1]
 
         return diff
     strategy = float(r.details["v"])
     fs, fw = v.max(axis=0), v.min(axis=0)
     span = fs - fw
     norm = np.divide(fs - v, span, out=np.zeros_like(v), where=span > 0)  # (f* − f)/(f* − f⁻)
-    chunk = max(1, 2_000_000 // max(1, norm.size))
+    col_max = norm.max(axis=0)
+    front = norm[pareto_minimal(norm)]
+    nu, nl = norm[u], norm[lo]
+    chunk = max(1, 2_000_000 // max(1, front.size))
 
-    def _scaled(z: np.ndarray) -> np.ndarray:  # per weight row, as kernels.vikor
-        lo_, rng = z.min(axis=1, keepdims=True), np.ptp(z, axis=1, keepdims=True)
+    def _scaled(z: np.ndarray, lo_: np.ndarray, hi_: np.ndarray) -> np.ndarray:  # as kernels.vikor
+        rng = hi_ - lo_
         return np.divide(z - lo_, rng, out=np.zeros_like(z), where=rng > 0)
 
     def diff_vikor(wts: np.ndarray) -> np.ndarray:
         out = np.empty(len(wts))
         for s0 in range(0, len(wts), chunk):
             wk = wts[s0 : s0 + chunk]
-            d = wk[:, None, :] * norm[None, :, :]  # regrets d_ij per weight row
-            q = strategy * _scaled(d.sum(axis=2)) + (1 - strategy) * _scaled(d.max(axis=2))
-            out[s0 : s0 + chunk] = q[:, lo] - q[:, u]  # score = 1 − Q
+            s_all = wk @ norm.T  # S_i = Σ_j w_j n_ij
+            r_star = (wk[:, None, :] * front[None, :, :]).max(axis=2).min(axis=1)
+            r_worst = (wk * col_max).max(axis=1)
+            s_lo, s_hi = s_all.min(axis=1), s_all.max(axis=1)
+            pair_s = np.stack([s_all[:, u], s_all[:, lo]], axis=1)
+            pair_r = np.stack([(wk * nu).max(axis=1), (wk * nl).max(axis=1)], axis=1)
+            q = strategy * _scaled(pair_s, s_lo[:, None], s_hi[:, None]) + (1 - strategy) * _scaled(
+                pair_r, r_star[:, None], r_worst[:, None]
+            )
+            out[s0 : s0 + chunk] = q[:, 1] - q[:, 0]  # score = 1 − Q
         return out
 
     return diff_vikor
