@@ -75,6 +75,22 @@ def test_headline_is_the_sentence_a_committee_quotes():
     ]
 
 
+def test_a_rare_or_absent_first_place_is_not_rounded_to_zero_percent():
+    acc = {"a": [0.996, 0.004, 0.0], "b": [0.004, 0.5, 0.496], "c": [0.0, 0.496, 0.504]}
+    res = {"samples": 1000, "acceptability": acc, "base_rank": {"a": 1, "b": 2, "c": 3}}
+    heads = [m for m in verdict(res, names=NAMES, k=2) if m["kind"].startswith("robustness.verdict.headline")]
+    assert [m["kind"].rsplit(".", 1)[1] for m in heads] == [
+        "headline",
+        "headline_rare_first",
+        "headline_never_first",
+    ]
+    assert (
+        render(heads[1], "ja")
+        == "bが1位となるのは重みの取り方の1%未満で、50%で2位以内（現在の重みでは2位）。"
+    )
+    assert "none of the sampled weightings" in render(heads[2], "en")
+
+
 def test_stable_items_are_named_and_none_is_said_plainly():
     stable = next(m for m in verdict(_result(), names=NAMES) if m["kind"] == "robustness.verdict.stable")
     assert stable["ids"] == ["gallium", "graphite", "iodine"]

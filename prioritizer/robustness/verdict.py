@@ -8,7 +8,8 @@ name_ja/name_en}`` for :func:`prioritizer.text.render` (templates in
 
 * **headline** per leading item (the ``leaders`` best at the current weights): the share of
   weight samples in which it ranks first, b¹, and in the top k, Σ_{r ≤ k} b^r — e.g.
-  「天然黒鉛は重みの取り方の51%で1位、95%で3位以内」;
+  「天然黒鉛は重みの取り方の51%で1位、95%で3位以内」 (b¹ below 0.5 % is said as "under 1 %",
+  b¹ = 0 as "in no sample", rather than a rounded "0 %");
 * **stable in the top k**: items with Σ_{r ≤ k} b^r ≥ ``level`` (default 95 % of the samples),
   or a sentence saying there are none;
 * **what keeps the first item first**: per criterion k, the interval [down, up] of w_k (the
@@ -114,14 +115,16 @@ def verdict(
     order = sorted(acc, key=lambda i: (base.get(i, n + 1), i))
     msgs: list[dict[str, Any]] = []
     for i in order[: min(leaders, n)]:
-        b1 = acc[i][0]
+        b1 = float(acc[i][0] or 0.0)
+        # "0%" would read as "never": say "in no sample" or "under 1%" instead
+        kind = "headline" if b1 >= 0.005 else "headline_rare_first" if b1 > 0 else "headline_never_first"
         msgs.append(
             {
-                "kind": "robustness.verdict.headline",
+                "kind": f"robustness.verdict.{kind}",
                 **_pair(names, i, "name"),
                 "id": i,
                 "base_rank": base.get(i),
-                "first": float(b1 or 0.0),
+                "first": b1,
                 "top_k": share[i],
                 "k": k,
             }
