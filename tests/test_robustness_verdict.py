@@ -234,3 +234,9 @@ def test_cli_table_prints_the_verdict_in_japanese_by_default(tmp_path: Path) -> 
     assert r.stdout.startswith("Robustness verdict\n- Alpha ranks first under")
     r = CliRunner().invoke(app, [*args, "-f", "json"])
     assert json.loads(r.stdout)["verdict"][0]["kind"] == "robustness.verdict.headline"
+
+
+def test_a_stored_result_is_worded_from_its_own_names_and_labels(two_result: dict) -> None:
+    assert two_result["names"]["A"] == {"name_ja": "甲", "name_en": "Alpha"}
+    again = verdict(two_result)  # names and labels from the result (names, tornado bars)
+    assert [render(m, "ja") for m in again] == [m["text_ja"] for m in two_result["verdict"]]

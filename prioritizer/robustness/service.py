@@ -21,7 +21,7 @@ params (all optional):
 
 Result: ``samples``, ``acceptability`` {id: [b1..bn]}, ``central_weights`` {id: {c: w} | null},
 ``confidence`` {id: p | null}, plus ``seed``, ``sampler``, ``mc_error``, ``holistic``,
-``thresholds``, ``tornado``, ``verdict`` (the sentences a committee can quote: structured
+``thresholds``, ``tornado``, ``names`` {id: {name_ja, name_en}}, ``verdict`` (the sentences a committee can quote: structured
 messages with ``text_ja``/``text_en``, :mod:`prioritizer.robustness.verdict`), and with
 ``portfolio`` ``core_index`` {project: CI} and ``portfolio``.
 """
@@ -272,8 +272,10 @@ def run_robustness(case: Case, params: dict[str, Any]) -> CommandOutput:
         x, w0, ids, criteria, model_crit, cons, fixed, additive, opt, params, base_scores
     )
     result["tornado"], result["tornado_ranks"] = tor, tor_ranks
+    names = _names(target_table)
+    result["names"] = {i: {"name_ja": names[i][0], "name_en": names[i][1]} for i in ids if i in names}
     result["verdict"] = verdict.with_text(
-        verdict.verdict(result, names=_names(target_table), labels=_labels(criteria, model_crit))
+        verdict.verdict(result, names=names, labels=_labels(criteria, model_crit))
     )
 
     table = _table(ids, order, base_rank, b, hol, res, criteria)

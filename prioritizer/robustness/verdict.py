@@ -49,6 +49,21 @@ def _join(
     return {"items_ja": sep[0].join(p[0] for p in pairs), "items_en": sep[1].join(p[1] for p in pairs)}
 
 
+def names_from_result(result: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    """id -> (name_ja, name_en) from the result's ``names`` field (empty for older Runs)."""
+    return {i: (n.get("name_ja") or i, n.get("name_en") or i) for i, n in (result.get("names") or {}).items()}
+
+
+def labels_from_result(result: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    """criterion -> (label_ja, label_en) from the tornado bars (every robustness Run has them)."""
+    out = {}
+    for bar in result.get("tornado") or []:
+        c = bar.get("criterion")
+        if c is not None:
+            out[str(c)] = (bar.get("label") or c, bar.get("label_en") or c)
+    return out
+
+
 def top_k_share(acceptability: Mapping[str, list[float | None]], k: int) -> dict[str, float]:
     """id -> Σ_{r ≤ k} b^r, the share of samples in which the item ranks k-th or better."""
     return {i: float(np.nansum(np.asarray(b[:k], dtype=float))) for i, b in acceptability.items()}
@@ -101,8 +116,12 @@ def verdict(
     leaders: int = LEADERS,
 ) -> list[dict[str, Any]]:
     """Structured messages stating the robustness verdict (module doc); ``names`` / ``labels`` map
-    item ids / criterion ids to (ja, en)."""
+    item ids / criterion ids to (ja, en). By default they come from the result itself (``names``
+    and the tornado bars' ``label``/``label_en``), so a stored Run can be worded as it stands."""
     from prioritizer.text import t
+
+    names = names if names is not None else names_from_result(result)
+    labels = labels if labels is not None else labels_from_result(result)
 
     sep = (t("robustness.list_sep", "ja"), t("robustness.list_sep", "en"))
     acc: Mapping[str, list[float | None]] = result.get("acceptability") or {}
