@@ -15,7 +15,8 @@ from scipy.optimize import linprog
 from prioritizer.case.types import Case
 from prioritizer.errors import InputError
 from prioritizer.scoring import api, kernels
-from prioritizer.scoring.why import min_l1_transfer, pareto_minimal, parse_pair, why
+from prioritizer.scoring.why import parse_pair, why
+from prioritizer.scoring.why_math import SHAPLEY_EXACT_MAX, min_l1_transfer, pareto_minimal, shapley_rows
 
 
 def _case(rows: dict[str, list[float]], names: dict[str, str] | None = None) -> Case:
@@ -381,3 +382,16 @@ def test_vikor_swap_verified_by_rescoring_opricovic_tzeng_2007():
 
     assert q_gap(1.0) <= 1e-12
     assert q_gap(0.99) > 0
+
+
+def test_sampled_shapley_beyond_the_exact_limit_is_still_efficient_and_exact_on_additive_games():
+    """m = 14 > SHAPLEY_EXACT_MAX: permutation sampling. On an additive game every order gives the
+    same marginals (φ_j = c_j (a_j − b_j)); on the max game the parts still sum to v(a) − v(b)."""
+    m = 14
+    assert m > SHAPLEY_EXACT_MAX
+    rng = np.random.default_rng(3)
+    a, b, c = rng.random(m), rng.random(m), rng.random(m)
+    phi = shapley_rows(lambda rows: rows @ c, a, b)
+    np.testing.assert_allclose(phi, c * (a - b), atol=1e-12)
+    phi_max = shapley_rows(lambda rows: rows.max(axis=1), a, b)
+    assert phi_max.sum() == pytest.approx(a.max() - b.max(), abs=1e-12)
