@@ -161,8 +161,13 @@ def run_service(
     actor: str = "",
     reason: str = "",
     table_of: Callable[[dict[str, Any]], pd.DataFrame] | None = None,
+    present: Callable[[dict[str, Any], pd.DataFrame | None, OutputFormat], str | None] | None = None,
 ) -> dict[str, Any]:
-    """Load the case, run the service, record the Run (unless --no-audit) and print it."""
+    """Load the case, run the service, record the Run (unless --no-audit) and print it.
+
+    ``present(payload, table, fmt)`` lets a command print ``table``/``csv`` its own way (a headline above
+    the table, another table); returning None keeps the default rendering. JSON is never changed.
+    """
     from prioritizer.case import load_case
     from prioritizer.runs import execute
 
@@ -179,5 +184,6 @@ def run_service(
         table = run.output.table
         if table is None and table_of is not None:
             table = table_of(payload)
-        write_text(render(payload, table, fmt), out)
+        text = present(payload, table, fmt) if present is not None and fmt is not OutputFormat.json else None
+        write_text(text if text is not None else render(payload, table, fmt), out)
         return payload

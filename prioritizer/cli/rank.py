@@ -4,15 +4,20 @@ Runs the ``rank`` service (recorded in the audit store unless ``--no-audit``). T
 JSON output is DESIGN §5's ``rank`` shape plus every choice that can change it
 (method, normalisation, inversion, weight normalisation, tie rule, criterion sources,
 elicitation record). Methods: wsm, wpm, topsis, vikor, promethee_ii.
+
+``--why A,B`` adds DESIGN §6's ``why`` (the gap split by criterion, values and weights side by
+side, the smallest weight change that swaps the two; :mod:`prioritizer.scoring.why`); the table
+and CSV output then show that explanation in ``--lang`` (Japanese by default) instead of the ranking.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from prioritizer.cli import app
+from prioritizer.cli.audit import Lang, LangOpt
 from prioritizer.cli.common import (
     ActorOpt,
     CaseArg,
@@ -27,6 +32,67 @@ from prioritizer.cli.common import (
     run_service,
 )
 from prioritizer.model import METHODS, NORMALISATIONS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def why_table(why: dict[str, Any], lang: str) -> pd.DataFrame:
+    """The ``why`` breakdown as a reader sees it: one row per criterion plus the total (the gap).
+
+    Raw values and weights side by side, the part of the gap (``by_criterion``) and the weights
+    at which the two swap; the scorer's own contributions stay in the JSON.
+    """
+    import pandas as pd
+
+    from prioritizer.text import cell, fmt_pct, t, vocab
+
+    a, b = why["a"], why["b"]
+    name = {r["id"]: r.get(f"name_{lang}") or r["id"] for r in why.get("items", [])}
+    na, nb = name.get(a, a), name.get(b, b)
+    after = (why.get("swap") or {}).get("weights_after") or {}
+    col = {
+        "criterion": t("why.col.criterion", lang),  # type: ignore[arg-type]
+        "direction": t("why.col.direction", lang),  # type: ignore[arg-type]
+        "weight": t("why.col.weight", lang),  # type: ignore[arg-type]
+        "value_a": t("why.col.value", lang, name=na),  # type: ignore[arg-type]
+        "value_b": t("why.col.value", lang, name=nb),  # type: ignore[arg-type]
+        "part": t("why.col.part", lang),  # type: ignore[arg-type]
+        "weight_after": t("why.col.weight_after", lang),  # type: ignore[arg-type]
+    }
+    rows = []
+    for c in why["criteria"]:
+        rows.append(
+            {
+                col["criterion"]: c.get(f"label_{lang}") or c["criterion"],
+                col["direction"]: vocab("why_direction", c["direction"], lang),  # type: ignore[arg-type]
+                col["weight"]: fmt_pct(c["weight"], lang),  # type: ignore[arg-type]
+                col["value_a"]: cell(c["value_a"], lang),  # type: ignore[arg-type]
+                col["value_b"]: cell(c["value_b"], lang),  # type: ignore[arg-type]
+                col["part"]: cell(c["part"], lang, digits=4),  # type: ignore[arg-type]
+                col["weight_after"]: fmt_pct(after.get(c["criterion"]), lang),  # type: ignore[arg-type]
+            }
+        )
+    total = dict.fromkeys(col.values(), "")
+    total[col["criterion"]] = t("why.total", lang)  # type: ignore[arg-type]
+    total[col["part"]] = cell(why["gap"], lang, digits=4)  # type: ignore[arg-type]
+    rows.append(total)
+    return pd.DataFrame(rows, columns=list(col.values()))
+
+
+def present_why(payload: dict[str, Any], fmt: OutputFormat, lang: str) -> str | None:
+    """``--format table``: the sentences then the breakdown; ``csv``: the breakdown. None without --why."""
+    why = payload.get("why")
+    if not why:
+        return None
+    import pandas as pd
+
+    table = why_table(why, lang)
+    if fmt is OutputFormat.csv:
+        return table.to_csv(index=False)
+    head = f"run_id: {payload['run_id']}\n" if payload.get("run_id") else ""
+    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
+        return head + why[f"text_{lang}"] + "\n\n" + table.to_string(index=False)
 
 
 @app.command("rank")
@@ -64,6 +130,15 @@ def rank(
     specified_critical: Annotated[
         bool, typer.Option("--specified-critical", help="Rank only specified critical goods (特定重要物資).")
     ] = False,
+    why: Annotated[
+        str | None,
+        typer.Option(
+            "--why",
+            help="Explain the order of two items, e.g. 'gallium,natural_graphite': the gap by criterion "
+            "and the smallest weight change that swaps them.",
+        ),
+    ] = None,
+    lang: LangOpt = Lang.ja,
     fmt: FormatOpt = OutputFormat.table,
     out: OutOpt = None,
     db: DbOpt = None,
@@ -73,10 +148,13 @@ def rank(
 ) -> None:
     """Rank goods (or projects) with per-criterion contributions and policy-instrument hints."""
     from prioritizer.scoring.api import parse_weights
+    from prioritizer.scoring.why import parse_pair
 
     params: dict[str, Any] = {}
     with clean_errors(fmt):
         w = parse_weights(weights)
+        if why is not None:
+            params["why"] = list(parse_pair(why))
     if model:
         params["model"] = model
     if method:
@@ -98,4 +176,15 @@ def rank(
         filt["specified_critical"] = True
     if filt:
         params["filter"] = filt
-    run_service("rank", case, params, fmt=fmt, out=out, db=db, no_audit=no_audit, actor=actor, reason=reason)
+    run_service(
+        "rank",
+        case,
+        params,
+        fmt=fmt,
+        out=out,
+        db=db,
+        no_audit=no_audit,
+        actor=actor,
+        reason=reason,
+        present=lambda payload, _table, f: present_why(payload, f, lang.value),
+    )

@@ -1,15 +1,20 @@
-"""``prioritizer robustness``: SMAA-2, rank-reversal thresholds, tornado, portfolio core index."""
+"""``prioritizer robustness``: SMAA-2, rank-reversal thresholds, tornado, portfolio core index.
+
+The table output opens with the verdict a committee can quote (``verdict`` in the JSON:
+:mod:`prioritizer.robustness.verdict`), in ``--lang`` (Japanese by default).
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from prioritizer.cli import app
+from prioritizer.cli.audit import Lang, LangOpt
 from prioritizer.cli.common import (
     ActorOpt,
     CaseArg,
@@ -24,6 +29,9 @@ from prioritizer.cli.common import (
     run_service,
 )
 from prioritizer.errors import InputError, Issue
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _STAGES = {"smaa": "SMAA-2 weight samples", "portfolio": "portfolio re-optimisations"}
 
@@ -82,6 +90,21 @@ def _progress(enabled: bool) -> Iterator[None]:
         PROGRESS.reset(token)
 
 
+def present_verdict(
+    payload: dict[str, Any], table: pd.DataFrame | None, fmt: OutputFormat, lang: str
+) -> str | None:
+    """``--format table``: the verdict sentences above the usual table (CSV stays the table)."""
+    if fmt is not OutputFormat.table or not payload.get("verdict"):
+        return None
+    from prioritizer.cli.common import render
+    from prioritizer.text import t
+
+    lines = [t("robustness.verdict.title", lang)] + [
+        t("robustness.bullet", lang) + m[f"text_{lang}"] for m in payload["verdict"]
+    ]  # type: ignore[arg-type]
+    return "\n".join(lines) + "\n\n" + render(payload, table, fmt)
+
+
 @app.command("robustness")
 def robustness_cmd(
     case: CaseArg,
@@ -132,6 +155,7 @@ def robustness_cmd(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = Lang.ja,
 ) -> None:
     """How stable is the ranking? SMAA-2 acceptabilities, central weights, thresholds, core index."""
     with clean_errors(fmt):
@@ -166,4 +190,5 @@ def robustness_cmd(
             no_audit=no_audit,
             actor=actor,
             reason=reason,
+            present=lambda payload, table, f: present_verdict(payload, table, f, lang.value),
         )

@@ -21,7 +21,9 @@ params (all optional):
 
 Result: ``samples``, ``acceptability`` {id: [b1..bn]}, ``central_weights`` {id: {c: w} | null},
 ``confidence`` {id: p | null}, plus ``seed``, ``sampler``, ``mc_error``, ``holistic``,
-``thresholds``, ``tornado``, and with ``portfolio`` ``core_index`` {project: CI} and ``portfolio``.
+``thresholds``, ``tornado``, ``names`` {id: {name_ja, name_en}}, ``verdict`` (the sentences a committee can quote: structured
+messages with ``text_ja``/``text_en``, :mod:`prioritizer.robustness.verdict`), and with
+``portfolio`` ``core_index`` {project: CI} and ``portfolio``.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ import pandas as pd
 
 from prioritizer.case.types import Case
 from prioritizer.errors import InputError, Issue
-from prioritizer.robustness import kernels, portfolio, sampling, sensitivity, smaa, values
+from prioritizer.robustness import kernels, portfolio, sampling, sensitivity, smaa, values, verdict
 from prioritizer.runs import CommandOutput
 
 DEFAULT_SAMPLES = 10_000
@@ -270,6 +272,11 @@ def run_robustness(case: Case, params: dict[str, Any]) -> CommandOutput:
         x, w0, ids, criteria, model_crit, cons, fixed, additive, opt, params, base_scores
     )
     result["tornado"], result["tornado_ranks"] = tor, tor_ranks
+    names = _names(target_table)
+    result["names"] = {i: {"name_ja": names[i][0], "name_en": names[i][1]} for i in ids if i in names}
+    result["verdict"] = verdict.with_text(
+        verdict.verdict(result, names=names, labels=_labels(criteria, model_crit))
+    )
 
     table = _table(ids, order, base_rank, b, hol, res, criteria)
     if params.get("portfolio"):
@@ -297,6 +304,30 @@ def run_robustness(case: Case, params: dict[str, Any]) -> CommandOutput:
 
 
 # -- pieces -------------------------------------------------------------------------------------
+
+
+def _names(table: pd.DataFrame | None) -> dict[str, tuple[str, str]]:
+    """id -> (name_ja, name_en), each falling back to the other and then to the id."""
+    if table is None or "id" not in table.columns:
+        return {}
+    out = {}
+    for row in table.to_dict("records"):
+        iid = str(row["id"])
+        ja, en = (
+            row.get(c) if isinstance(row.get(c), str) and row.get(c).strip() else None
+            for c in ("name_ja", "name_en")
+        )
+        out[iid] = (ja or en or iid, en or ja or iid)
+    return out
+
+
+def _labels(criteria: list[str], model_crit: dict[str, dict[str, Any]]) -> dict[str, tuple[str, str]]:
+    out = {}
+    for c in criteria:
+        info = model_crit.get(c, {})
+        ja, en = info.get("label_ja"), info.get("label_en")
+        out[c] = (ja or en or c, en or ja or c)
+    return out
 
 
 def _thresholds(

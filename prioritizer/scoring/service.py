@@ -3,7 +3,8 @@
 ``params`` (all optional, JSON-able): ``model`` (name or path), ``model_snapshot``
 (dict, wins over ``model`` — replay), ``method``, ``normalisation``, ``invert``,
 ``weights`` ({criterion: w}, overrides those criteria), ``filter``
-({domain|sector|ministry|specified_critical: value or list}).
+({domain|sector|ministry|specified_critical: value or list}), ``why`` ("A,B" or [A, B]: adds
+DESIGN §6's ``why`` — :func:`prioritizer.scoring.why.why` — for that pair).
 
 The result is DESIGN §5's ``rank`` shape plus every choice that can change it:
 model, inversion, weight normalisation, tie rule, each criterion's source (column,
@@ -72,6 +73,11 @@ def _clean(v: Any) -> Any:
 
 
 def run_rank(case: Case, params: dict[str, Any]) -> CommandOutput:
+    pair = None
+    if params.get("why"):
+        from prioritizer.scoring.why import parse_pair
+
+        pair = parse_pair(params["why"])  # a malformed pair fails before anything is scored
     model_ref = params.get("model_snapshot") or params.get("model")
     if model_ref is None and case.policy is not None:
         model_ref = case.policy.model
@@ -166,6 +172,17 @@ def run_rank(case: Case, params: dict[str, Any]) -> CommandOutput:
         "method_details": method_details,
         "warnings": pm.warnings,
     }
+    if pair is not None:
+        from prioritizer.scoring.why import why
+
+        names = {
+            str(i): (
+                str(a.get("name_ja") or a.get("name_en") or i),
+                str(a.get("name_en") or a.get("name_ja") or i),
+            )
+            for i, a in attrs.fillna("").to_dict("index").items()
+        }
+        result["why"] = why(r, pair[0], pair[1], names=names).to_json()
     table = pd.DataFrame(
         [
             {
