@@ -138,6 +138,22 @@ def decision_text(ctx: Context) -> str | None:
         "by_domain": _joined(ctx, count_by(alloc, ctx.case, "domain"), "domain"),
         "by_instrument": _joined(ctx, count_by(alloc, ctx.case, "instrument"), "instrument"),
     }
+    spent_out = [
+        c.get(f"description_{ctx.lang}") or c.get("description_en") or c["name"]
+        for c in alloc.get("constraints", [])
+        if c.get("kind") == "budget" and c.get("binding")
+    ]
+    msg["binding_budget"] = (
+        render(
+            {
+                "kind": "report.binding_budget",
+                "rules": "、".join(spent_out) if ctx.lang == "ja" else "; ".join(spent_out),
+            },
+            ctx.lang,
+        )
+        if spent_out
+        else ""
+    )
     text = render(msg, ctx.lang)
     status = alloc.get("status")
     if status and status != "optimal":
