@@ -33,23 +33,35 @@ def is_funded(p: dict[str, Any]) -> bool:
     return (p.get("funded_fraction") or 0.0) > FUNDED_EPS
 
 
+#: case → (project rows by id, good rows by id); the case object is kept so its id stays valid
+_INDEX: dict[int, tuple[Case, dict[str, dict[str, Any]], dict[str, dict[str, Any]]]] = {}
+
+
+def _index(case: Case) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    hit = _INDEX.get(id(case))
+    if hit is None or hit[0] is not case:
+        projects = {} if case.projects is None else {r["id"]: r for r in case.projects.to_dict("records")}
+        goods = {r["id"]: r for r in case.goods.to_dict("records")}
+        if len(_INDEX) > 8:  # reports and the app hold a handful of cases at a time
+            _INDEX.clear()
+        hit = _INDEX[id(case)] = (case, projects, goods)
+    return hit[1], hit[2]
+
+
 def project_attribute(case: Case | None, project_id: str, attr: str) -> str | None:
     """A project's ``attr`` from projects.csv, else its good's column (domain, sector…), else None."""
     if case is None or case.projects is None:
         return None
-    proj = case.projects
-    hit = proj[proj["id"] == project_id]
-    if hit.empty:
+    projects, goods = _index(case)
+    row = projects.get(project_id)
+    if row is None:
         return None
-    row = hit.iloc[0]
-    v = row.get(attr) if attr in proj.columns else None
+    v = row.get(attr)
     if isinstance(v, str) and v:
         return v
-    goods = case.goods
-    if attr in goods.columns and "good_id" in proj.columns:
-        g = goods[goods["id"] == row.get("good_id")]
-        if not g.empty and isinstance(g.iloc[0][attr], str) and g.iloc[0][attr]:
-            return str(g.iloc[0][attr])
+    g = goods.get(row.get("good_id"))  # type: ignore[arg-type]
+    if g is not None and isinstance(g.get(attr), str) and g.get(attr):
+        return str(g[attr])
     return None
 
 

@@ -186,7 +186,7 @@ def test_pdf_has_outline_header_and_page_x_of_y(stored, pdf_ja):
 
 
 def test_against_lists_both_runs_budgets_and_what_changed(stored, tmp_path):
-    db, rank, alloc, alloc0, _ = stored
+    db, _rank, alloc, alloc0, _ = stored
     out = build_report(alloc.run_id, "pdf", "ja", tmp_path / "c.pdf", db, against=alloc0.run_id)
     text = squeeze(pdftotext(out))
     assert "前回の決定からの変更点" in text
@@ -211,7 +211,7 @@ def test_cli_against_other_command_exits_non_zero_naming_the_run(stored, tmp_pat
     db, rank, alloc, *_ = stored
     exe = ROOT / ".venv" / "bin" / "prioritizer"
     cmd = [str(exe) if exe.exists() else "prioritizer", "report", alloc.run_id, "--against", rank.run_id]
-    p = subprocess.run(cmd + ["--db", db, "--out", str(tmp_path / "x.pdf")], capture_output=True, text=True)
+    p = subprocess.run([*cmd, "--db", db, "--out", str(tmp_path / "x.pdf")], capture_output=True, text=True)
     assert p.returncode != 0 and rank.run_id in p.stderr
     assert not (tmp_path / "x.pdf").exists()
 

@@ -85,9 +85,11 @@ class Context:
 
     def good_name(self, good_id: str) -> str:
         if self.case is not None:
-            g = self.case.goods[self.case.goods["id"] == good_id]
-            if not g.empty:
-                return name_of(g.iloc[0].to_dict(), self.lang)
+            from prioritizer.summaries import _index
+
+            g = _index(self.case)[1].get(good_id)
+            if g is not None:
+                return name_of(g, self.lang)
         return good_id
 
     def case_country(self, iso3: Any) -> str:
@@ -113,14 +115,15 @@ def load_case_snapshot(stored: Any) -> Any:
     files: dict[str, bytes] = f(stored, "case_files") or {}
     if not files:
         return None
-    folder = Path(tempfile.mkdtemp(prefix="prioritizer-report-"))
-    for name, data in files.items():
-        (folder / name).write_bytes(data if isinstance(data, bytes) else str(data).encode())
-    target = next((folder / n for n in files if n.lower().endswith(".xlsx")), folder)
-    try:
-        return load_case(target)
-    except InputError:
-        return None
+    with tempfile.TemporaryDirectory(prefix="prioritizer-report-") as tmp:
+        folder = Path(tmp)
+        for name, data in files.items():
+            (folder / name).write_bytes(data if isinstance(data, bytes) else str(data).encode())
+        target = next((folder / n for n in files if n.lower().endswith(".xlsx")), folder)
+        try:
+            return load_case(target)  # reads every table into memory: the folder can go
+        except InputError:
+            return None
 
 
 def check_snapshots(stored: Any, case: Any) -> None:
