@@ -106,7 +106,7 @@ def days_of_cover(
         categories=names,
         series=series,
         y_label=t("col.days_of_cover", lang),
-        unit="日" if lang == "ja" else "days",
+        unit=t("chart.days", lang),
         height=360,
     )
 

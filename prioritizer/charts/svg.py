@@ -125,12 +125,13 @@ def _legend(c: _Canvas, names: list[str], y: float, markers: set[int] | None = N
     return y + 10
 
 
-def to_svg(spec: ChartSpec) -> str:
+def to_svg(spec: ChartSpec, *, compact: bool = False) -> str:
+    """The chart as SVG; ``compact`` halves the plot height (small inline trend charts)."""
     if spec.kind == "heatmap":
         return _heatmap(spec)
     if spec.kind == "barh":
         return _barh(spec)
-    return _columns(spec)
+    return _columns(spec, plot_h=110.0 if compact else 220.0)
 
 
 def _barh(spec: ChartSpec) -> str:
@@ -190,7 +191,7 @@ def _barh(spec: ChartSpec) -> str:
     return c.svg(spec.title)
 
 
-def _columns(spec: ChartSpec) -> str:
+def _columns(spec: ChartSpec, plot_h: float = 220.0) -> str:
     n = len(spec.categories)
     bars = [s for s in spec.series if s.style == "bar" and spec.kind == "bar"]
     lines = [s for s in spec.series if s not in bars]
@@ -201,7 +202,6 @@ def _columns(spec: ChartSpec) -> str:
         else 18
     )
     top, left, right = 12.0, 64.0, WIDTH - 12
-    plot_h = 220.0
     legend_h = 24.0 if len(spec.series) > 1 else 0.0
     c = _Canvas(top + plot_h + label_h + 24 + legend_h)
     if spec.kind == "area":

@@ -22,22 +22,26 @@ def _budget_text(ctx: Context, res: dict[str, Any] | None) -> str:
     years = b.get("years") or {}
     parts = [fmt_oku(b.get("total"), ctx.lang)] if b.get("total") is not None else []
     if years:
-        fy = "年度" if ctx.lang == "ja" else ""
         parts.append(
-            ", ".join(
-                f"{'FY' if ctx.lang == 'en' else ''}{y}{fy} {fmt_oku(v, ctx.lang)}" for y, v in years.items()
+            ctx.t("report.sep").join(
+                ctx.t("report.fy", year=y, amount=fmt_oku(v, ctx.lang)) for y, v in years.items()
             )
         )
     return " / ".join(parts) or ctx.missing
 
 
-def _weights(run: Any) -> dict[str, float]:
-    return dict(f(run, "weights") or (f(run, "result") or {}).get("weights") or {})
+def _weights(run: Any, related: dict[str, Any]) -> dict[str, float]:
+    """The weights the run itself used, else those of its related ranking."""
+    for r in (run, related.get("rank")):
+        w = f(r, "weights") or (f(r, "result") or {}).get("weights")
+        if w:
+            return dict(w)
+    return {}
 
 
 def weight_lines(ctx: Context) -> list[str]:
-    before = _weights(ctx.against_runs.get("rank") or ctx.against)
-    after = _weights(ctx.runs.get("rank") or ctx.primary)
+    before = _weights(ctx.against, ctx.against_runs)
+    after = _weights(ctx.primary, ctx.runs)
     out = []
     for c in sorted(set(before) | set(after)):
         b, a = before.get(c), after.get(c)
@@ -180,19 +184,20 @@ def section(ctx: Context) -> Section | None:
         names = {r["id"]: ctx.name(r) for r in new.get("ranking", [])}
         mv = mv.assign(name=[names.get(i, i) for i in mv["id"]])
         mv = mv[mv["move"].fillna(1) != 0]
-        s.blocks.append(
-            Table(
-                ctx.t("report.changes.ranks"),
-                mv,
-                [
-                    Column("name", ctx.col("name")),
-                    Column("base_rank", ctx.col("before"), "int"),
-                    Column("rank", ctx.col("after"), "int"),
-                    Column("move", ctx.col("move"), "int"),
-                ],
-                sheet="rank_changes",
+        if not mv.empty:
+            s.blocks.append(
+                Table(
+                    ctx.t("report.changes.ranks"),
+                    mv,
+                    [
+                        Column("name", ctx.col("name")),
+                        Column("base_rank", ctx.col("before"), "int"),
+                        Column("rank", ctx.col("after"), "int"),
+                        Column("move", ctx.col("move"), "int"),
+                    ],
+                    sheet="rank_changes",
+                )
             )
-        )
     return s
 
 

@@ -84,12 +84,22 @@ def case_label(ctx: Context) -> str:
     return Path(path).name or path or ctx.missing
 
 
+def _when(value: Any) -> str:
+    """A recorded UTC time to the minute, as a committee paper dates a decision."""
+    if not value:
+        return ""
+    try:
+        return pd.Timestamp(str(value)).tz_convert("UTC").strftime("%Y-%m-%d %H:%M")
+    except (ValueError, TypeError):
+        return str(value)
+
+
 def cover(ctx: Context, tier: str) -> list[tuple[str, str]]:
     p = ctx.primary
     status = (ctx.alloc or {}).get("status")
     rows = [
         (ctx.t("report.cover.case"), case_label(ctx)),
-        (ctx.t("report.cover.date"), str(f(p, "created_at") or ctx.missing)),
+        (ctx.t("report.cover.date"), _when(f(p, "created_at")) or ctx.missing),
         (ctx.t("report.cover.owner"), str(f(p, "actor") or ctx.missing)),
         (ctx.t("report.cover.reason"), str(f(p, "reason") or ctx.missing)),
         (ctx.t("report.cover.status"), ctx.v("status", status) if status else ctx.missing),
@@ -147,7 +157,7 @@ def decision_text(ctx: Context) -> str | None:
         render(
             {
                 "kind": "report.binding_budget",
-                "rules": "、".join(spent_out) if ctx.lang == "ja" else "; ".join(spent_out),
+                "rules": ctx.t("report.sep").join(spent_out),
             },
             ctx.lang,
         )
@@ -165,8 +175,10 @@ def drivers(ctx: Context, r: dict[str, Any], k: int = 2) -> str:
     contrib = r.get("contributions") or {}
     total = sum(abs(v) for v in contrib.values()) or 1.0
     top = sorted(contrib.items(), key=lambda kv: -abs(kv[1]))[:k]
-    sep = "、" if ctx.lang == "ja" else ", "
-    return sep.join(f"{ctx.labels.get(c, c)} {abs(v) / total:.0%}" for c, v in top) or ctx.missing
+    return (
+        ctx.t("report.sep").join(f"{ctx.labels.get(c, c)} {abs(v) / total:.0%}" for c, v in top)
+        or ctx.missing
+    )
 
 
 def top_lines(ctx: Context, n: int = 10) -> list[str]:

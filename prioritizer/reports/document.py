@@ -78,6 +78,8 @@ class Figure:
     spec: ChartSpec
     #: share of the text width the chart takes in the PDF
     width: float = 1.0
+    #: a small inline chart (per-priority trend): a short plot area
+    compact: bool = False
 
 
 Block = Para | Bullets | KeyValues | Heading | Table | Figure

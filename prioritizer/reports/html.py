@@ -72,7 +72,9 @@ def render_html(doc: Document, out: Path) -> None:
                 )
             elif isinstance(b, Figure) and not b.spec.empty:
                 # the SVG is built here from escaped strings, so it is safe to insert as markup
-                blocks.append(("figure", {"title": b.title, "svg": Markup(to_svg(b.spec))}))
+                blocks.append(
+                    ("figure", {"title": b.title, "svg": Markup(to_svg(b.spec, compact=b.compact))})
+                )
         sections.append({"title": s.title, "part": s.part, "blocks": blocks})
     html = env.from_string(_TEMPLATE).render(doc=doc, sections=sections)
     out.write_text(html, encoding="utf-8")

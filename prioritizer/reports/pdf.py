@@ -84,7 +84,7 @@ def document_data(doc: Document, folder: Path) -> dict[str, Any]:
                     continue
                 n_fig += 1
                 name = f"fig{n_fig}.svg"
-                (folder / name).write_text(to_svg(b.spec), encoding="utf-8")
+                (folder / name).write_text(to_svg(b.spec, compact=b.compact), encoding="utf-8")
                 blocks.append({"type": "figure", "title": b.title, "file": name, "width": b.width})
         sections.append({"title": s.title, "part": s.part, "new_page": s.new_page, "blocks": blocks})
     return {

@@ -40,7 +40,7 @@ def items(ctx: Context, top_n: int) -> Section:
     alloc = ctx.alloc or {}
     stock = {x.get("good_id"): x for x in alloc.get("stockpiles", [])}
     for r in ranking[:top_n]:
-        s.blocks.append(Heading(f"{r['rank']}. {ctx.name(r)}"))
+        s.blocks.append(Heading(ctx.t("report.item.heading", name=ctx.name(r), rank=r["rank"])))
         lead = render(
             {
                 "kind": "report.item.lead",
@@ -110,7 +110,7 @@ def items(ctx: Context, top_n: int) -> Section:
             and (ctx.case.flows["good_id"] == r["id"]).any()
         ):
             spec = charts.imports_by_partner(ctx.case.flows, r["id"], ctx.case.countries, ctx.lang)
-            s.blocks.append(Figure(spec.title, spec, width=0.7))
+            s.blocks.append(Figure(spec.title, spec, width=0.8, compact=True))
         lines = []
         for p in alloc.get("projects", []):
             if project_attribute(ctx.case, p["id"], "good_id") != r["id"]:
@@ -266,7 +266,7 @@ def _range(ctx: Context, c: dict[str, Any]) -> str:
     if not isinstance(rng, list | tuple) or len(rng) != 2:
         return ctx.missing
     lo, hi = (f"{v:,.1f}" if isinstance(v, int | float) else "—" for v in rng)
-    return f"{lo}〜{hi}" if ctx.lang == "ja" else f"{lo} to {hi}"
+    return ctx.t("report.range", lo=lo, hi=hi)
 
 
 def rules(ctx: Context) -> Section:
