@@ -313,3 +313,51 @@ def test_reports_and_charts_import_nothing_from_the_app():
                     names = [node.module]
                 for n in names:
                     assert not n.startswith(("prioritizer.app", "streamlit")), (path.name, n)
+
+
+def test_summary_says_no_robustness_analysis_was_run(pdf_ja):
+    assert "この決定について頑健性分析は実行されていません。" in squeeze(pdftotext(pdf_ja, last=3))
+
+
+def test_summary_quotes_the_related_robustness_run(tmp_path):
+    db = f"sqlite:///{tmp_path / 'audit.sqlite'}"
+    case = load_case(DEFAULT)
+    rob = execute("robustness", case, {"samples": 300, "seed": 3}, actor="x", reason="SMAA")
+    record_run(rob, db)
+    rank = execute("rank", case, {}, actor="x", reason="y")
+    record_run(rank, db)
+    text = squeeze(pdftotext(build_report(rank.run_id, "pdf", "ja", tmp_path / "r.pdf", db), last=3))
+    verdict = rob.result.get("verdict")
+    if verdict:  # the robustness service's own sentences, once it records them
+        lines = verdict if isinstance(verdict, list) else verdict.get("lines", [verdict])
+        assert squeeze(lines[0]["text_ja"]) in text
+    else:  # the recorded first-rank acceptability of the most often first item
+        acc = rob.result["acceptability"]
+        best = max(acc, key=lambda i: acc[i][0])
+        name = next(r["name_ja"] for r in rank.result["ranking"] if r["id"] == best)
+        assert squeeze(f"{name} は重みの取り方の {acc[best][0]:.0%} で 1 位") in text
+
+
+def test_long_tables_repeat_their_header_and_never_wrap_ids(stored, pdf_ja):
+    _, rank, alloc, *_ = stored
+    pages = pdftotext(pdf_ja).split("\f")
+    annex = next(i for i, p in enumerate(pages) if "全項目の評価結果" in p)
+    # the ranking (77 items) spans two landscape pages: both start with the header row
+    for p in pages[annex : annex + 2]:
+        assert re.search(r"順位\s+ID\s+名称\s+領域\s+分野\s+スコア", p), p[:400]
+    tokens = set(re.findall(r"[\w-]+", "\n".join(pages[annex:])))
+    for r in rank.result["ranking"]:
+        assert r["id"] in tokens, r["id"]  # printed whole, not broken over lines
+    for p in alloc.result["projects"]:
+        assert p["id"] in tokens, p["id"]
+
+
+def test_the_same_document_typesets_to_the_same_bytes(stored, tmp_path):
+    from prioritizer.reports import render
+    from prioritizer.reports.content import build_document
+
+    db, _, alloc, *_ = stored
+    doc = build_document(open_store(db), alloc.run_id, "en")
+    a = render(doc, "pdf", tmp_path / "a.pdf").read_bytes()
+    b = render(doc, "pdf", tmp_path / "b.pdf").read_bytes()
+    assert a == b
