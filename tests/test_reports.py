@@ -361,3 +361,26 @@ def test_the_same_document_typesets_to_the_same_bytes(stored, tmp_path):
     a = render(doc, "pdf", tmp_path / "a.pdf").read_bytes()
     b = render(doc, "pdf", tmp_path / "b.pdf").read_bytes()
     assert a == b
+
+
+def test_allocation_section_prints_recorded_benefit_parts_or_not_recorded():
+    from prioritizer.reports.context import Context
+    from prioritizer.reports.sections import benefit_items
+
+    alloc = {
+        "objective": 500.0,
+        "baseline_objective": -700.0,
+        "benefit": 1200.0,
+        "benefit_breakdown": {
+            "project_value": 300.0,
+            "avoided_shortfall_loss": 850.0,
+            "avoided_target_penalty": 50.0,
+        },
+    }
+    ctx = Context("en", None, {"run_id": "R1"}, {}, None)
+    got = dict(benefit_items(ctx, alloc))
+    assert got["Benefit (against doing nothing)"] == "1,200"
+    assert got["Shortfall losses avoided"] == "850" and got["Stock-target penalties avoided"] == "50"
+    assert got["Objective with nothing funded or stocked"] == "-700"
+    assert got["Benefit per 億円 spent"] == "not recorded"  # absent from this run: never recomputed
+    assert set(dict(benefit_items(ctx, {"objective": 1.0})).values()) == {"1", "not recorded"}

@@ -251,12 +251,37 @@ def allocation(ctx: Context) -> Section:
                 ],
             )
         )
+    s.blocks.append(Heading(ctx.t("report.sec.benefit")))
+    s.blocks.append(KeyValues(benefit_items(ctx, alloc)))
     stock = [x for x in alloc.get("stockpiles", []) if (x.get("quantity") or 0) > 0 or x.get("target_days")]
     if stock:
         spec = charts.days_of_cover(stock, {}, ctx.lang)
         s.blocks.append(Heading(ctx.t("report.sec.stock")))
         s.blocks.append(Figure(spec.title, spec))
     return s
+
+
+def benefit_items(ctx: Context, alloc: dict[str, Any]) -> list[tuple[str, str]]:
+    """The run's recorded benefit, its baseline and breakdown; 「記録なし」 where a field is absent."""
+    from prioritizer.text import fmt_num
+
+    def show(v: Any) -> str:
+        return fmt_num(v, ctx.lang) if isinstance(v, int | float) else ctx.missing
+
+    parts = alloc.get("benefit_breakdown") or {}
+    rows = [
+        (ctx.t("report.benefit.total"), show(alloc.get("benefit"))),
+        (ctx.t("report.benefit.per_oku"), show(alloc.get("benefit_per_oku"))),
+    ]
+    rows += [
+        (ctx.t(f"report.benefit.{k}"), show(parts.get(k)))
+        for k in ("project_value", "avoided_shortfall_loss", "avoided_target_penalty")
+    ]
+    rows += [
+        (ctx.t("report.benefit.objective"), show(alloc.get("objective"))),
+        (ctx.t("report.benefit.baseline"), show(alloc.get("baseline_objective"))),
+    ]
+    return rows
 
 
 def _range(ctx: Context, c: dict[str, Any]) -> str:
@@ -303,6 +328,9 @@ def rules(ctx: Context) -> Section:
                     "relax_gain": gain(c) if gain(c) is not None else ctx.missing,
                     "shadow_price": c.get("shadow_price"),
                     "rhs_range": _range(ctx, c),
+                    "price_from": ctx.v("report_price_from", c["price_from"])
+                    if c.get("price_from")
+                    else ctx.missing,
                 }
                 for c in rows
             ]
@@ -318,6 +346,7 @@ def rules(ctx: Context) -> Section:
                     Column("rule_unit", ctx.col("rule_unit")),
                     Column("relax_gain", ctx.col("relax_gain"), "num"),
                     Column("rhs_range", ctx.col("rhs_range")),
+                    Column("price_from", ctx.col("price_from")),
                 ],
             )
         )
