@@ -290,7 +290,10 @@ def _range(ctx: Context, c: dict[str, Any]) -> str:
         rng = [c["ranging"].get("rhs_low"), c["ranging"].get("rhs_high")]
     if not isinstance(rng, list | tuple) or len(rng) != 2:
         return ctx.missing
-    lo, hi = (f"{v:,.1f}" if isinstance(v, int | float) else "—" for v in rng)
+    from prioritizer.text import fmt_num
+
+    # + 0.0 turns a solver's −0.0 into 0
+    lo, hi = (fmt_num(v + 0.0, ctx.lang) if isinstance(v, int | float) else "—" for v in rng)
     return ctx.t("report.range", lo=lo, hi=hi)
 
 
@@ -345,6 +348,14 @@ def rules(ctx: Context) -> Section:
                     Column("rhs", ctx.col("rhs"), "num"),
                     Column("rule_unit", ctx.col("rule_unit")),
                     Column("relax_gain", ctx.col("relax_gain"), "num"),
+                ]
+                # a run recorded before relax_gain still shows the solver's own (signed) price
+                + (
+                    [Column("shadow_price", ctx.col("shadow_price"), "num")]
+                    if any(gain(c) is None for c in rows)
+                    else []
+                )
+                + [
                     Column("rhs_range", ctx.col("rhs_range")),
                     Column("price_from", ctx.col("price_from")),
                 ],
