@@ -20,6 +20,13 @@ from prioritizer.case import Case, load_case
 from prioritizer.case.types import TABLES
 from prioritizer.errors import InputError, Issue
 from prioritizer.runs import Run, execute
+from prioritizer.summaries import (  # noqa: F401 - re-exported: pages call controller.*
+    funding_changes,
+    project_spend,
+    rank_moves,
+    spend_by,
+    total_spend,
+)
 
 
 def params_key(case: Case, command: str, params: dict[str, Any]) -> str:
@@ -149,65 +156,6 @@ def neighbours(case: Case, good_id: str, lang: str = "ja") -> pd.DataFrame:
             field("used_by", lang): down + ["—"] * (n - len(down)),  # type: ignore[arg-type]
         }
     )
-
-
-def rank_moves(base: dict[str, Any], new: dict[str, Any]) -> pd.DataFrame:
-    """Rank change of every item between two rank results (positive = moved up)."""
-    b = {r["id"]: r["rank"] for r in base.get("ranking", [])}
-    rows = [
-        {
-            "id": r["id"],
-            "base_rank": b.get(r["id"]),
-            "rank": r["rank"],
-            "move": (b[r["id"]] - r["rank"]) if r["id"] in b else None,
-        }
-        for r in new.get("ranking", [])
-    ]
-    return pd.DataFrame(rows, columns=["id", "base_rank", "rank", "move"])
-
-
-def funding_changes(base: dict[str, Any], new: dict[str, Any]) -> pd.DataFrame:
-    b = {p["id"]: p.get("funded_fraction", 0.0) for p in base.get("projects", [])}
-    rows = []
-    for p in new.get("projects", []):
-        before, after = b.get(p["id"], 0.0), p.get("funded_fraction", 0.0)
-        if abs(after - before) > 1e-9:
-            rows.append({"id": p["id"], "before": before, "after": after, "cost": p.get("cost")})
-    return pd.DataFrame(rows, columns=["id", "before", "after", "cost"])
-
-
-def project_spend(p: dict[str, Any]) -> float:
-    """億円 spent on one project of an allocate result: the optimiser's ``spent``, else share × cost."""
-    if p.get("spent") is not None:
-        return float(p["spent"])
-    return float((p.get("funded_fraction") or 0.0) * (p.get("cost") or 0.0))
-
-
-def total_spend(result: dict[str, Any]) -> float:
-    return sum(project_spend(p) for p in result.get("projects", []))
-
-
-def spend_by(result: dict[str, Any], case: Case, group: str) -> pd.DataFrame:
-    """Spend (億円) of funded projects by a project or good attribute (domain, sector, instrument...)."""
-    if case.projects is None:
-        return pd.DataFrame(columns=[group, "spend"])
-    proj = case.projects.set_index("id")
-    goods = case.goods.set_index("id")
-    rows = []
-    for p in result.get("projects", []):
-        frac = p.get("funded_fraction") or 0.0
-        if frac <= 1e-9 or p["id"] not in proj.index:
-            continue
-        pr = proj.loc[p["id"]]
-        if group in proj.columns and isinstance(pr.get(group), str) and pr.get(group):
-            key = pr.get(group)
-        elif group in goods.columns and pr.get("good_id") in goods.index:
-            key = goods.loc[pr.get("good_id"), group]
-        else:
-            key = "—"
-        rows.append({group: key, "spend": project_spend(p)})
-    df = pd.DataFrame(rows, columns=[group, "spend"])
-    return df.groupby(group, as_index=False)["spend"].sum().sort_values("spend", ascending=False)
 
 
 def justification(

@@ -1,4 +1,4 @@
-"""``prioritizer report RUN --format pdf|html|xlsx --lang ja|en --out FILE``."""
+"""``prioritizer report RUN [--against RUN0] --format pdf|html|xlsx --lang ja|en --out FILE``."""
 
 from __future__ import annotations
 
@@ -31,16 +31,33 @@ def report(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Report file (default: report-RUN.LANG.FORMAT).")
     ] = None,
+    against: Annotated[
+        str | None,
+        typer.Option("--against", help="An earlier run of the same command: adds a 'what changed' section."),
+    ] = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
 ) -> None:
-    """Justification report of a stored Run (cover with run id and hash, ranking, allocation, weights history…)."""
+    """Justification report of a stored Run: cover, one-page summary, justification, annex (別冊)."""
     from prioritizer.reports import build_report
 
     with clean_errors():
         from prioritizer.audit import open_store
 
-        run_id = open_store(db).resolve(run_id)
+        store = open_store(db)
+        run_id = store.resolve(run_id)
+        earlier = store.resolve(against) if against else None
         target = out or Path(f"report-{run_id}.{lang.value}.{fmt.value}")
-        path = build_report(run_id, fmt.value, lang.value, target, db)  # type: ignore[arg-type]
-        write_text(dumps({"run_id": run_id, "format": fmt.value, "lang": lang.value, "out": str(path)}), None)
+        path = build_report(run_id, fmt.value, lang.value, target, db, against=earlier)  # type: ignore[arg-type]
+        write_text(
+            dumps(
+                {
+                    "run_id": run_id,
+                    "against": earlier,
+                    "format": fmt.value,
+                    "lang": lang.value,
+                    "out": str(path),
+                }
+            ),
+            None,
+        )

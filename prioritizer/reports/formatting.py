@@ -1,32 +1,46 @@
-"""Cell formatting shared by the renderers."""
+"""Cell formatting shared by the renderers: one reading of a value for every format."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
-from prioritizer.reports.safety import neutralise
+from prioritizer.text import cell, fmt_days, fmt_num, fmt_pct
 
 
-def cell_text(value: Any, fmt: str | None, *, pdf_safe: bool = False) -> str:
+def cell_text(value: Any, fmt: str | None, lang: str = "ja") -> str:
+    """A value as a reader sees it: no ``None``/``nan``, numbers with separators, units in the header."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
+        return "—"
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
     if isinstance(value, bool):
-        return "✓" if value and not pdf_safe else ("yes" if value else "")
+        return cell(value, lang)  # type: ignore[arg-type]
     if isinstance(value, int | float):
         if fmt == "int":
             return f"{value:,.0f}"
         if fmt == "pct":
-            return f"{100 * value:.1f}%"
+            return fmt_pct(value, lang)  # type: ignore[arg-type]
         if fmt == "oku":
             return f"{value:,.1f}"
-        if fmt == "float1":
+        if fmt == "days":
             return f"{value:,.1f}"
-        if isinstance(value, float):
+        if fmt == "float3":
             return f"{value:,.3f}"
-        return f"{value:,}"
-    return str(neutralise(value)) if not pdf_safe else str(value)
+        if fmt == "num":
+            return fmt_num(value, lang)  # type: ignore[arg-type]
+        return fmt_num(value, lang) if isinstance(value, float) else f"{value:,}"  # type: ignore[arg-type]
+    return str(value)
 
 
-#: openpyxl number formats per hint
-XLSX_FORMATS = {"int": "#,##0", "pct": "0.0%", "oku": '#,##0.0"億円"', "float1": "#,##0.0", "float3": "0.000"}
+__all__ = ["XLSX_FORMATS", "cell_text", "fmt_days"]
+
+#: openpyxl number formats per column format (units are in the header)
+XLSX_FORMATS = {
+    "int": "#,##0",
+    "pct": "0.0%",
+    "oku": "#,##0.0",
+    "days": "#,##0.0",
+    "float3": "0.000",
+    "num": "#,##0.###",
+}

@@ -1,166 +1,116 @@
-"""PDF renderer (fpdf2) with the IPAexGothic font embedded (subset) for Japanese text."""
+"""PDF renderer: Typst (the ``typst`` wheel) with IPAexGothic embedded.
+
+The document is written as ``doc.json`` next to a fixed template (``template.typ``);
+Typst reads the data with ``json()`` and lays it out, so no string from a case is ever
+parsed as markup. Charts are SVG files drawn from the chart specs (vector graphics).
+Typst gives the table of contents and PDF bookmarks (from headings), the running header,
+"page x / y", tables that break across pages with their header row repeated, and
+Japanese line breaking. Output is deterministic: no system fonts, no document date.
+"""
 
 from __future__ import annotations
 
-import io
+import json
+import shutil
+import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Any
 
-from fpdf import FPDF, FontFace
-from fpdf.enums import WrapMode, XPos, YPos
+import typst
 
-from prioritizer.reports.content import figure_png
-from prioritizer.reports.document import Document, Figure, KeyValues, Para, Table
+from prioritizer.charts.svg import text_width, to_svg
+from prioritizer.reports.document import Bullets, Document, Figure, Heading, KeyValues, Para, Table
 from prioritizer.reports.fonts import japanese_font_path
-from prioritizer.reports.formatting import cell_text
 
-_FONT = "ipaexg"
-# fpdf2 leaves the cursor at the right margin after multi_cell; the next full-width cell
-# would then have zero width (and CHAR wrapping never ends), so always return to the left.
-_NEXT_LINE = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
+TEMPLATE = Path(__file__).with_name("template.typ")
+#: a text column wider than this (in em) may wrap; ids and numbers never do
+WRAP_EM = 18.0
 
 
-class _PDF(FPDF):
-    def __init__(self, doc: Document) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.doc = doc
-        self.add_font(_FONT, "", str(japanese_font_path()))
-        self.set_auto_page_break(True, margin=15)
-        self.set_title(doc.title)
-        self.set_creator("prioritizer")
+def _em(s: str) -> float:
+    return text_width(s, 1.0)
 
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(_FONT, size=8)
-        self.cell(0, 8, f"{self.doc.title} — {self.page_no()}", align="C")
+
+def _col_layout(t: Table, rows: list[list[str]]) -> tuple[list[float], list[bool]]:
+    """Per column: 0 = sized to its content (auto), else a share of the free width; and no-wrap flags."""
+    fr, nowrap = [], []
+    for j, c in enumerate(t.columns):
+        longest = max([_em(c.label)] + [_em(r[j]) for r in rows[:400]])
+        wraps = c.fmt == "text" and longest > WRAP_EM
+        fr.append(round(min(longest, 60.0) / 10.0, 2) if wraps else 0)
+        nowrap.append(not wraps)
+    return fr, nowrap
+
+
+def _is_cjk(s: str) -> bool:
+    return any(unicodedata.east_asian_width(ch) in "WF" for ch in s)
+
+
+def document_data(doc: Document, folder: Path) -> dict[str, Any]:
+    """The JSON the Typst template reads (figures are written into ``folder`` as SVG)."""
+    sections = []
+    n_fig = 0
+    for s in doc.sections:
+        blocks: list[dict[str, Any]] = []
+        for b in s.blocks:
+            if isinstance(b, Para):
+                blocks.append({"type": "para", "text": b.text, "style": b.style})
+            elif isinstance(b, Bullets):
+                blocks.append({"type": "bullets", "items": list(b.items)})
+            elif isinstance(b, KeyValues):
+                blocks.append({"type": "kv", "items": [[k, v] for k, v in b.items]})
+            elif isinstance(b, Heading):
+                blocks.append({"type": "heading", "text": b.text})
+            elif isinstance(b, Table):
+                limit = b.preview_rows if s.part == "main" else None
+                rows = b.rows_text(doc.lang, limit)
+                fr, nowrap = _col_layout(b, rows)
+                more = len(b.frame) - len(rows)
+                blocks.append(
+                    {
+                        "type": "table",
+                        "title": b.title,
+                        "headers": [c.label for c in b.columns],
+                        "rows": rows,
+                        "numeric": b.numeric,
+                        "fr": fr,
+                        "nowrap": nowrap,
+                        "more": b.more_note.format(n=more) if more > 0 and b.more_note else "",
+                    }
+                )
+            elif isinstance(b, Figure):
+                if b.spec.empty:
+                    continue
+                n_fig += 1
+                name = f"fig{n_fig}.svg"
+                (folder / name).write_text(to_svg(b.spec, compact=b.compact), encoding="utf-8")
+                blocks.append({"type": "figure", "title": b.title, "file": name, "width": b.width})
+        sections.append({"title": s.title, "part": s.part, "new_page": s.new_page, "blocks": blocks})
+    return {
+        "title": doc.title,
+        "subtitle": doc.subtitle,
+        "lang": doc.lang,
+        "cover": [[k, v] for k, v in doc.cover],
+        "header": doc.header,
+        "page_label": doc.page_label,
+        "toc_title": doc.toc_title,
+        "sections": sections,
+    }
 
 
 def render_pdf(doc: Document, out: Path) -> None:
-    pdf = _PDF(doc)
-    pdf.add_page()
-    pdf.set_font(_FONT, size=18)
-    pdf.multi_cell(0, 10, doc.title, wrapmode=WrapMode.CHAR, **_NEXT_LINE)
-    pdf.ln(4)
-    pdf.set_font(_FONT, size=10)
-    _kv(pdf, doc.cover)
-    renderer = {"kaleido": 0, "matplotlib": 0}
-    for section in doc.sections:
-        pdf.add_page()
-        pdf.set_font(_FONT, size=14)
-        pdf.multi_cell(0, 8, section.title, wrapmode=WrapMode.CHAR, **_NEXT_LINE)
-        pdf.ln(2)
-        for block in section.blocks:
-            pdf.set_font(_FONT, size=9)
-            if isinstance(block, Para):
-                pdf.multi_cell(0, 5, block.text, wrapmode=WrapMode.CHAR, **_NEXT_LINE)
-                pdf.ln(2)
-            elif isinstance(block, KeyValues):
-                _kv(pdf, block.items)
-            elif isinstance(block, Table):
-                _table(pdf, block)
-            elif isinstance(block, Figure):
-                renderer[_figure(pdf, block)] += 1
-    doc.meta["pdf_charts"] = ", ".join(f"{k}: {v}" for k, v in renderer.items() if v) or "none"
-    pdf.output(str(out))
-
-
-def _kv(pdf: FPDF, items: list[tuple[str, str]]) -> None:
-    for k, v in items:
-        pdf.set_font(_FONT, size=9)
-        pdf.multi_cell(0, 5, f"{k}: {v}", wrapmode=WrapMode.CHAR, **_NEXT_LINE)
-    pdf.ln(2)
-
-
-def _table(pdf: FPDF, t: Table) -> None:
-    frame = t.frame if t.preview_rows is None else t.frame.head(t.preview_rows)
-    cols = list(frame.columns)
-    if not cols:
-        return
-    pdf.set_font(_FONT, size=7 if len(cols) > 6 else 8)
-    with pdf.table(
-        text_align="LEFT",
-        line_height=4,
-        wrapmode=WrapMode.CHAR,
-        first_row_as_headings=True,
-        # IPAexGothic has no bold face: mark headings by fill instead of emphasis.
-        headings_style=FontFace(emphasis=None, fill_color=(221, 230, 240)),
-        col_widths=tuple(_widths(frame)),
-    ) as table:
-        table.row([str(c) for c in cols])
-        for rec in frame.itertuples(index=False):
-            table.row(
-                [cell_text(v, t.formats.get(c), pdf_safe=True) for c, v in zip(cols, rec, strict=False)]
-            )
-    if t.preview_rows is not None and len(t.frame) > t.preview_rows:
-        pdf.set_font(_FONT, size=8)
-        pdf.multi_cell(
-            0, 5, f"… {len(t.frame) - t.preview_rows} more rows (XLSX has all rows)", wrapmode=WrapMode.CHAR
+    folder = Path(tempfile.mkdtemp(prefix="prioritizer-typst-"))
+    try:
+        data = document_data(doc, folder)
+        (folder / "doc.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        shutil.copy(TEMPLATE, folder / "main.typ")
+        pdf = typst.compile(
+            str(folder / "main.typ"),
+            root=str(folder),
+            font_paths=[str(japanese_font_path().parent)],
+            ignore_system_fonts=True,
         )
-    pdf.ln(3)
-
-
-def _widths(frame: Any) -> list[float]:
-    """Relative column widths: proportional to the longest cell, with a floor.
-
-    The floor matters: fpdf2 cannot break a line inside a column narrower than one
-    glyph (it recurses until the process dies), so no column gets less than 60 % of
-    the mean width.
-    """
-    raw = []
-    for c in frame.columns:
-        longest = max([len(str(c))] + [len(str(v)) for v in frame[c].head(40)])
-        raw.append(float(min(max(longest, 4), 40)))
-    floor = 0.6 * sum(raw) / len(raw)
-    return [max(w, floor) for w in raw]
-
-
-def _figure(pdf: FPDF, fig: Figure) -> str:
-    png = figure_png(fig.plotly)
-    used = "kaleido"
-    if png is None:
-        png = _matplotlib_png(fig)
-        used = "matplotlib"
-    if png is None:
-        return used
-    pdf.image(io.BytesIO(png), w=180)
-    pdf.ln(3)
-    return used
-
-
-def _matplotlib_png(fig: Figure) -> bytes | None:
-    """Draw the figure's data with matplotlib and the embedded Japanese font (no browser needed)."""
-    if fig.fallback is None:
-        return None
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib import font_manager
-
-    path = str(japanese_font_path())
-    font_manager.fontManager.addfont(path)
-    family = font_manager.FontProperties(fname=path).get_name()
-    kind, data = fig.fallback
-    with plt.rc_context({"font.family": family}):
-        f, ax = plt.subplots(figsize=(8, 4.5), dpi=110)
-        if kind == "stacked_barh":
-            labels = data["labels"][::-1]
-            left_pos = [0.0] * len(labels)
-            left_neg = [0.0] * len(labels)
-            for name, vals in data["series"].items():
-                vals = list(vals)[::-1]
-                lefts = [lp if v >= 0 else ln for v, lp, ln in zip(vals, left_pos, left_neg, strict=False)]
-                ax.barh(labels, vals, left=lefts, label=name)
-                left_pos = [lp + max(v, 0) for v, lp in zip(vals, left_pos, strict=False)]
-                left_neg = [ln + min(v, 0) for v, ln in zip(vals, left_neg, strict=False)]
-            ax.legend(fontsize=7, loc="lower right")
-            ax.tick_params(axis="y", labelsize=7)
-        else:
-            ax.bar(data["labels"], data["values"])
-            ax.tick_params(axis="x", labelrotation=45, labelsize=7)
-        ax.set_title(fig.title)
-        f.tight_layout()
-        buf = io.BytesIO()
-        f.savefig(buf, format="png")
-        plt.close(f)
-    return buf.getvalue()
+        Path(out).write_bytes(pdf)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,125 @@
+"""Pure summaries of stored results, shared by the app (controller) and the reports.
+
+These read the JSON payloads of DESIGN §5/§6 and never recompute what a run already
+states: spend comes from the optimiser's ``spent`` per project (share × cost only for
+runs recorded before that field existed), and the groupings use the case's own columns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from prioritizer.case import Case
+
+#: a project counts as funded above this share (the solver's zero tolerance)
+FUNDED_EPS = 1e-9
+
+
+def project_spend(p: dict[str, Any]) -> float:
+    """億円 spent on one project of an allocate result: the optimiser's ``spent``, else share × cost."""
+    if p.get("spent") is not None:
+        return float(p["spent"])
+    return float((p.get("funded_fraction") or 0.0) * (p.get("cost") or 0.0))
+
+
+def total_spend(result: dict[str, Any]) -> float:
+    """億円 spent on projects (stock purchases are in ``budget.spent_stockpiles``)."""
+    return sum(project_spend(p) for p in result.get("projects", []))
+
+
+def is_funded(p: dict[str, Any]) -> bool:
+    return (p.get("funded_fraction") or 0.0) > FUNDED_EPS
+
+
+#: case → (project rows by id, good rows by id); the case object is kept so its id stays valid
+_INDEX: dict[int, tuple[Case, dict[str, dict[str, Any]], dict[str, dict[str, Any]]]] = {}
+
+
+def _index(case: Case) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    hit = _INDEX.get(id(case))
+    if hit is None or hit[0] is not case:
+        projects = {} if case.projects is None else {r["id"]: r for r in case.projects.to_dict("records")}
+        goods = {r["id"]: r for r in case.goods.to_dict("records")}
+        if len(_INDEX) > 8:  # reports and the app hold a handful of cases at a time
+            _INDEX.clear()
+        hit = _INDEX[id(case)] = (case, projects, goods)
+    return hit[1], hit[2]
+
+
+def project_attribute(case: Case | None, project_id: str, attr: str) -> str | None:
+    """A project's ``attr`` from projects.csv, else its good's column (domain, sector…), else None."""
+    if case is None or case.projects is None:
+        return None
+    projects, goods = _index(case)
+    row = projects.get(project_id)
+    if row is None:
+        return None
+    v = row.get(attr)
+    if isinstance(v, str) and v:
+        return v
+    g = goods.get(row.get("good_id"))  # type: ignore[arg-type]
+    if g is not None and isinstance(g.get(attr), str) and g.get(attr):
+        return str(g[attr])
+    return None
+
+
+def spend_by(result: dict[str, Any], case: Case, group: str) -> pd.DataFrame:
+    """Spend (億円) of funded projects by a project or good attribute (domain, sector, instrument...)."""
+    if case.projects is None:
+        return pd.DataFrame(columns=[group, "spend"])
+    proj = case.projects.set_index("id")
+    goods = case.goods.set_index("id")
+    rows = []
+    for p in result.get("projects", []):
+        frac = p.get("funded_fraction") or 0.0
+        if frac <= FUNDED_EPS or p["id"] not in proj.index:
+            continue
+        pr = proj.loc[p["id"]]
+        if group in proj.columns and isinstance(pr.get(group), str) and pr.get(group):
+            key = pr.get(group)
+        elif group in goods.columns and pr.get("good_id") in goods.index:
+            key = goods.loc[pr.get("good_id"), group]
+        else:
+            key = "—"
+        rows.append({group: key, "spend": project_spend(p)})
+    df = pd.DataFrame(rows, columns=[group, "spend"])
+    return df.groupby(group, as_index=False)["spend"].sum().sort_values("spend", ascending=False)
+
+
+def count_by(result: dict[str, Any], case: Case | None, group: str) -> dict[str, int]:
+    """Number of funded projects per value of ``group`` (a project or good attribute)."""
+    out: dict[str, int] = {}
+    for p in result.get("projects", []):
+        if not is_funded(p):
+            continue
+        key = project_attribute(case, p["id"], group) or "—"
+        out[key] = out.get(key, 0) + 1
+    return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def rank_moves(base: dict[str, Any], new: dict[str, Any]) -> pd.DataFrame:
+    """Rank change of every item between two rank results (positive = moved up)."""
+    b = {r["id"]: r["rank"] for r in base.get("ranking", [])}
+    rows = [
+        {
+            "id": r["id"],
+            "base_rank": b.get(r["id"]),
+            "rank": r["rank"],
+            "move": (b[r["id"]] - r["rank"]) if r["id"] in b else None,
+        }
+        for r in new.get("ranking", [])
+    ]
+    return pd.DataFrame(rows, columns=["id", "base_rank", "rank", "move"])
+
+
+def funding_changes(base: dict[str, Any], new: dict[str, Any]) -> pd.DataFrame:
+    """Projects whose funded share differs between two allocate results."""
+    b = {p["id"]: p.get("funded_fraction", 0.0) for p in base.get("projects", [])}
+    rows = []
+    for p in new.get("projects", []):
+        before, after = b.get(p["id"], 0.0), p.get("funded_fraction", 0.0)
+        if abs(after - before) > FUNDED_EPS:
+            rows.append({"id": p["id"], "before": before, "after": after, "cost": p.get("cost")})
+    return pd.DataFrame(rows, columns=["id", "before", "after", "cost"])
