@@ -60,6 +60,37 @@ def page() -> None:
         st.plotly_chart(charts.contribution_bars(ranking, labels, lang), width="stretch")
     st.plotly_chart(charts.domain_sector_map(res.get("ranking", []), lang), width="stretch")
     _item_detail(res, labels)
+    _why(res)
+
+
+def _why(res: dict) -> None:
+    """Why is A above B: the gap split by criterion and the smallest weight change that swaps them."""
+    from prioritizer.text.views import why_table
+
+    lang = state.lang()
+    ranking = sorted(res.get("ranking", []), key=lambda r: r["rank"])
+    if len(ranking) < 2:
+        return
+    st.subheader(state.tr("app.why.title"))
+    names = {r["id"]: f"{r['rank']}. {name_of(r, lang)}" for r in ranking}
+    ids = list(names)
+    c1, c2 = st.columns(2)
+    a = c1.selectbox(state.tr("app.why.pick_a"), ids, index=0, format_func=names.get, key="why-a")
+    b = c2.selectbox(state.tr("app.why.pick_b"), ids, index=1, format_func=names.get, key="why-b")
+    if a == b:
+        st.caption(state.tr("app.why.same"))
+        return
+    try:
+        run = state.run("rank", {**state.rank_params(), "why": [a, b]})
+    except PrioritizerError as exc:
+        state.show_error(exc)
+        return
+    why = run.result.get("why") or {}
+    for line in (why.get(f"text_{lang}") or "").splitlines():
+        if line.strip():
+            st.markdown(line)
+    if why.get("criteria"):
+        st.dataframe(why_table(why, lang), hide_index=True, width="stretch")
 
 
 def _item_detail(res: dict, labels: dict[str, str]) -> None:
