@@ -7,6 +7,7 @@ planner types), but a name column sits next to them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,7 +24,7 @@ ENUM_COLUMNS: dict[str, str] = {
     "forced_status": "status",
     "must": "must",
     "sense": "sense",
-    "kind": "constraint_kind",
+    "kind": "row_kind",
     "value_source": "value_source",
     "needed_value_method": "needed_value_method",
     "command": "command",
@@ -42,7 +43,19 @@ def header(column: str, lang: Lang = DEFAULT_LANG, *, labels: Mapping[str, str] 
         return labels[column]
     if column.startswith("cost_") and column[5:].isdigit():
         return t("field.cost_year", lang, year=column[5:])
+    m = _PATTERNS[0].match(column)
+    if m:  # b1, b2, …: SMAA rank acceptability of rank k
+        return t("field.acceptability_k", lang, k=m.group(1))
+    m = _PATTERNS[1].match(column)
+    if m:  # w_c:<criterion>: SMAA central weight of a criterion
+        crit = m.group(1)
+        return t(
+            "field.central_weight", lang, criterion=(labels or {}).get(crit) or field(crit, lang, unit=False)
+        )
     return field(column, lang)
+
+
+_PATTERNS = (re.compile(r"^b(\d+)$"), re.compile(r"^w_c:(.+)$"))
 
 
 def present(
