@@ -71,4 +71,4 @@ def test_bad_input_exit_code_and_message(case_dir: Path) -> None:
 def test_table_output(case_dir: Path) -> None:
     code, out, err = _run([str(case_dir), "--samples", "1000", "--no-audit"])
     assert code == 0, err
-    assert "b1" in out and "holistic" in out and "A" in out
+    assert "1位の受容度" in out and "総合受容度" in out and "A" in out  # localised headers, Japanese first
