@@ -33,6 +33,7 @@ _COMMAND_MODULES = (
     "audit",
     "report",
     "serve",
+    "stress",
 )
 
 

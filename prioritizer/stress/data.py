@@ -1,0 +1,232 @@
+"""Arrays for the stress kernel, built from a :class:`Case` (validation and units).
+
+Everything is per month in the good's own unit: demand ``annual_demand / 12``; a
+scenario's loss rate ``ℓ_s A_gs / 12`` with the affected supply *A_gs* of the allocation
+model (:func:`prioritizer.allocation.data._scenarios`: the good's demand for a good-based
+scenario, demand × the partner's import share × import reliance for a partner-based one);
+projects' added capacity ``capacity / 12`` arriving after ``lead_months``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from prioritizer.case.types import Case
+from prioritizer.errors import InputError, Issue
+
+
+@dataclass
+class StressData:
+    good_ids: list[str]
+    good_names: list[tuple[str, str]]
+    units: list[str]
+    demand: np.ndarray  # (G,) units / month (0 = unknown)
+    unit_price: np.ndarray  # (G,) 億円 / unit (nan = unknown)
+    scenario_ids: list[str]
+    scenario_names: list[tuple[str, str]]
+    probability: np.ndarray  # (S,)
+    loss: np.ndarray  # (S,) ℓ_s
+    duration: np.ndarray  # (S,) months M_s
+    loss_rate: np.ndarray  # (S, G) ℓ_s A_gs / 12, units / month
+    project_ids: list[str]
+    project_good: np.ndarray  # (P,) good index or −1
+    project_capacity: np.ndarray  # (P,) units / year
+    lead_months: np.ndarray  # (P,) months (0 = at once)
+    links: sp.csr_matrix | None  # (G, G): links[p, i] = a_pi
+    levels: list[np.ndarray]
+    domestic_share: np.ndarray  # (G,) 1 − import reliance
+    partner_shares: dict[str, dict[int, float]]  # partner -> good index -> share of supply
+    notes: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def gidx(self) -> dict[str, int]:
+        return {g: i for i, g in enumerate(self.good_ids)}
+
+    @property
+    def sidx(self) -> dict[str, int]:
+        return {s: i for i, s in enumerate(self.scenario_ids)}
+
+    def capacity_by_month(self, funded: np.ndarray, horizon: int) -> np.ndarray:
+        """``K_gt = Σ_p κ_p x_p / 12 · clip(t − lead_p, 0, 1)`` (G, T): capacity arrives after its lead time."""
+        G = len(self.good_ids)
+        t = np.arange(1, horizon + 1, dtype=float)
+        arrive = np.clip(t[None, :] - self.lead_months[:, None], 0.0, 1.0)  # (P, T)
+        per = (self.project_capacity * funded / 12.0)[:, None] * arrive
+        out = np.zeros((G, horizon))
+        ok = self.project_good >= 0
+        np.add.at(out, self.project_good[ok], per[ok])
+        return out
+
+
+def _s(v: Any) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    return str(v).strip()
+
+
+def _num(df: pd.DataFrame | None, col: str, default: float = math.nan) -> np.ndarray:
+    if df is None or len(df) == 0:
+        return np.zeros(0)
+    if col not in df.columns:
+        return np.full(len(df), default)
+    return pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
+
+
+def _domestic_share(case: Case, good_ids: list[str]) -> np.ndarray:
+    """``1 − IR`` with ``IR = M / (M + D − X)`` over the latest 12 periods (allocation's definition);
+    unknown IR counts as 0 — all made at home, so an input's cut passes through in full (the
+    conservative choice of :mod:`prioritizer.supplychain`)."""
+    out = np.ones(len(good_ids))
+    fl = case.flows
+    goods = case.goods
+    if fl is None or len(fl) == 0 or "domestic_production" not in goods.columns:
+        return out
+    df = fl[["good_id", "period", "value"]].copy()
+    df["value"] = pd.to_numeric(df["value"], errors="coerce").fillna(0.0)
+    periods = sorted(df["period"].astype(str).unique())[-12:]
+    df = df[df["period"].astype(str).isin(periods)]
+    imports = df.groupby("good_id")["value"].sum() * 12.0 / max(len(periods), 1)
+    dom = pd.to_numeric(goods["domestic_production"], errors="coerce").to_numpy(dtype=float)
+    exp = _num(goods, "exports", 0.0)
+    exp = np.nan_to_num(exp, nan=0.0)
+    for i, g in enumerate(good_ids):
+        m = float(imports.get(g, 0.0))
+        if math.isfinite(dom[i]):
+            denom = m + dom[i] - exp[i]
+            ir = min(1.0, max(0.0, m / denom)) if denom > 0 else 1.0
+            out[i] = 1.0 - ir
+    return out
+
+
+def _links(case: Case, gidx: dict[str, int]) -> tuple[sp.csr_matrix | None, list[np.ndarray]]:
+    from prioritizer.supplychain import from_case
+
+    sc = from_case(case)
+    G = len(gidx)
+    if sc is None or sc.graph.number_of_edges() == 0:
+        return None, [np.arange(G)]
+    rows, cols, vals = [], [], []
+    for u, v, d in sc.graph.edges(data=True):
+        rows.append(gidx[v])
+        cols.append(gidx[u])
+        vals.append(float(d["intensity"]))
+    A = sp.csr_matrix((vals, (rows, cols)), shape=(G, G))
+    # level = longest path from a raw material; inputs are always on a lower level
+    level = np.zeros(G, dtype=int)
+    for n in sc.order:
+        preds = list(sc.graph.predecessors(n))
+        if preds:
+            level[gidx[n]] = 1 + max(level[gidx[p]] for p in preds)
+    return A, [np.flatnonzero(level == k) for k in range(int(level.max()) + 1)]
+
+
+def build(case: Case, scenarios: list[str] | None = None) -> StressData:
+    """Validate what the simulator needs and return its arrays; every problem at once.
+
+    ``scenarios``: ids to keep (None = every scenario of the case). An unknown id is an
+    error naming it and listing the known ones.
+    """
+    from prioritizer.allocation.data import _partner_shares, _scenarios
+
+    issues: list[Issue] = []
+    goods = case.goods
+    good_ids = [_s(v) for v in goods["id"]]
+    gidx = {g: i for i, g in enumerate(good_ids)}
+    G = len(good_ids)
+    names = list(
+        zip(
+            [_s(v) for v in goods.get("name_ja", pd.Series([""] * G))],
+            [_s(v) for v in goods.get("name_en", pd.Series([""] * G))],
+            strict=True,
+        )
+    )
+    units = [_s(v) or "unit" for v in goods.get("unit", pd.Series([""] * G))]
+    annual = _num(goods, "annual_demand")
+    price = _num(goods, "unit_price")
+    sc = case.scenarios
+    known = [] if sc is None else [_s(v) for v in sc["id"]]
+    if scenarios is not None:
+        for s in scenarios:
+            if s not in known:
+                issues.append(
+                    Issue(
+                        "scenarios.csv",
+                        None,
+                        "id",
+                        s,
+                        f"unknown scenario {s!r}; known: {', '.join(known) or '(the case has no scenarios.csv)'}",
+                    )
+                )
+    if not known:
+        issues.append(Issue("scenarios.csv", None, None, None, "the case has no scenarios to play out"))
+    if issues:
+        raise InputError(issues)
+    chosen = scenarios if scenarios is not None else known
+    scen = _scenarios(case, None, list(chosen), gidx, annual, issues)
+    if issues:
+        raise InputError(issues)
+    order = {s: k for k, s in enumerate(chosen)}
+    scen = sorted(scen, key=lambda s: order[s.id])
+    S = len(scen)
+    loss_rate = np.zeros((S, G))
+    for k, s in enumerate(scen):
+        for g, a in s.affected.items():
+            loss_rate[k, g] = s.loss * a / 12.0
+    pr = case.projects
+    P = 0 if pr is None else len(pr)
+    pids = [] if pr is None else [_s(v) for v in pr["id"]]
+    pgood = np.array(
+        [gidx.get(_s(v), -1) for v in (pr["good_id"] if P and "good_id" in pr else [])], dtype=int
+    )
+    if len(pgood) != P:
+        pgood = np.full(P, -1)
+    capacity = np.nan_to_num(_num(pr, "capacity", 0.0), nan=0.0) if P else np.zeros(0)
+    lead = _num(pr, "lead_months", math.nan) if P else np.zeros(0)
+    for i in np.flatnonzero(lead < 0):
+        issues.append(
+            Issue(
+                "projects.csv",
+                int(i) + 2,
+                "lead_months",
+                float(lead[i]),
+                f"project {pids[i]}: lead_months must be ≥ 0 (months before the capacity arrives; blank = at once)",
+            )
+        )
+    if issues:
+        raise InputError(issues)
+    lead = np.nan_to_num(lead, nan=0.0)
+    A, levels = _links(case, gidx)
+    shares = {p: {gidx[g]: v for g, v in d.items() if g in gidx} for p, d in _partner_shares(case).items()}
+    notes = [
+        {"kind": "stress_no_demand", "good_id": good_ids[g]}
+        for g in range(G)
+        if not (math.isfinite(annual[g]) and annual[g] > 0) and A is not None and A[g].nnz
+    ]
+    return StressData(
+        good_ids=good_ids,
+        good_names=names,
+        units=units,
+        demand=np.nan_to_num(annual, nan=0.0) / 12.0,
+        unit_price=price,
+        scenario_ids=[s.id for s in scen],
+        scenario_names=[(s.name_ja, s.name_en) for s in scen],
+        probability=np.array([s.probability for s in scen]),
+        loss=np.array([s.loss for s in scen]),
+        duration=np.array([s.months for s in scen]),
+        loss_rate=loss_rate,
+        project_ids=pids,
+        project_good=pgood,
+        project_capacity=capacity,
+        lead_months=lead,
+        links=A,
+        levels=levels,
+        domestic_share=_domestic_share(case, good_ids),
+        partner_shares=shares,
+        notes=notes,
+    )
