@@ -104,6 +104,142 @@ def _domestic_share(case: Case, good_ids: list[str]) -> np.ndarray:
     return out
 
 
+def partner_shares(case: Case, gidx: dict[str, int]) -> dict[str, dict[int, float]]:
+    """partner -> good index -> share of the good's supply from that partner (vectorised).
+
+    The allocation model's definition (:func:`prioritizer.allocation.data._partner_shares`,
+    docs/methodology/allocation.md §2 *A_gs*): the partner's imports over all imports in the
+    latest 12 periods, times import reliance ``M / (M + D − X)`` (clipped to 0–1; 1 when the
+    denominator is not positive or ``domestic_production`` is unknown). Computed with group
+    sums instead of a loop over goods, so a national case (10,000 goods, 10⁶ flow rows) takes
+    well under a second; tests/test_stress_data.py checks it equals the allocation's.
+    """
+    fl = case.flows
+    if fl is None or len(fl) == 0:
+        return {}
+    df = pd.DataFrame(
+        {
+            "good_id": fl["good_id"].astype(str),
+            "partner": fl["partner"].astype(str),
+            "period": fl["period"].astype(str),
+            "value": pd.to_numeric(fl["value"], errors="coerce").fillna(0.0),
+        }
+    )
+    periods = sorted(df["period"].unique())[-12:]
+    df = df[df["period"].isin(periods)]
+    by = df.groupby(["good_id", "partner"], sort=False)["value"].sum()
+    tot = df.groupby("good_id", sort=False)["value"].sum()
+    annual_imports = tot * 12.0 / max(len(periods), 1)
+    goods = case.goods.assign(id=case.goods["id"].astype(str)).drop_duplicates("id").set_index("id")
+    reliance = pd.Series(1.0, index=tot.index)
+    if "domestic_production" in goods.columns:
+        dom = pd.to_numeric(goods["domestic_production"], errors="coerce").reindex(tot.index)
+        exp = (
+            pd.to_numeric(goods["exports"], errors="coerce").reindex(tot.index).fillna(0.0)
+            if "exports" in goods.columns
+            else pd.Series(0.0, index=tot.index)
+        )
+        denom = annual_imports + dom - exp
+        known = dom.notna()
+        ir = (annual_imports / denom.where(denom > 0)).clip(0.0, 1.0).fillna(1.0)
+        reliance = reliance.where(~known, ir)
+    g_of = by.index.get_level_values(0)
+    share = by.to_numpy() / tot.reindex(g_of).to_numpy() * reliance.reindex(g_of).to_numpy()
+    keep = (tot.reindex(g_of).to_numpy() > 0) & np.asarray(g_of.isin(list(gidx)))
+    out: dict[str, dict[int, float]] = {}
+    for g, p, v in zip(g_of[keep], by.index.get_level_values(1)[keep], share[keep], strict=True):
+        out.setdefault(p, {})[gidx[g]] = float(v)
+    return out
+
+
+def _scenario_losses(
+    sc: pd.DataFrame,
+    chosen: list[str],
+    gidx: dict[str, int],
+    annual: np.ndarray,
+    shares: dict[str, dict[int, float]],
+    issues: list[Issue],
+) -> tuple[list[dict[str, Any]], np.ndarray]:
+    """Scenario rows in ``chosen`` order and their loss rates ``ℓ_s A_gs / 12`` (S, G).
+
+    The same checks as the allocation model's scenario reader: probability and loss on 0–1,
+    months > 0, a known good or a partner with imports, and a positive annual demand for
+    every good a scenario cuts.
+    """
+    ids = [_s(v) for v in sc["id"]]
+    row_of = {s: i for i, s in enumerate(ids)}
+
+    def col(name: str, default: Any) -> list[Any]:
+        return list(sc[name]) if name in sc.columns else [default] * len(sc)
+
+    c = {n: col(n, d) for n, d in (("probability", math.nan), ("loss", math.nan), ("months", math.nan))}
+    c.update({n: [_s(v) for v in col(n, "")] for n in ("good_id", "partner", "name_ja", "name_en")})
+    G = len(gidx)
+    good_names = list(gidx)
+    meta: list[dict[str, Any]] = []
+    rates: list[np.ndarray] = []
+    for sid in chosen:
+        i = row_of[sid]
+        row = i + 2
+        f = {k: float(pd.to_numeric(c[k][i], errors="coerce")) for k in ("probability", "loss", "months")}
+        bad = False
+        for k, ok, msg in (
+            ("probability", 0 <= f["probability"] <= 1, "probability must be between 0 and 1"),
+            ("loss", 0 <= f["loss"] <= 1, "loss is the fraction of supply lost, between 0 and 1"),
+            ("months", f["months"] > 0, "months must be > 0"),
+        ):
+            if not ok:
+                issues.append(Issue("scenarios.csv", row, k, None if math.isnan(f[k]) else f[k], msg))
+                bad = True
+        affected: dict[int, float] = {}
+        g, partner = c["good_id"][i], c["partner"][i]
+        if g:
+            if g not in gidx:
+                issues.append(
+                    Issue("scenarios.csv", row, "good_id", g, f"scenario {sid}: unknown good {g!r}")
+                )
+                bad = True
+            else:
+                affected[gidx[g]] = 1.0
+        elif partner:
+            affected = dict(shares.get(partner, {}))
+            if not affected:
+                issues.append(
+                    Issue(
+                        "scenarios.csv",
+                        row,
+                        "partner",
+                        partner,
+                        f"scenario {sid}: no imports from {partner!r} in flows.csv, so nothing is cut",
+                    )
+                )
+                bad = True
+        else:
+            issues.append(
+                Issue("scenarios.csv", row, "good_id", None, f"scenario {sid}: give good_id or partner")
+            )
+            bad = True
+        r = np.zeros(G)
+        for gi, a in affected.items():
+            d = annual[gi]
+            if not (math.isfinite(d) and d > 0):
+                issues.append(
+                    Issue(
+                        "goods.csv",
+                        gi + 2,
+                        "annual_demand",
+                        None,
+                        f"scenario {sid} cuts good {good_names[gi]}, which needs a positive annual_demand",
+                    )
+                )
+                bad = True
+            elif not bad:
+                r[gi] = f["loss"] * a * d / 12.0
+        meta.append({"id": sid, "name_ja": c["name_ja"][i], "name_en": c["name_en"][i], **f})
+        rates.append(r)
+    return meta, (np.vstack(rates) if rates else np.zeros((0, G)))
+
+
 def _links(case: Case, gidx: dict[str, int]) -> tuple[sp.csr_matrix | None, list[np.ndarray]]:
     from prioritizer.supplychain import from_case
 
@@ -132,8 +268,6 @@ def build(case: Case, scenarios: list[str] | None = None) -> StressData:
     ``scenarios``: ids to keep (None = every scenario of the case). An unknown id is an
     error naming it and listing the known ones.
     """
-    from prioritizer.allocation.data import _partner_shares, _scenarios
-
     issues: list[Issue] = []
     goods = case.goods
     good_ids = [_s(v) for v in goods["id"]]
@@ -167,17 +301,11 @@ def build(case: Case, scenarios: list[str] | None = None) -> StressData:
         issues.append(Issue("scenarios.csv", None, None, None, "the case has no scenarios to play out"))
     if issues:
         raise InputError(issues)
-    chosen = scenarios if scenarios is not None else known
-    scen = _scenarios(case, None, list(chosen), gidx, annual, issues)
+    chosen = list(scenarios) if scenarios is not None else known
+    shares = partner_shares(case, gidx)
+    meta, loss_rate = _scenario_losses(sc, chosen, gidx, annual, shares, issues)
     if issues:
         raise InputError(issues)
-    order = {s: k for k, s in enumerate(chosen)}
-    scen = sorted(scen, key=lambda s: order[s.id])
-    S = len(scen)
-    loss_rate = np.zeros((S, G))
-    for k, s in enumerate(scen):
-        for g, a in s.affected.items():
-            loss_rate[k, g] = s.loss * a / 12.0
     pr = case.projects
     P = 0 if pr is None else len(pr)
     pids = [] if pr is None else [_s(v) for v in pr["id"]]
@@ -202,11 +330,10 @@ def build(case: Case, scenarios: list[str] | None = None) -> StressData:
         raise InputError(issues)
     lead = np.nan_to_num(lead, nan=0.0)
     A, levels = _links(case, gidx)
-    shares = {p: {gidx[g]: v for g, v in d.items() if g in gidx} for p, d in _partner_shares(case).items()}
+    has_inputs = np.diff(A.indptr) > 0 if A is not None else np.zeros(G, dtype=bool)
+    no_demand = ~(np.nan_to_num(annual, nan=0.0) > 0)
     notes = [
-        {"kind": "stress_no_demand", "good_id": good_ids[g]}
-        for g in range(G)
-        if not (math.isfinite(annual[g]) and annual[g] > 0) and A is not None and A[g].nnz
+        {"kind": "stress_no_demand", "good_id": good_ids[g]} for g in np.flatnonzero(has_inputs & no_demand)
     ]
     return StressData(
         good_ids=good_ids,
@@ -214,11 +341,11 @@ def build(case: Case, scenarios: list[str] | None = None) -> StressData:
         units=units,
         demand=np.nan_to_num(annual, nan=0.0) / 12.0,
         unit_price=price,
-        scenario_ids=[s.id for s in scen],
-        scenario_names=[(s.name_ja, s.name_en) for s in scen],
-        probability=np.array([s.probability for s in scen]),
-        loss=np.array([s.loss for s in scen]),
-        duration=np.array([s.months for s in scen]),
+        scenario_ids=[m["id"] for m in meta],
+        scenario_names=[(m["name_ja"], m["name_en"]) for m in meta],
+        probability=np.array([m["probability"] for m in meta], dtype=float),
+        loss=np.array([m["loss"] for m in meta], dtype=float),
+        duration=np.array([m["months"] for m in meta], dtype=float),
         loss_rate=loss_rate,
         project_ids=pids,
         project_good=pgood,

@@ -104,52 +104,74 @@ def simulate(
     S, G = loss_rate.shape
     T = act.shape[1]
     keep = set(store) | {"shortfall"}
-    out = {k: np.zeros((T if k in keep else 1, S, G)) for k in OUTPUTS}
-    stock = np.broadcast_to(np.asarray(stock0, dtype=float), (S, G)).copy()
-    cap_ = np.full(G, np.inf) if cap is None else cap
-    floor_ = np.zeros(G) if floor is None else floor
-    rho = np.zeros(G) if substitution is None else substitution
-    lv = [np.arange(G)] if levels is None or links is None else list(levels)
+    lv = [np.arange(G)] if levels is None or links is None else [np.asarray(x) for x in levels]
+    # Goods are put in level order so every level is a contiguous slice: views, not copies.
+    perm = np.concatenate(lv) if len(lv) > 1 else None
+    bounds = np.cumsum([0] + [len(x) for x in lv])
+    slices = [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+    def pg(x: np.ndarray | None, axis: int = -1) -> np.ndarray | None:
+        return x if x is None or perm is None else np.take(x, perm, axis=axis)
+
+    demand = pg(np.asarray(demand, dtype=float))
+    stock = np.broadcast_to(np.asarray(stock0, dtype=float), (S, G))
+    stock = np.array(pg(stock), dtype=float)
+    loss_rate = pg(loss_rate)
+    capacity = pg(capacity, axis=0)
+    cap_ = pg(np.full(G, np.inf) if cap is None else np.asarray(cap, dtype=float))
+    floor_ = pg(np.zeros(G) if floor is None else np.asarray(floor, dtype=float))
+    rho = pg(np.zeros(G) if substitution is None else np.asarray(substitution, dtype=float))
+    h = pg(np.ones(G) if domestic_share is None else np.asarray(domestic_share, dtype=float))
+    extra_loss, deliveries, extra_release = pg(extra_loss), pg(deliveries), pg(extra_release)
+    A = None
+    if links is not None and perm is not None:
+        A = links[perm][:, perm].tocsr()
+    rows = [None if A is None or k == 0 else A[sl] for k, sl in enumerate(slices)]
     inv_d = np.divide(1.0, demand, out=np.zeros(G), where=demand > 0)
-    h = np.ones(G) if domestic_share is None else domestic_share
-    rows = [links[idx] if links is not None else None for idx in lv]
+    out = {k: np.zeros((T if k in keep else 1, S, G)) for k in OUTPUTS}
+    # this month's values in level order; copied into ``out`` (original order) for kept outputs
+    buf = {k: np.zeros((S, G)) for k in OUTPUTS}
+    inv = None if perm is None else np.argsort(perm)
+    short_t = buf["shortfall"]
     for t in range(T):
-        # this month's slice of every output (month 0's slot is reused for outputs not kept)
-        o = {k: v[t if k in keep else 0] for k, v in out.items()}
         direct = loss_rate * act[:, t][:, None]
         if extra_loss is not None:
-            direct = direct + extra_loss[t]
-        short_t = o["shortfall"]
+            direct += extra_loss[t]
         ramp = np.minimum(1.0, rho * (t + 1))
-        for k, idx in enumerate(lv):
-            lost = direct[:, idx]
-            if k > 0 and rows[k] is not None:
-                carried = np.asarray(rows[k] @ (short_t * inv_d).T).T  # (S, |idx|) = Σ_i a_pi F_si
-                lost = lost + demand[idx] * h[idx] * np.minimum(1.0, carried)
-            lost = np.minimum(lost, demand[idx])
-            sub = ramp[idx] * lost
+        for k, sl in enumerate(slices):
+            lost = direct[:, sl]
+            if rows[k] is not None:
+                carried = np.asarray(rows[k] @ (short_t * inv_d).T).T  # (S, |level|) = Σ_i a_pi F_si
+                lost = lost + demand[sl] * h[sl] * np.minimum(1.0, carried)
+            lost = np.minimum(lost, demand[sl])
+            sub = ramp[sl] * lost
             gap = lost - sub
-            added = np.minimum(gap, capacity[idx, t])
-            gap = gap - added
-            q = stock[:, idx]
+            added = np.minimum(gap, capacity[sl, t])
+            gap -= added
+            q = stock[:, sl]  # a view: updated in place below
             if deliveries is not None:
-                u = deliveries[t][:, idx]
+                u = deliveries[t][:, sl]
                 used = np.minimum(gap, u)
-                gap = gap - used
-                q = q + (u - used)
-                o["delivered"][:, idx] = used
-            allowance = np.maximum(np.minimum(cap_[idx], q - floor_[idx]), 0.0)
+                gap -= used
+                q += u - used
+                buf["delivered"][:, sl] = used
+            allowance = np.maximum(np.minimum(cap_[sl], q - floor_[sl]), 0.0)
             if extra_release is not None:
-                allowance = allowance + extra_release[t][:, idx]
+                allowance += extra_release[t][:, sl]
             rel = np.minimum(gap, np.minimum(q, allowance))
-            q = q - rel
-            stock[:, idx] = q
-            o["lost"][:, idx] = lost
-            o["substituted"][:, idx] = sub
-            o["added"][:, idx] = added
-            o["released"][:, idx] = rel
-            short_t[:, idx] = gap - rel
-        o["stock"][...] = stock
+            q -= rel
+            buf["lost"][:, sl] = lost
+            buf["substituted"][:, sl] = sub
+            buf["added"][:, sl] = added
+            buf["released"][:, sl] = rel
+            short_t[:, sl] = gap - rel
+        buf["stock"][...] = stock
+        for k in keep:
+            out[k][t] = buf[k] if inv is None else buf[k][:, inv]
+    for k in set(OUTPUTS) - keep:  # the last month only
+        out[k][0] = buf[k] if inv is None else buf[k][:, inv]
+    if inv is not None:
+        stock = stock[:, inv]
     return Timeline(**out, stock_end=stock)
 
 
