@@ -35,6 +35,7 @@ delivery); the initial stock is the portfolio's stockpile.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -108,7 +109,7 @@ def simulate(
     # Goods are put in level order so every level is a contiguous slice: views, not copies.
     perm = np.concatenate(lv) if len(lv) > 1 else None
     bounds = np.cumsum([0] + [len(x) for x in lv])
-    slices = [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    slices = [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds)]
 
     def pg(x: np.ndarray | None, axis: int = -1) -> np.ndarray | None:
         return x if x is None or perm is None else np.take(x, perm, axis=axis)
