@@ -153,3 +153,20 @@ def test_a_run_of_another_command_is_refused(env):
         app, ["stress", str(case), "--scenario", "s1", "--run", out["run_id"], "--no-audit"]
     )
     assert r.exit_code != 0 and "allocate" in r.output
+
+
+def test_compare_plays_the_same_scenario_against_each_portfolio(env):
+    case, _ = env
+    out = _json(
+        ["stress", str(case), "--scenario", "s2", "--run", "nothing", "--compare", "optimal", "--no-audit"]
+    )
+    rows = {r["portfolio"]: r for r in out["comparison"]}
+    # no action: chip loses 10 units / month for 2 months = 20 units × 2 億円
+    assert rows["nothing"]["value_short"] == pytest.approx(40)
+    assert rows["nothing"]["first_short_month"] == 1 and rows["nothing"]["months_short"] == 2
+    assert set(rows) == {"nothing", "optimal"}
+    r = CliRunner().invoke(
+        app,
+        ["stress", str(case), "--scenario", "s2", "--run", "nothing", "--compare", "optimal", "--no-audit"],
+    )
+    assert "ポートフォリオの比較" in r.stdout and "対策なし" in r.stdout and "現在の最適配分" in r.stdout

@@ -108,3 +108,28 @@ def test_every_step_is_recorded_and_an_interrupted_exercise_keeps_them(case, tmp
     resumed = Exercise.from_record(case, last.params["exercise"])
     assert resumed.month == 3
     assert store.replay(ids[-1]).identical
+
+
+def test_record_reads_as_report_lines_in_both_languages(case):
+    from prioritizer.stress import ttx_report_messages
+    from prioritizer.text import render
+
+    ex = Exercise.start(case, "cn", horizon=3)
+    ex.inject("escalation", loss=0.8)
+    ex.decide("課長", "穴埋め", "緊急調達", {"type": "top_up", "good_id": "x", "units": 2, "surge": 2})
+    ex.step()
+    ex.step()
+    lines = ttx_report_messages(ex.result())
+    kinds = [m["kind"] for m in lines]
+    assert kinds == [
+        "stress_ttx_record",
+        "stress_ttx_event_escalation",
+        "stress_ttx_event_top_up",
+        "stress_ttx_decision",
+        "stress_ttx_outcome",
+    ]
+    ja = [render(m, "ja") for m in lines]
+    en = [render(m, "en") for m in lines]
+    assert "1か月目: 課長 の決定 — 緊急調達（理由: 穴埋め）" in ja
+    assert ja[0].startswith("机上演習") and "進行中" in ja[0] and "In progress" in en[0]
+    assert "8億円" in ja[2]  # 2 t × 2 億円 × surge 2

@@ -84,6 +84,13 @@ def stress_cmd(
         str | None,
         typer.Option("--substitution", help="Share of the loss substituted per month: 0.05 or GOOD=0.1,…"),
     ] = None,
+    compare: Annotated[
+        str | None,
+        typer.Option(
+            "--compare",
+            help="Also play the scenarios against these portfolios: nothing,optimal,RUN,… (a table).",
+        ),
+    ] = None,
     lang: Annotated[str, typer.Option("--lang", help="Table language: ja | en.")] = "ja",
     actor: ActorOpt = "",
     reason: ReasonOpt = "",
@@ -119,6 +126,10 @@ def stress_cmd(
             params["all"] = True
         else:
             params["scenarios"] = [s.strip() for s in (scenario or "").split(",") if s.strip()]
+        if compare:
+            params["compare"] = [
+                resolve(c, r.strip(), db=db).to_params() for r in compare.split(",") if r.strip()
+            ]
         sub = _substitution(substitution)
         if sub is not None:
             params["substitution"] = sub
@@ -151,5 +162,11 @@ def _render(payload: dict, table, fmt: OutputFormat, lang: str) -> str:  # type:
         head.append(t("stress.battery.title", lang))
     else:
         head += [m[key] for m in payload["messages"]]
+    from prioritizer.stress.service import COMPARE_COLUMNS, frame
+
     with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
-        return "\n".join(head) + "\n" + table.to_string(index=False)
+        text = "\n".join(head) + "\n" + table.to_string(index=False)
+        if payload.get("comparison"):
+            cmp = frame(payload["comparison"], COMPARE_COLUMNS, lang)
+            text += "\n\n" + t("stress.compare.cli", lang) + "\n" + cmp.to_string(index=False)
+        return text

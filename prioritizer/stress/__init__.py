@@ -14,7 +14,7 @@ its docstring and docs/methodology/stress.md.
 from __future__ import annotations
 
 from prioritizer.stress.data import StressData, build
-from prioritizer.stress.headline import battery_headline, first_short_message
+from prioritizer.stress.headline import battery_headline, first_short_message, ttx_report_messages
 from prioritizer.stress.portfolio import Portfolio, resolve
 from prioritizer.stress.simulate import Shocks, StressResult, play
 
@@ -28,4 +28,5 @@ __all__ = [
     "first_short_message",
     "play",
     "resolve",
+    "ttx_report_messages",
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from prioritizer.text import vocab
+
 
 def battery_headline(result: dict[str, Any]) -> dict[str, Any]:
     """The battery's headline as a structured message (kind ``stress_battery_headline``).
@@ -53,3 +55,35 @@ def first_short_message(summary_rows: list[dict[str, Any]], scenario: str) -> di
         "longest_short_run": r["longest_short_run"],
         "n_goods": len(rows),
     }
+
+
+def ttx_report_messages(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """A TTX record (``ttx`` result) as structured messages, in order: the record, every event and
+    decision by month, and the outcome against no response — the report section's lines."""
+    head = {
+        "kind": "stress_ttx_record",
+        "exercise_id": result["exercise_id"],
+        "scenario": result["scenario"],
+        "month": result["month"],
+        "horizon": result["horizon"],
+        "status": result["status"],
+        "status_ja": vocab("stress_ttx_status", result["status"], "ja"),
+        "status_en": vocab("stress_ttx_status", result["status"], "en"),
+        "n_events": len(result.get("events") or []),
+        "n_decisions": len(result.get("decisions") or []),
+    }
+    steps: list[tuple[int, int, dict[str, Any]]] = []
+    for i, e in enumerate(result.get("events") or []):
+        steps.append((e["month"], i, {k: v for k, v in e.items() if k not in ("text_ja", "text_en")}))
+    for i, d in enumerate(result.get("decisions") or []):
+        msg = {
+            "kind": "stress_ttx_decision",
+            "month": d["month"],
+            "who": d["who"],
+            "why": d["why"],
+            "text": d["text"],
+        }
+        steps.append((d["month"], len(steps) + i, msg))
+    steps.sort(key=lambda x: (x[0], x[1]))
+    outcome = {k: v for k, v in result["outcome"].items() if k not in ("text_ja", "text_en")}
+    return [head, *(m for _, _, m in steps), outcome]

@@ -1,6 +1,7 @@
 """``stress`` service: params (JSON-able) -> :class:`CommandOutput` (DESIGN §6 JSON).
 
-params: ``scenarios`` ([ids]; absent or ``all: true`` = every scenario, ranked as a
+params: ``compare`` ([portfolio params]: the same scenarios against each, as ``comparison``),
+``scenarios`` ([ids]; absent or ``all: true`` = every scenario, ranked as a
 battery), ``months`` (horizon, default 24), ``release`` (rule text, see
 :mod:`prioritizer.stress.release`), ``substitution`` (a share per month for every good, or
 {good: share}), ``portfolio`` ({source, run_id, stock, funded} as resolved by the CLI or the
@@ -54,6 +55,18 @@ def run_stress(case: Case, params: dict[str, Any]) -> CommandOutput:
         "messages": [first_short_message(summary, data.scenario_ids[k]) for k in res.scenarios],
         "notes": data.notes,
     }
+    if params.get("compare"):
+        from prioritizer.stress.compare import compare_portfolios
+
+        others = [portfolio_from_params(case, p) for p in params["compare"]]
+        ports = {port.label: port, **{o.label: o for o in others}}
+        result["comparison"] = [
+            {"scenario": data.scenario_ids[k], **row}
+            for k in res.scenarios
+            for row in compare_portfolios(
+                data, data.scenario_ids[k], ports, months=res.horizon, release=res.release.text
+            )["rows"]
+        ]
     if every:
         result["battery"] = res.battery_rows()
         result["headline"] = battery_headline(result)
@@ -93,6 +106,13 @@ BATTERY_COLUMNS = (
     ("longest_short_run", "stress.col.longest_short_run"),
     ("peak_share", "stress.col.peak_share"),
 )
+COMPARE_COLUMNS = (
+    ("scenario", "stress.col.scenario"),
+    ("portfolio", "stress.col.portfolio"),
+    ("value_short", "stress.col.value_short"),
+    ("first_short_month", "stress.col.first_short_month"),
+    ("months_short", "stress.col.months_short"),
+)
 SUMMARY_COLUMNS = (
     ("scenario", "stress.col.scenario"),
     ("good_id", "stress.col.good"),
@@ -107,10 +127,14 @@ SUMMARY_COLUMNS = (
 
 def frame(rows: list[dict[str, Any]], columns: tuple[tuple[str, str], ...], lang: str = "ja") -> pd.DataFrame:
     """Rows as a reader sees them: headers from the catalogue, no None / nan (``text.cell``)."""
-    from prioritizer.text import cell, fmt_pct
+    from prioritizer.text import cell, fmt_pct, vocab
 
     def show(c: str, v: Any) -> str:
-        return fmt_pct(v, lang) if c.endswith("_share") else cell(v, lang)
+        if c.endswith("_share"):
+            return fmt_pct(v, lang)
+        if c == "portfolio":  # run ids pass through; nothing / optimal in words
+            return vocab("stress_portfolio", v, lang)
+        return cell(v, lang)
 
     return pd.DataFrame(
         [{t(k, lang): show(c, r.get(c)) for c, k in columns} for r in rows],

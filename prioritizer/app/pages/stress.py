@@ -74,7 +74,7 @@ def _comparison(data: Any) -> None:
         ("portfolio", "stress.col.portfolio"),
         ("value_short", "stress.col.value_short"),
         ("first_short_month", "stress.col.first_short_month"),
-        ("months_short", "stress.col.longest_short_run"),
+        ("months_short", "stress.col.months_short"),
     )
     st.dataframe(
         pd.DataFrame([{t(k, lang): cell(r[c], lang) for c, k in cols} for r in cmp["rows"]]),
