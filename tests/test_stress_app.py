@@ -104,3 +104,22 @@ def test_twelve_step_exercise_with_two_events_and_two_decisions_is_recorded_and_
     _click(at, "ttx_replay")
     assert at.session_state["ttx_replayed"] == {"run_id": last.run_id, "identical": True, "n": 0}
     assert any("完全に一致" in s.value for s in at.success)
+
+
+def test_page_in_english_uses_the_catalogue_wording(db):
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state["start_page"] = "stress"
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, at.exception
+    assert any(h.value == "Stress tests & tabletop" for h in at.header)
+    assert list(at.dataframe[0].value.iloc[:, 0]) == ["No action", "Current optimal allocation"]
+    assert at.button(key="ttx_start").label == "Start the exercise"
+
+
+def test_starting_an_exercise_without_a_facilitator_is_refused(db):
+    at = _app()
+    at.button(key="ttx_start").click().run()
+    assert "ttx" not in at.session_state
+    assert any("誰が" in w.value for w in at.warning)
+    assert not open_store(db).runs(command="ttx")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,6 +13,7 @@ from prioritizer.cli.common import (
     CaseArg,
     DbOpt,
     FormatOpt,
+    ModelOpt,
     NoAuditOpt,
     OutOpt,
     OutputFormat,
@@ -92,6 +94,10 @@ def stress_cmd(
         ),
     ] = None,
     lang: Annotated[str, typer.Option("--lang", help="Table language: ja | en.")] = "ja",
+    model: ModelOpt = None,
+    policy: Annotated[
+        Path | None, typer.Option("--policy", help="policy.yaml for the optimal allocation (--run optimal).")
+    ] = None,
     actor: ActorOpt = "",
     reason: ReasonOpt = "",
     fmt: FormatOpt = OutputFormat.table,
@@ -119,8 +125,16 @@ def stress_cmd(
             )
         if lang not in ("ja", "en"):
             raise InputError([Issue("--lang", None, "lang", lang, "ja or en")])
+        from prioritizer.cli.allocate import _policy_snapshot
+
         c = load_case(case)
-        port = resolve(c, run, db=db)
+        what_if: dict = {}
+        if model:
+            what_if["model"] = model
+        snap = _policy_snapshot(policy)
+        if snap is not None:
+            what_if["policy_snapshot"] = snap
+        port = resolve(c, run, db=db, what_if=what_if or None)
         params: dict = {"months": months, "release": release, "portfolio": port.to_params(), "lang": lang}
         if all_:
             params["all"] = True
@@ -151,7 +165,7 @@ def _render(payload: dict, table, fmt: OutputFormat, lang: str) -> str:  # type:
         return dumps(payload)
     if fmt is OutputFormat.csv:
         return table.to_csv(index=False)
-    key = "text_ja" if lang == "ja" else "text_en"
+    key = f"text_{lang}"
     head = [f"run_id: {payload['run_id']}"] if payload.get("run_id") else []
     src = payload["portfolio_detail"]["source"]
     head.append(

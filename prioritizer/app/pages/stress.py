@@ -44,8 +44,13 @@ def _portfolio(kind: str) -> Portfolio:
 
 
 def _scenario_label(data: Any) -> Any:
-    names = dict(zip(data.scenario_ids, data.scenario_names, strict=True))
-    return lambda s: f"{names[s][0 if _lang() == 'ja' else 1] or s} ({s})"
+    from prioritizer.text import name_of
+
+    names = {
+        s: {"id": s, "name_ja": ja, "name_en": en}
+        for s, (ja, en) in zip(data.scenario_ids, data.scenario_names, strict=True)
+    }
+    return lambda s: f"{name_of(names[s], _lang())} ({s})"
 
 
 def _comparison(data: Any) -> None:
@@ -206,7 +211,7 @@ def _decision_form(ex: Exercise) -> None:
 
 def _show(result: dict[str, Any], prefix: str = "ttx") -> None:
     lang = _lang()
-    key = "text_ja" if lang == "ja" else "text_en"
+    key = f"text_{lang}"
     st.plotly_chart(ttx_timeline(result, lang=lang), key=f"{prefix}_chart")
     st.markdown(f"**{t('stress.ttx.outcome', lang)}** — {result['outcome'][key]}")
     if result["events"]:
