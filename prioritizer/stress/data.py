@@ -1,9 +1,11 @@
 """Arrays for the stress kernel, built from a :class:`Case` (validation and units).
 
 Everything is per month in the good's own unit: demand ``annual_demand / 12``; a
-scenario's loss rate ``ℓ_s A_gs / 12`` with the affected supply *A_gs* of the allocation
-model (:func:`prioritizer.allocation.data._scenarios`: the good's demand for a good-based
-scenario, demand × the partner's import share × import reliance for a partner-based one);
+scenario's loss rate ``ℓ_s A_gs / 12`` with the affected supply *A_gs* exactly as the
+allocation model defines it (:func:`prioritizer.allocation.data._scenarios`: the good's demand
+for a good-based scenario, demand × the partner's import share × import reliance for a
+partner-based one), computed here with group sums so a national case takes well under a
+second (tests/test_stress_data.py proves the two equal);
 projects' added capacity ``capacity / 12`` arriving after ``lead_months``.
 """
 

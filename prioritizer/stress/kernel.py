@@ -134,38 +134,49 @@ def simulate(
     buf = {k: np.zeros((S, G)) for k in OUTPUTS}
     inv = None if perm is None else np.argsort(perm)
     short_t = buf["shortfall"]
+    gap_buf, allow_buf = np.zeros((S, G)), np.zeros((S, G))
+    # Every step writes into preallocated month buffers (out=): at national size a temporary
+    # is 8 MB, and allocating a dozen of them a month costs more than the arithmetic.
     for t in range(T):
-        direct = loss_rate * act[:, t][:, None]
-        if extra_loss is not None:
-            direct += extra_loss[t]
         ramp = np.minimum(1.0, rho * (t + 1))
+        a_t = act[:, t][:, None]
         for k, sl in enumerate(slices):
-            lost = direct[:, sl]
+            lost = buf["lost"][:, sl]
+            np.multiply(loss_rate[:, sl], a_t, out=lost)
+            if extra_loss is not None:
+                lost += extra_loss[t][:, sl]
             if rows[k] is not None:
                 carried = np.asarray(rows[k] @ (short_t * inv_d).T).T  # (S, |level|) = Σ_i a_pi F_si
-                lost = lost + demand[sl] * h[sl] * np.minimum(1.0, carried)
-            lost = np.minimum(lost, demand[sl])
-            sub = ramp[sl] * lost
-            gap = lost - sub
-            added = np.minimum(gap, capacity[sl, t])
+                np.minimum(carried, 1.0, out=carried)
+                carried *= demand[sl] * h[sl]
+                lost += carried
+            np.minimum(lost, demand[sl], out=lost)
+            sub = buf["substituted"][:, sl]
+            np.multiply(lost, ramp[sl], out=sub)
+            gap = gap_buf[:, sl]
+            np.subtract(lost, sub, out=gap)
+            added = buf["added"][:, sl]
+            np.minimum(gap, capacity[sl, t][None, :], out=added)
             gap -= added
             q = stock[:, sl]  # a view: updated in place below
             if deliveries is not None:
                 u = deliveries[t][:, sl]
-                used = np.minimum(gap, u)
+                used = buf["delivered"][:, sl]
+                np.minimum(gap, u, out=used)
                 gap -= used
-                q += u - used
-                buf["delivered"][:, sl] = used
-            allowance = np.maximum(np.minimum(cap_[sl], q - floor_[sl]), 0.0)
+                q += u
+                q -= used
+            allowance = allow_buf[:, sl]
+            np.subtract(q, floor_[sl], out=allowance)
+            np.minimum(allowance, cap_[sl], out=allowance)
+            np.maximum(allowance, 0.0, out=allowance)
             if extra_release is not None:
                 allowance += extra_release[t][:, sl]
-            rel = np.minimum(gap, np.minimum(q, allowance))
+            rel = buf["released"][:, sl]
+            np.minimum(q, allowance, out=rel)
+            np.minimum(rel, gap, out=rel)
             q -= rel
-            buf["lost"][:, sl] = lost
-            buf["substituted"][:, sl] = sub
-            buf["added"][:, sl] = added
-            buf["released"][:, sl] = rel
-            short_t[:, sl] = gap - rel
+            np.subtract(gap, rel, out=short_t[:, sl])
         buf["stock"][...] = stock
         for k in keep:
             out[k][t] = buf[k] if inv is None else buf[k][:, inv]
