@@ -80,77 +80,106 @@ def _num(df: pd.DataFrame | None, col: str, default: float = math.nan) -> np.nda
     return pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
 
 
-def _domestic_share(case: Case, good_ids: list[str]) -> np.ndarray:
-    """``1 − IR`` with ``IR = M / (M + D − X)`` over the latest 12 periods (allocation's definition);
-    unknown IR counts as 0 — all made at home, so an input's cut passes through in full (the
-    conservative choice of :mod:`prioritizer.supplychain`)."""
-    out = np.ones(len(good_ids))
+@dataclass
+class _Imports:
+    """Imports over the latest 12 periods, summed by good and by (good, partner) with integer codes."""
+
+    goods: np.ndarray  # (n,) good ids (object)
+    total: np.ndarray  # (n,) imports of each good, 億円 over the periods
+    pair_good: np.ndarray  # (m,) index into goods
+    pair_partner: np.ndarray  # (m,) partner ids (object)
+    pair_value: np.ndarray  # (m,)
+    periods: int
+
+
+def _imports(case: Case) -> _Imports | None:
     fl = case.flows
-    goods = case.goods
-    if fl is None or len(fl) == 0 or "domestic_production" not in goods.columns:
+    if fl is None or len(fl) == 0:
+        return None
+    g_codes, g_uni = pd.factorize(fl["good_id"].astype(str))
+    p_codes, p_uni = pd.factorize(fl["partner"].astype(str))
+    t_codes, t_uni = pd.factorize(fl["period"].astype(str))
+    last = np.argsort(np.asarray(t_uni, dtype=object))[-12:]  # the latest 12 periods (YYYY-MM sorts as text)
+    mask = np.isin(t_codes, last)
+    val = np.nan_to_num(pd.to_numeric(fl["value"], errors="coerce").to_numpy(dtype=float), nan=0.0)[mask]
+    g, p = g_codes[mask], p_codes[mask]
+    total = np.bincount(g, weights=val, minlength=len(g_uni))
+    pair, inv = np.unique(g.astype(np.int64) * len(p_uni) + p, return_inverse=True)
+    return _Imports(
+        goods=np.asarray(g_uni, dtype=object),
+        total=total,
+        pair_good=pair // len(p_uni),
+        pair_partner=np.asarray(p_uni, dtype=object)[pair % len(p_uni)],
+        pair_value=np.bincount(inv, weights=val, minlength=len(pair)),
+        periods=len(last),
+    )
+
+
+def _reliance(case: Case, imp: _Imports) -> tuple[np.ndarray, np.ndarray]:
+    """(import reliance ``M / (M + D − X)`` per imported good, whether D is known); clipped to 0–1,
+    1 when the denominator is not positive or D unknown (allocation.md §2)."""
+    annual = imp.total * 12.0 / max(imp.periods, 1)
+    goods = case.goods.assign(id=case.goods["id"].astype(str)).drop_duplicates("id").set_index("id")
+    n = len(imp.goods)
+    if "domestic_production" not in goods.columns:
+        return np.ones(n), np.zeros(n, dtype=bool)
+    ids = pd.Index(imp.goods)
+    dom = pd.to_numeric(goods["domestic_production"], errors="coerce").reindex(ids).to_numpy(dtype=float)
+    exp = (
+        np.nan_to_num(
+            pd.to_numeric(goods["exports"], errors="coerce").reindex(ids).to_numpy(dtype=float), nan=0.0
+        )
+        if "exports" in goods.columns
+        else np.zeros(n)
+    )
+    known = np.isfinite(dom)
+    denom = annual + np.where(known, dom, 0.0) - exp
+    ir = np.where(
+        denom > 0, np.clip(np.divide(annual, denom, out=np.ones(n), where=denom > 0), 0.0, 1.0), 1.0
+    )
+    return np.where(known, ir, 1.0), known
+
+
+def _domestic_share(case: Case, good_ids: list[str], imp: _Imports | None) -> np.ndarray:
+    """``1 − IR`` per good (allocation's IR over the latest 12 periods); a good with unknown IR —
+    no ``domestic_production`` — counts as made at home, so an input's cut passes through in full
+    (the conservative choice of :mod:`prioritizer.supplychain`)."""
+    out = np.ones(len(good_ids))
+    if imp is None:
         return out
-    df = fl[["good_id", "period", "value"]].copy()
-    df["value"] = pd.to_numeric(df["value"], errors="coerce").fillna(0.0)
-    periods = sorted(df["period"].astype(str).unique())[-12:]
-    df = df[df["period"].astype(str).isin(periods)]
-    imports = df.groupby("good_id")["value"].sum() * 12.0 / max(len(periods), 1)
-    dom = pd.to_numeric(goods["domestic_production"], errors="coerce").to_numpy(dtype=float)
-    exp = _num(goods, "exports", 0.0)
-    exp = np.nan_to_num(exp, nan=0.0)
-    for i, g in enumerate(good_ids):
-        m = float(imports.get(g, 0.0))
-        if math.isfinite(dom[i]):
-            denom = m + dom[i] - exp[i]
-            ir = min(1.0, max(0.0, m / denom)) if denom > 0 else 1.0
-            out[i] = 1.0 - ir
+    ir, known = _reliance(case, imp)
+    pos = pd.Index(good_ids).get_indexer(pd.Index(imp.goods))
+    ok = (pos >= 0) & known
+    out[pos[ok]] = 1.0 - ir[ok]
+    # goods with domestic production but no imports in the window: IR = 0 → share 1 (already)
     return out
 
 
-def partner_shares(case: Case, gidx: dict[str, int]) -> dict[str, dict[int, float]]:
+def partner_shares(
+    case: Case, gidx: dict[str, int], imp: _Imports | None = None
+) -> dict[str, dict[int, float]]:
     """partner -> good index -> share of the good's supply from that partner (vectorised).
 
     The allocation model's definition (:func:`prioritizer.allocation.data._partner_shares`,
     docs/methodology/allocation.md §2 *A_gs*): the partner's imports over all imports in the
-    latest 12 periods, times import reliance ``M / (M + D − X)`` (clipped to 0–1; 1 when the
-    denominator is not positive or ``domestic_production`` is unknown). Computed with group
-    sums instead of a loop over goods, so a national case (10,000 goods, 10⁶ flow rows) takes
-    well under a second; tests/test_stress_data.py checks it equals the allocation's.
+    latest 12 periods, times import reliance ``M / (M + D − X)``. Computed with integer codes and
+    ``bincount`` instead of a loop over goods, so a national case (10,000 goods, 10⁶ flow rows)
+    takes a fraction of a second; tests/test_stress_data.py checks it equals the allocation's.
     """
-    fl = case.flows
-    if fl is None or len(fl) == 0:
+    imp = imp if imp is not None else _imports(case)
+    if imp is None:
         return {}
-    df = pd.DataFrame(
-        {
-            "good_id": fl["good_id"].astype(str),
-            "partner": fl["partner"].astype(str),
-            "period": fl["period"].astype(str),
-            "value": pd.to_numeric(fl["value"], errors="coerce").fillna(0.0),
-        }
-    )
-    periods = sorted(df["period"].unique())[-12:]
-    df = df[df["period"].isin(periods)]
-    by = df.groupby(["good_id", "partner"], sort=False)["value"].sum()
-    tot = df.groupby("good_id", sort=False)["value"].sum()
-    annual_imports = tot * 12.0 / max(len(periods), 1)
-    goods = case.goods.assign(id=case.goods["id"].astype(str)).drop_duplicates("id").set_index("id")
-    reliance = pd.Series(1.0, index=tot.index)
-    if "domestic_production" in goods.columns:
-        dom = pd.to_numeric(goods["domestic_production"], errors="coerce").reindex(tot.index)
-        exp = (
-            pd.to_numeric(goods["exports"], errors="coerce").reindex(tot.index).fillna(0.0)
-            if "exports" in goods.columns
-            else pd.Series(0.0, index=tot.index)
-        )
-        denom = annual_imports + dom - exp
-        known = dom.notna()
-        ir = (annual_imports / denom.where(denom > 0)).clip(0.0, 1.0).fillna(1.0)
-        reliance = reliance.where(~known, ir)
-    g_of = by.index.get_level_values(0)
-    share = by.to_numpy() / tot.reindex(g_of).to_numpy() * reliance.reindex(g_of).to_numpy()
-    keep = (tot.reindex(g_of).to_numpy() > 0) & np.asarray(g_of.isin(list(gidx)))
+    ir, _ = _reliance(case, imp)
+    tot = imp.total[imp.pair_good]
+    keep = tot > 0
+    share = np.divide(imp.pair_value, tot, out=np.zeros_like(tot), where=keep) * ir[imp.pair_good]
+    gpos = pd.Index(list(gidx)).get_indexer(pd.Index(imp.goods))[imp.pair_good]
+    keep &= gpos >= 0
     out: dict[str, dict[int, float]] = {}
-    for g, p, v in zip(g_of[keep], by.index.get_level_values(1)[keep], share[keep], strict=True):
-        out.setdefault(p, {})[gidx[g]] = float(v)
+    for g, p, v in zip(
+        gpos[keep].tolist(), imp.pair_partner[keep].tolist(), share[keep].tolist(), strict=True
+    ):
+        out.setdefault(p, {})[g] = v
     return out
 
 
@@ -304,7 +333,8 @@ def build(case: Case, scenarios: list[str] | None = None) -> StressData:
     if issues:
         raise InputError(issues)
     chosen = list(scenarios) if scenarios is not None else known
-    shares = partner_shares(case, gidx)
+    imp = _imports(case)
+    shares = partner_shares(case, gidx, imp)
     meta, loss_rate = _scenario_losses(sc, chosen, gidx, annual, shares, issues)
     if issues:
         raise InputError(issues)
@@ -355,7 +385,7 @@ def build(case: Case, scenarios: list[str] | None = None) -> StressData:
         lead_months=lead,
         links=A,
         levels=levels,
-        domestic_share=_domestic_share(case, good_ids),
+        domestic_share=_domestic_share(case, good_ids, imp),
         partner_shares=shares,
         notes=notes,
     )

@@ -218,6 +218,7 @@ def summarise(tl: Timeline, demand: np.ndarray, tol: float = 1e-9) -> dict[str, 
         "longest_short_run": run_lengths(short),
         "stock_left": tl.stock_end if tl.stock_end is not None else tl.stock[-1],
         "recovery_month": recovery,
-        "peak_share": (tl.shortfall * inv_d).max(axis=0) if T else np.zeros_like(first, dtype=float),
+        # demand is constant over the months, so max_t(S_t / d) = max_t(S_t) / d
+        "peak_share": tl.shortfall.max(axis=0) * inv_d if T else np.zeros_like(first, dtype=float),
         "total_lost": tl.lost.sum(axis=0) if tl.lost.shape[0] == T else None,
     }
