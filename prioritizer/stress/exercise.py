@@ -71,7 +71,7 @@ class Exercise:
         ex = cls(data=data, scenario=scenario, **kw)
         ex.horizon = check_months(ex.horizon)
         Portfolio.from_params(ex.portfolio).arrays(data.good_ids, data.project_ids)  # names checked now
-        ex._result(ex.horizon)  # release rule and substitution checked now
+        ex._play()  # release rule and substitution checked now
         return ex
 
     def to_record(self) -> dict[str, Any]:
@@ -277,7 +277,8 @@ class Exercise:
         extra[:, 0, :] += ((level - base_loss) * act)[:, None] * affected[None, :]
         return Shocks(extra_loss=extra, deliveries=deliv, extra_release=rel)
 
-    def _result(self, upto: int, *, responses: bool = True) -> StressResult:
+    def _play(self, *, responses: bool = True) -> StressResult:
+        """The whole horizon with the events so far (causal: months not yet played change nothing shown)."""
         return play(
             self.data,
             Portfolio.from_params(self.portfolio),
@@ -304,7 +305,7 @@ class Exercise:
         from prioritizer.text import render
 
         m = self.month
-        resp, none = self._result(m), self._result(m, responses=False)
+        resp, none = self._play(), self._play(responses=False)
         price = resp.price
 
         def value_by_month(r: StressResult) -> np.ndarray:
