@@ -170,3 +170,18 @@ def test_compare_plays_the_same_scenario_against_each_portfolio(env):
         ["stress", str(case), "--scenario", "s2", "--run", "nothing", "--compare", "optimal", "--no-audit"],
     )
     assert "ポートフォリオの比較" in r.stdout and "対策なし" in r.stdout and "現在の最適配分" in r.stdout
+
+
+def test_csv_holds_the_numbers_as_computed(env):
+    import csv
+    import io
+
+    case, _ = env
+    r = CliRunner().invoke(
+        app, ["stress", str(case), "--scenario", "s2", "--run", "nothing", "--no-audit", "--format", "csv"]
+    )
+    assert r.exit_code == 0, r.output
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    chip = [x for x in rows if x["物資"] == "chip"]
+    assert [float(x["不足量"]) for x in chip[:3]] == [10.0, 10.0, 0.0]
+    assert float(chip[0]["需要に対する不足率"]) == 1.0

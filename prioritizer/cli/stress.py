@@ -163,8 +163,10 @@ def _render(payload: dict, table, fmt: OutputFormat, lang: str) -> str:  # type:
 
     if fmt is OutputFormat.json:
         return dumps(payload)
-    if fmt is OutputFormat.csv:
-        return table.to_csv(index=False)
+    if fmt is OutputFormat.csv:  # numbers as computed, headers in the reader's language
+        from prioritizer.stress.service import table_of
+
+        return table_of(payload, lang, raw=True).to_csv(index=False)
     key = f"text_{lang}"
     head = [f"run_id: {payload['run_id']}"] if payload.get("run_id") else []
     src = payload["portfolio_detail"]["source"]

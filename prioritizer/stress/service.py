@@ -125,8 +125,18 @@ SUMMARY_COLUMNS = (
 )
 
 
-def frame(rows: list[dict[str, Any]], columns: tuple[tuple[str, str], ...], lang: str = "ja") -> pd.DataFrame:
-    """Rows as a reader sees them: headers from the catalogue, no None / nan (``text.cell``)."""
+def frame(
+    rows: list[dict[str, Any]], columns: tuple[tuple[str, str], ...], lang: str = "ja", *, raw: bool = False
+) -> pd.DataFrame:
+    """Rows as a reader sees them: headers from the catalogue, no None / nan (``text.cell``).
+
+    ``raw``: the numbers as computed (for CSV), blanks for missing values.
+    """
+    if raw:
+        return pd.DataFrame(
+            [{t(k, lang): r.get(c) for c, k in columns} for r in rows],
+            columns=[t(k, lang) for _, k in columns],
+        )
     from prioritizer.text import cell, fmt_pct, vocab
 
     def show(c: str, v: Any) -> str:
@@ -142,8 +152,8 @@ def frame(rows: list[dict[str, Any]], columns: tuple[tuple[str, str], ...], lang
     )
 
 
-def table_of(result: dict[str, Any], lang: str = "ja") -> pd.DataFrame:
+def table_of(result: dict[str, Any], lang: str = "ja", *, raw: bool = False) -> pd.DataFrame:
     """The table printed by ``prioritizer stress``: the battery (with ``--all``), else the timeline."""
     if "battery" in result:
-        return frame(result["battery"], BATTERY_COLUMNS, lang)
-    return frame(result["months"], MONTH_COLUMNS, lang)
+        return frame(result["battery"], BATTERY_COLUMNS, lang, raw=raw)
+    return frame(result["months"], MONTH_COLUMNS, lang, raw=raw)
