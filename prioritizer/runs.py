@@ -37,6 +37,8 @@ SERVICES: dict[str, str] = {
     "indicators": "prioritizer.indicators.service:run_indicators",
     "allocate": "prioritizer.allocation.service:run_allocate",
     "robustness": "prioritizer.robustness.service:run_robustness",
+    "stress": "prioritizer.stress.service:run_stress",
+    "ttx": "prioritizer.stress.exercise:run_ttx",
 }
 
 #: libraries whose versions can change a result; recorded with every run

@@ -35,6 +35,7 @@ _COMMAND_MODULES = (
     "serve",
     "case",
     "import_trade",
+    "stress",
 )
 
 
