@@ -157,7 +157,7 @@ def test_ranking_weights_and_allocation_in_a_real_browser(server, browser):
     page.close()
 
 
-PAGES = ["ranking", "weights", "allocation", "compare", "robustness", "monitoring", "audit", "data"]
+PAGES = ["ranking", "weights", "allocation", "compare", "robustness", "stress", "monitoring", "audit", "data"]
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -13,6 +13,7 @@ from prioritizer.app.pages import (
     monitoring,
     ranking,
     robustness,
+    stress,
     weights,
 )
 from prioritizer.errors import PrioritizerError
@@ -79,7 +80,7 @@ def main() -> None:
         (monitoring.page, "page.monitoring", "monitoring"),
         (audit.page, "page.audit", "audit"),
         (data.page, "page.data", "data"),
-        (__import__("prioritizer.app.pages.stress", fromlist=["page"]).page, "page.stress", "stress"),
+        (stress.page, "page.stress", "stress"),
     ]
     pages = [st.Page(fn, title=state.tr(key), url_path=path) for fn, key, path in spec]
     # Streamlit serves its default page at "/" only, so a default page named "ranking" made

@@ -239,6 +239,20 @@ def hardest_rules(ctx: Context, k: int = 3) -> list[str]:
 
 
 def robustness_lines(ctx: Context) -> list[str]:
+    return _ranking_robustness(ctx) + _stress_battery(ctx)
+
+
+def _stress_battery(ctx: Context) -> list[str]:
+    """The stress-test battery's headline, when a battery (stress --all) ran on the same inputs."""
+    res = ctx.result("stress")
+    if not res or not res.get("battery"):
+        return []
+    from prioritizer.stress import battery_headline
+
+    return [render(battery_headline(res), ctx.lang)]
+
+
+def _ranking_robustness(ctx: Context) -> list[str]:
     res = ctx.result("robustness")
     if not res:
         return [ctx.t("report.robust.none")]

@@ -18,7 +18,7 @@ from prioritizer.text import Lang, name_of, t, vocab
 from prioritizer.text import field as field_label
 
 #: commands whose runs a report can be written for
-REPORTABLE = ("rank", "allocate", "robustness", "indicators")
+REPORTABLE = ("rank", "allocate", "robustness", "indicators", "stress")
 #: commands that need the model snapshot to be read
 NEEDS_MODEL = ("rank", "allocate", "robustness")
 
@@ -164,9 +164,17 @@ def related_runs(store: Any, primary: Any) -> dict[str, Any]:
     digests = f(primary, "input_digests")
     at = str(f(primary, "created_at"))
     seq = f(primary, "seq")
+    rid = f(primary, "run_id")
     for summary in store.runs(limit=500):
         cmd = f(summary, "command")
         if cmd in out or cmd not in REPORTABLE:
+            continue
+        if cmd == "stress":
+            # A stress battery is run *against* a recorded allocation, so it comes after it:
+            # it belongs to the report of the allocation it played out.
+            cand = store.get(f(summary, "run_id"))
+            if (f(cand, "result") or {}).get("portfolio") == rid:
+                out[cmd] = cand
             continue
         if seq is not None and f(summary, "seq") is not None and f(summary, "seq") > seq:
             continue
