@@ -544,3 +544,71 @@ def change_summary(changes: dict[str, dict[str, list[str]]], lang: str = "ja") -
             )
         )
     return out
+
+
+# --------------------------------------------------------------------------- trade statistics
+
+
+@dataclass
+class TradeImport:
+    """An import of official trade files into the active case: what it brings, and the files."""
+
+    preview: Any
+    report: Any | None
+    outcome: EditOutcome | None
+
+
+def trade_import(
+    case: Case,
+    source: str,
+    files: list[tuple[str, bytes]],
+    hs_map: tuple[str, bytes] | None,
+    *,
+    fx: tuple[str, bytes] | None = None,
+    country_codes: tuple[str, bytes] | None = None,
+    world: bool = False,
+    workdir: Path | None = None,
+) -> TradeImport:
+    """Preview official trade files against the case's HS map and merge them into its files.
+
+    Nothing is written anywhere a user sees: the merge runs on a scratch copy of the case,
+    and the merged files are validated like any edit before the caller saves a version.
+    """
+    from prioritizer.trade import api as trade
+
+    hs = hs_map
+    if hs is None and "hs_map.csv" in case.files:
+        hs = ("hs_map.csv", case.files["hs_map.csv"])
+    if hs is None:
+        raise InputError(
+            [
+                Issue(
+                    "hs_map.csv",
+                    None,
+                    None,
+                    None,
+                    "the case has no hs_map.csv; upload an HS map with the files",
+                )
+            ]
+        )
+    opts: dict[str, Any] = {"world": world}
+    if fx is not None:
+        opts["fx"] = fx
+    if country_codes is not None:
+        opts["country_codes"] = country_codes
+    scratch = Path(tempfile.mkdtemp(prefix="prioritizer-trade-", dir=workdir))
+    for name, data in case.files.items():
+        (scratch / Path(name).name).write_bytes(data)
+    report = trade.import_trade(source, list(files), hs, scratch, **opts)
+    merged = {n: b for n, b in case.files.items() if not n.lower().endswith((".xlsx", ".xlsm"))}
+    merged.update({n: t.encode("utf-8") for n, t in report.files.items()})
+    if hs_map is not None:
+        merged["hs_map.csv"] = hs_map[1]
+    folder = Path(tempfile.mkdtemp(prefix="prioritizer-trade-case-", dir=workdir))
+    for name, data in merged.items():
+        (folder / Path(name).name).write_bytes(data)
+    try:
+        outcome = EditOutcome(merged, load_case(folder))
+    except InputError as exc:
+        outcome = EditOutcome(merged, None, exc.issues)
+    return TradeImport(report.preview, report, outcome)

@@ -15,7 +15,7 @@ import streamlit as st
 from prioritizer.app import controller, state
 from prioritizer.case.types import TABLES
 from prioritizer.errors import PrioritizerError
-from prioritizer.text import field, name_of, vocab, vocabulary
+from prioritizer.text import field, name_of, render, vocab, vocabulary
 from prioritizer.text.tables import present
 
 _EDITABLE = ("goods", "projects")
@@ -323,6 +323,7 @@ def page() -> None:
         _add_project_form(lang)
     _save_drafts(lang)
     _versions(lang)
+    _trade(lang)
     st.subheader(state.tr("data.upload"))
     _upload()
     counts = case.counts()
@@ -344,3 +345,106 @@ def page() -> None:
                 hide_index=True,
                 width="stretch",
             )
+
+
+def _trade(lang: str) -> None:
+    """Official trade statistics (Customs, Comtrade, BACI) into a new case version, previewed first."""
+    from prioritizer.trade.api import SOURCES
+
+    st.subheader(state.tr("trade.title"))
+    st.caption(state.tr("app.trade.hint"))
+    c1, c2 = st.columns([1, 2])
+    source = c1.selectbox(
+        state.tr("trade.source"),
+        list(SOURCES),
+        format_func=lambda s: vocab("trade_source", s, lang),
+        key="trade-source",
+    )
+    files = c2.file_uploader(
+        state.tr("app.trade.files"),
+        type=["csv", "json", "txt"],
+        accept_multiple_files=True,
+        key="trade-files",
+    )
+    c3, c4, c5 = st.columns(3)
+    hs = c3.file_uploader(state.tr("app.trade.hs_map"), type=["csv"], key="trade-hs")
+    fx = c4.file_uploader(state.tr("app.trade.fx"), type=["csv"], key="trade-fx")
+    cc = c5.file_uploader(state.tr("app.trade.country_codes"), type=["csv"], key="trade-cc")
+    world = st.checkbox(state.tr("app.trade.world"), key="trade-world", disabled=source != "baci")
+    if not files:
+        return
+    if st.button(state.tr("trade.preview"), key="trade-preview"):
+        try:
+            st.session_state["trade_result"] = controller.trade_import(
+                state.case(),
+                source,
+                [(f.name, f.getvalue()) for f in files],
+                (hs.name, hs.getvalue()) if hs else None,
+                fx=(fx.name, fx.getvalue()) if fx else None,
+                country_codes=(cc.name, cc.getvalue()) if cc else None,
+                world=bool(world),
+            )
+        except PrioritizerError as exc:
+            st.session_state.pop("trade_result", None)
+            state.show_error(exc)
+            return
+    res = st.session_state.get("trade_result")
+    if res is None:
+        return
+    pv = res.preview
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric(vocab("trade_count", "rows_read", lang), f"{pv.rows_read:,}")
+    m2.metric(vocab("trade_count", "rows_used", lang), f"{pv.rows_used:,}")
+    m3.metric(vocab("trade_count", "flows", lang), f"{len(pv.flows):,}")
+    m4.metric(vocab("trade_count", "replaced", lang), f"{res.report.replaced:,}" if res.report else "—")
+    totals = pd.DataFrame({"good_id": list(pv.totals_by_good), "value": list(pv.totals_by_good.values())})
+    if not totals.empty:
+        totals = controller.with_names(totals, state.case(), lang, id_col="good_id")
+    st.markdown(f"**{vocab('trade_section', 'goods', lang)}**")
+    st.dataframe(
+        present(
+            totals,
+            lang,
+            columns=["good_id", "name", "value"],
+            labels={"value": vocab("trade_section", "goods", lang)},
+            digits={"value": 1},
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    if pv.unmapped:
+        st.markdown(f"**{vocab('trade_section', 'unmapped', lang)}**")
+        st.dataframe(present(pd.DataFrame(pv.unmapped), lang), hide_index=True, width="stretch")
+    for msg in pv.problems():
+        st.warning(render(msg, lang))
+    out = res.outcome
+    if out is None or out.case is None:
+        st.error(state.tr("data.invalid"))
+        if out is not None:
+            st.dataframe(state.issues_frame(out.issues), hide_index=True, width="stretch")
+        return
+    with st.form("trade-save"):
+        a1, a2 = st.columns([1, 2])
+        actor = a1.text_input(state.tr("save.actor"), key="trade-actor")
+        reason = a2.text_input(state.tr("save.reason"), key="trade-reason")
+        save = st.form_submit_button(state.tr("app.trade.save"))
+    if save:
+        try:
+            v = controller.save_version(
+                out.files,
+                actor,
+                reason,
+                state.case().name,
+                st.session_state.get("active_version"),
+                st.session_state.get("db"),
+                base_files=dict(state.case().files),
+            )
+            case = controller.load_version(v.version_id, st.session_state.get("db"))
+        except PrioritizerError as exc:
+            state.show_error(exc)
+            return
+        st.session_state["uploaded_case"] = case
+        st.session_state["active_version"] = v.version_id
+        st.session_state.pop("trade_result", None)
+        _clear_drafts()
+        st.success(state.tr("data.saved" if v.created else "data.unchanged", version=v.version_id))
