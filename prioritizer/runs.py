@@ -79,6 +79,8 @@ class Run:
     versions: dict[str, str]
     run_id: str | None = None
     hash: str | None = None
+    #: who is recorded as the author and how that was established (prioritizer.auth.Identity.as_record)
+    identity: dict[str, Any] | None = None
 
     @property
     def result(self) -> dict[str, Any]:

@@ -233,7 +233,7 @@ def test_inserting_a_forged_run_row_is_detected(db_url):
         c.execute(
             text(
                 "INSERT INTO audit_runs SELECT 'R000099', 99, command, actor, reason, created_at, case_path, "
-                "model_name, params, model, policy, method, versions, weights, result, input_digests, hash "
+                "model_name, params, model, policy, method, versions, weights, result, input_digests, hash, identity "
                 "FROM audit_runs WHERE run_id = 'R000002'"
             )
         )
@@ -374,6 +374,10 @@ def test_migrations_match_the_schema_module(db_url):
     open_store(db_url)
     with raw_engine(db_url).connect() as c:
         ctx = MigrationContext.configure(c, opts={"version_table": VERSION_TABLE})
-        assert ctx.get_current_revision() == "0001"
+        from alembic.script import ScriptDirectory
+
+        from prioritizer.audit.store import _alembic_config
+
+        assert ctx.get_current_revision() == ScriptDirectory.from_config(_alembic_config()).get_current_head()
         diffs = compare_metadata(ctx, metadata)
     assert diffs == []

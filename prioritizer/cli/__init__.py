@@ -33,6 +33,8 @@ _COMMAND_MODULES = (
     "audit",
     "report",
     "serve",
+    "users",
+    "review",
 )
 
 
