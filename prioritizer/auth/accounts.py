@@ -49,6 +49,12 @@ def _by(identity: Identity | None) -> tuple[str, dict[str, Any]]:
     return identity.actor, identity.as_record()
 
 
+def _may_manage(store: Any, by: Identity, user: str) -> None:
+    from prioritizer.auth.roles import authorize
+
+    authorize(by, "manage_users", store=store, target=user)
+
+
 @dataclass(frozen=True)
 class SignIn:
     identity: Identity
@@ -112,6 +118,8 @@ def add_user(
 
     Raises InputError listing every bad field, or naming the duplicate account.
     """
+    if by is not None:
+        _may_manage(store, by, user)
     issues = _check_new(user, role, clearance, password, display_name)
     if issues:
         raise InputError(issues, "cannot add the account")
@@ -181,6 +189,8 @@ def _unknown(user: str) -> InputError:
 
 
 def disable_user(store: Any, user: str, *, by: Identity | None = None) -> dict[str, Any]:
+    if by is not None:
+        _may_manage(store, by, user)
     actor, ident = _by(by)
     with store._write() as conn:
         got = conn.execute(
@@ -196,7 +206,12 @@ def disable_user(store: Any, user: str, *, by: Identity | None = None) -> dict[s
 def reset_password(
     store: Any, user: str, password: str, *, by: Identity | None = None, must_reset: bool = False
 ) -> dict[str, Any]:
-    """Set a new password, re-enable the account and clear its failures and lock."""
+    """Set a new password, re-enable the account and clear its failures and lock.
+
+    Admins reset anyone's password; any signed-in user may set its own.
+    """
+    if by is not None and by.user != user:
+        _may_manage(store, by, user)
     if len(password) < passwords.MIN_LENGTH:
         raise InputError(
             [

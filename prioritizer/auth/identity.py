@@ -12,28 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from prioritizer.case.tiers import TIERS, highest_tier, tier_rank
+
+__all__ = ["ROLES", "TIERS", "Identity", "anonymous", "cli_identity", "highest_tier", "tier_rank"]
+
 Role = Literal["admin", "planner", "committee", "viewer"]
 Tier = Literal["public", "restricted", "secret"]
 Method = Literal["local", "oidc", "cli", "none"]
 
 ROLES: tuple[str, ...] = ("admin", "planner", "committee", "viewer")
-TIERS: tuple[str, ...] = ("public", "restricted", "secret")
 METHODS: tuple[str, ...] = ("local", "oidc", "cli", "none")
 #: the author named by records made with sign-in switched off
 ANONYMOUS_ACTOR = "anonymous (sign-in off)"
-
-
-def tier_rank(tier: str | None) -> int:
-    """0 public, 1 restricted, 2 secret; a blank tier is public."""
-    if tier is None or (isinstance(tier, float)) or str(tier).strip() == "":
-        return 0
-    return TIERS.index(str(tier).strip())
-
-
-def highest_tier(tiers: Any) -> str:
-    """The highest of an iterable of tiers (public when empty)."""
-    ranks = [tier_rank(x) for x in tiers]
-    return TIERS[max(ranks, default=0)]
 
 
 @dataclass(frozen=True)
