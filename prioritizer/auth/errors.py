@@ -27,10 +27,10 @@ class Forbidden(PrioritizerError):
         self.role = role
         self.tier = tier
         #: structured message for the text layer (``prioritizer.text.render``)
-        self.msg = {
-            "kind": "auth.refused_tier" if tier else "auth.refused",
-            "action": action,
-            "role": role,
-            "tier": tier,
-        }
+        from prioritizer.text import vocab
+
+        self.msg: dict[str, object] = {"kind": "auth.refused_tier" if tier else "auth.refused"}
+        for key, value in (("action", action), ("role", role), ("tier", tier)):
+            self.msg[f"{key}_ja"] = vocab(key, value, "ja")
+            self.msg[f"{key}_en"] = vocab(key, value, "en")
         super().__init__(message)
