@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 MODES: tuple[str, ...] = ("local", "none")
@@ -54,3 +55,34 @@ def oidc_problems(auth: Mapping[str, Any] | None) -> list[str]:
         prefix = "auth." if name is None else f"auth.{name}."
         missing += [prefix + k for k in PROVIDER_KEYS if not sect.get(k)]
     return missing
+
+
+def secrets_auth(cwd: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The ``[auth]`` section of the secrets.toml Streamlit will read (project first, then user)."""
+    import tomllib
+
+    for path in (cwd / ".streamlit" / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml"):
+        if path.is_file():
+            with path.open("rb") as f:
+                doc = tomllib.load(f)
+            if isinstance(doc.get("auth"), dict):
+                return path, doc["auth"]
+    return None
+
+
+def check_start(env: Mapping[str, str], cwd: Path) -> str | None:
+    """A start-time problem with the sign-in settings, in words naming the key, or None."""
+    try:
+        mode = auth_mode(env)
+    except ValueError as exc:
+        return str(exc)
+    if mode == "none":
+        return None
+    found = secrets_auth(cwd)
+    if found is None:
+        return None
+    path, auth = found
+    missing = oidc_problems(auth)
+    if missing:
+        return f"single sign-on is misconfigured in {path}: missing {', '.join(missing)}"
+    return None
