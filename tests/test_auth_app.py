@@ -142,3 +142,30 @@ def test_a_viewer_sees_no_restricted_row_and_results_are_labelled(env, monkeypat
     at = _sign_in(_start(), "p", PW)
     assert "antimony" in set(at.dataframe[0].value["id"])
     assert "機密性2" in _texts(at)  # the page says it holds restricted information
+
+
+def test_committee_page_members_submit_and_the_planner_adopts(env):
+    accounts.add_user(env, "suzuki", "committee", PW, display_name="鈴木")
+    accounts.add_user(env, "tanaka", "committee", PW, display_name="田中")
+    accounts.add_user(env, "sato", "planner", PW)
+    for who, move in (("suzuki", "3"), ("tanaka", "1/3")):
+        at = _sign_in(_start("committee"), who, PW)
+        assert not at.exception, at.exception
+        first = at.select_slider[0]
+        first.set_value(move)
+        at.run()
+        next(b for b in at.button if b.label == "提出").click()
+        at.run()
+        assert "提出しました" in "\n".join(s.value for s in at.success)
+        assert not any(b.label == "この重みを採用して記録" for b in at.button)  # members do not adopt
+    at = _sign_in(_start("committee"), "sato", PW)
+    assert {m.label for m in at.metric} >= {"合意度"}
+    next(b for b in at.button if b.label == "この重みを採用して記録").click()
+    at.run()
+    assert not at.exception, at.exception
+    run = env.get(env.runs(command="weights_group")[0].run_id)
+    assert run.actor == "sato"
+    assert [j["member"] for j in run.params["judgements"]] == ["suzuki", "tanaka"]
+    # Opposite judgements on the first pair, the rest equal: those two criteria get equal weight.
+    w = list(run.weights.values())
+    assert w[0] == pytest.approx(w[1])

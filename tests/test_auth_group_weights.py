@@ -115,3 +115,39 @@ def test_bad_matrices_are_named_by_file_and_cell(tmp_path):
         group_ahp([Member("a", IDS, A1), Member("b", IDS, A2)], "aij", "1,0")
     with pytest.raises(InputError):
         group_ahp([Member("a", IDS, A1)], "mean")
+
+
+def test_members_submit_and_the_convener_adopts_a_recorded_model_version(tmp_path):
+    from prioritizer.audit import open_store
+    from prioritizer.auth import committee
+    from prioritizer.auth.errors import Forbidden
+    from prioritizer.auth.identity import Identity
+    from prioritizer.case import load_case
+
+    store = open_store(f"sqlite:///{tmp_path / 'a.sqlite'}")
+    m1 = Identity("suzuki", "鈴木", "committee", "local", "public")
+    m2 = Identity("tanaka", "田中", "committee", "local", "public")
+    chair = Identity("sato", "佐藤", "planner", "local", "public")
+    viewer = Identity("yamada", "山田", "viewer", "local", "public")
+    committee.save_draft(m1, "2027", IDS, A1.tolist(), store)
+    assert committee.get_draft(m1, "2027", store)["matrix"] == A1.tolist()
+    assert committee.submissions(store, "2027") == []  # a draft is not a submission
+    s1 = committee.submit(m1, "2027", IDS, A1.tolist(), store)
+    s2 = committee.submit(m2, "2027", IDS, A2.tolist(), store)
+    assert committee.get_draft(m1, "2027", store) is None
+    with pytest.raises(Forbidden):
+        committee.submit(viewer, "2027", IDS, A1.tolist(), store)
+    with pytest.raises(Forbidden):
+        committee.adopt(m1, "2027", None, store)  # members submit; the convener adopts
+    case = load_case(__import__("pathlib").Path(__file__).resolve().parents[1] / "inputs" / "default")
+    rid = committee.adopt(
+        chair, "2027", case, store, method="aij", model="committee-2027", reason="第3回委員会"
+    )
+    got = store.get(rid)
+    assert got.command == "weights_group" and got.actor == "sato"
+    assert [j["submission"] for j in got.params["judgements"]] == [s1, s2]
+    np.testing.assert_allclose(list(got.weights.values()), [0.47815, 0.21529, 0.30655], atol=5e-5)
+    hist = store.weight_history("committee-2027")
+    assert {e["criterion"] for e in hist} == set(IDS) and {e["run_id"] for e in hist} == {rid}
+    assert store.replay(rid).identical
+    assert store.verify().ok

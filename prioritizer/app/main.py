@@ -8,6 +8,7 @@ from prioritizer.app import auth_gate, state
 from prioritizer.app.pages import (
     allocation,
     audit,
+    committee,
     compare,
     data,
     monitoring,
@@ -87,6 +88,7 @@ def main() -> None:
         (compare.page, "page.compare", "compare"),
         (robustness.page, "page.robustness", "robustness"),
         (monitoring.page, "page.monitoring", "monitoring"),
+        (committee.page, "page.committee", "committee"),
         (audit.page, "page.audit", "audit"),
         (data.page, "page.data", "data"),
     ]
