@@ -169,3 +169,27 @@ def test_committee_page_members_submit_and_the_planner_adopts(env):
     # Opposite judgements on the first pair, the rest equal: those two criteria get equal weight.
     w = list(run.weights.values())
     assert w[0] == pytest.approx(w[1])
+
+
+def test_audit_page_comments_and_approvals_by_role(env):
+    from prioritizer.auth import services
+    from prioritizer.auth.identity import Identity
+    from prioritizer.case import load_case
+    from prioritizer.runs import execute
+
+    planner = Identity("sato", "佐藤", "planner", "local", "public")
+    rid = services.save_run(planner, execute("rank", load_case(ROOT / "inputs" / "default"), {}), "案", env)
+    accounts.add_user(env, "suzuki", "committee", PW, display_name="鈴木")
+    accounts.add_user(env, "yamada", "viewer", PW)
+    at = _sign_in(_start("audit"), "suzuki", PW)
+    assert not at.exception, at.exception
+    at.text_area(key="review-text").input("ガリウムの順位の根拠は？")
+    next(b for b in at.button if b.label == "コメントを記録").click()
+    at.run()
+    next(b for b in at.button if b.label == "判断を記録").click()
+    at.run()
+    got = [(e["kind"], e["actor"]) for e in services.discussion(env, rid)]
+    assert got == [("comment", "suzuki"), ("approval", "suzuki")]
+    assert "ガリウムの順位の根拠は？" in at.dataframe[-1].value.to_csv()
+    at = _sign_in(_start("audit"), "yamada", PW)
+    assert not any(b.label in ("コメントを記録", "判断を記録") for b in at.button)

@@ -36,6 +36,9 @@ def page() -> None:
             except PrioritizerError as exc:
                 st.error(str(exc))
     if ids:
+        from prioritizer.app import review
+
+        review.section(store, ids)
         _report(ids)
     st.subheader(state.tr("audit.verify"))
     if st.button(state.tr("audit.verify")):
@@ -61,6 +64,11 @@ def _report(ids: list[str]) -> None:
         state.tr("lang.label"), ["ja", "en"], index=0 if state.lang() == "ja" else 1, key="report-lang"
     )
     if st.button("報告書を作成 / Build report", key="report-build"):
+        from prioritizer.app import review
+        from prioritizer.audit import open_store
+
+        if not review.may_export_run(open_store(st.session_state.get("db")), rid):
+            return
         out = Path(tempfile.mkdtemp(prefix="prioritizer-report-")) / f"report-{rid}.{lang}.{fmt}"
         with st.spinner("…"):
             try:
