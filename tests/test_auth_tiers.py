@@ -99,3 +99,60 @@ def test_a_bad_tier_is_named_by_file_row_and_column(tiered_case):
     assert any(
         i.file == "goods.csv" and i.column == "tier" and i.value == "top-secret" for i in e.value.issues
     )
+
+
+def test_reports_print_their_tier_and_hold_the_runs_discussion(tiered_case, tmp_path):
+    from pypdf import PdfReader
+
+    from prioritizer.auth import services
+    from prioritizer.auth.identity import Identity
+    from prioritizer.reports import build_report
+    from prioritizer.runs import execute
+
+    db = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    store = open_store(db)
+    planner = Identity("sato", "佐藤", "planner", "local", "restricted")
+    case = visible_case(load_case(tiered_case), "restricted")
+    from prioritizer.case.tiers import labelled
+
+    rid = services.save_run(planner, labelled(execute("rank", case, {}), case), "案", store)
+    services.comment_run(
+        Identity("suzuki", "鈴木 一郎", "committee", "local"), rid, "根拠を確認したい", store
+    )
+    out = build_report(rid, "pdf", "ja", tmp_path / "r.pdf", db)
+    pages = [p.extract_text() for p in PdfReader(out).pages]
+    assert len(pages) > 1 and all("機密性2" in p for p in pages)
+    assert any("根拠を確認したい" in p for p in pages)
+
+
+def test_a_report_above_the_readers_clearance_is_refused_and_recorded(tiered_case, tmp_path):
+    from prioritizer.audit.events import list_events
+    from prioritizer.auth import services
+    from prioritizer.auth.identity import Identity
+    from prioritizer.case.tiers import labelled
+    from prioritizer.runs import execute
+
+    db = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    store = open_store(db)
+    accounts.add_user(store, "yamada", "viewer", None)
+    case = visible_case(load_case(tiered_case), "restricted")
+    rid = services.save_run(
+        Identity("sato", "佐藤", "planner", "local", "restricted"),
+        labelled(execute("rank", case, {}), case),
+        "案",
+        store,
+    )
+    out = tmp_path / "r.html"
+    r = CliRunner().invoke(
+        app, ["report", rid, "--format", "html", "--actor", "yamada", "--out", str(out), "--db", db]
+    )
+    assert r.exit_code == 6 and not out.exists()
+    refused = list_events(store, "refused")
+    assert [(e["actor"], e["detail"]["action"], e["detail"]["tier"]) for e in refused] == [
+        ("yamada", "export", "restricted")
+    ]
+    r = CliRunner().invoke(
+        app, ["report", rid, "--format", "html", "--actor", "sato", "--out", str(out), "--db", db]
+    )
+    assert r.exit_code == 0, r.output  # sato has no account here: the CLI default clearance applies
+    assert "機密性2" in out.read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from prioritizer.cli import app
-from prioritizer.cli.common import DbOpt, NoAuditOpt, clean_errors, dumps, write_text
+from prioritizer.cli.common import ActorOpt, DbOpt, NoAuditOpt, clean_errors, dumps, write_text
 
 
 class ReportFormat(StrEnum):
@@ -33,6 +33,7 @@ def report(
     ] = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    actor: ActorOpt = "",
 ) -> None:
     """Justification report of a stored Run (cover with run id and hash, ranking, allocation, weights history…)."""
     from prioritizer.reports import build_report
@@ -40,7 +41,18 @@ def report(
     with clean_errors():
         from prioritizer.audit import open_store
 
-        run_id = open_store(db).resolve(run_id)
+        store = open_store(db)
+        run_id = store.resolve(run_id)
+        from prioritizer.auth.accounts import cli_identity_for
+        from prioritizer.auth.services import check_export
+
+        # An export above the reader's clearance is refused and recorded (issue 17).
+        check_export(
+            cli_identity_for(store, actor),
+            f"report {run_id}",
+            (store.get(run_id).result or {}).get("tier") or "public",
+            store,
+        )
         target = out or Path(f"report-{run_id}.{lang.value}.{fmt.value}")
         path = build_report(run_id, fmt.value, lang.value, target, db)  # type: ignore[arg-type]
         write_text(dumps({"run_id": run_id, "format": fmt.value, "lang": lang.value, "out": str(path)}), None)

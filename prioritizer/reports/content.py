@@ -20,6 +20,7 @@ from prioritizer.app.controller import project_spend, spend_by
 from prioritizer.errors import InputError
 from prioritizer.i18n import DOMAINS, INSTRUMENTS, SECTORS, Lang, fmt_oku, label
 from prioritizer.reports.document import Document, Figure, KeyValues, Para, Section, Table
+from prioritizer.text import t
 
 _T: dict[str, tuple[str, str]] = {
     "title": ("優先順位付け・予算配分の根拠説明書", "Prioritisation and allocation justification report"),
@@ -130,10 +131,30 @@ def build_document(store: Any, run_id: str, lang: Lang) -> Document:
         _method(runs, lang),
         _provenance(case, lang),
         _digests(primary, lang),
+        _discussion(store, run_id, lang),
     ]
+    from prioritizer.auth.report_parts import report_tier, tier_label
+
+    tier = tier_label(report_tier([primary, *runs.values()]), lang)
+    cover.insert(0, (t("auth.report_tier", lang), tier))
     return Document(
-        title=tx("title", lang), lang=lang, cover=cover, sections=[s for s in sections if s.blocks]
+        title=tx("title", lang),
+        lang=lang,
+        cover=cover,
+        sections=[s for s in sections if s.blocks],
+        meta={"tier": tier},
     )
+
+
+def _discussion(store: Any, run_id: str, lang: Lang) -> Section:
+    """Comments and approvals recorded on the run (committee review)."""
+    from prioritizer.auth.report_parts import discussion_frame
+
+    s = Section(t("review.title", lang))
+    df = discussion_frame(store, run_id, lang)
+    if not df.empty:
+        s.blocks.append(Table(t("review.title", lang), df, "review"))
+    return s
 
 
 def _summary(rank: dict | None, alloc: dict | None, robust: dict | None, lang: Lang) -> Section:

@@ -32,7 +32,9 @@ class _PDF(FPDF):
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font(_FONT, size=8)
-        self.cell(0, 8, f"{self.doc.title} — {self.page_no()}", align="C")
+        # The information tier is printed on every page (「機密性2」…).
+        tier = self.doc.meta.get("tier", "")
+        self.cell(0, 8, f"{tier}  {self.doc.title} — {self.page_no()}".strip(), align="C")
 
 
 def render_pdf(doc: Document, out: Path) -> None:
