@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 import pytest
+import test_audit_helpers as helpers
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -23,9 +24,13 @@ from prioritizer.errors import InputError
 PW = "correct horse battery"
 
 
+db_url = helpers.db_url  # every test below runs on SQLite and on PostgreSQL
+pg_schema_url = helpers.pg_schema_url
+
+
 @pytest.fixture
-def store(tmp_path):
-    return open_store(f"sqlite:///{tmp_path / 'audit.sqlite'}")
+def store(db_url):
+    return open_store(db_url)
 
 
 def _cli(*args, stdin=None):
