@@ -47,3 +47,17 @@ def test_prioritizer_app_refuses_to_start_on_a_misconfigured_secrets_file(tmp_pa
     assert r.exit_code == 2
     assert "auth.cookie_secret" in r.output and "auth.server_metadata_url" in r.output
     assert check_start({"PRIORITIZER_AUTH": "none"}, tmp_path) is None
+
+
+def test_the_app_keeps_streamlits_xsrf_protection_on(monkeypatch):
+    from pathlib import Path
+
+    import streamlit.config as cfg
+
+    import prioritizer.cli.serve as serve
+
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(root)
+    cfg.get_config_options(force_reparse=True)
+    assert cfg.get_option("server.enableXsrfProtection") is True
+    assert "enableXsrfProtection" not in Path(serve.__file__).read_text(encoding="utf-8")
