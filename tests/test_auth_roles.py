@@ -136,3 +136,49 @@ def test_export_above_clearance_is_refused_and_recorded(store):
         assert e.value.tier == "secret"
     got = [(e["actor"], e["detail"]["tier"], e["detail"]["clearance"]) for e in list_events(store, "refused")]
     assert got == [("v", "secret", "public"), ("p", "secret", "restricted")]
+
+
+def test_review_cli_comments_approves_and_refuses_by_the_actors_account(tmp_path, default_case):
+    import json
+
+    from typer.testing import CliRunner
+
+    from prioritizer.cli import app
+
+    db = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    store = open_store(db)
+    accounts.add_user(store, "suzuki", "committee", None, display_name="鈴木")
+    accounts.add_user(store, "sato", "planner", None)
+    rid = services.save_run(WHO["planner"], execute("rank", default_case, {}), "案", store)
+    cli = CliRunner()
+    r = cli.invoke(
+        app, ["review", "comment", "latest", "根拠は？", "--actor", "suzuki", "--db", db, "-f", "json"]
+    )
+    assert r.exit_code == 0, r.output
+    r = cli.invoke(
+        app,
+        [
+            "review",
+            "approve",
+            rid,
+            "--decision",
+            "reject",
+            "--note",
+            "再検討",
+            "--actor",
+            "suzuki",
+            "--db",
+            db,
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    r = cli.invoke(app, ["review", "approve", rid, "--actor", "sato", "--db", db])
+    assert r.exit_code == 6  # a planner does not approve
+    r = cli.invoke(app, ["review", "show", rid, "--db", db, "-f", "json"])
+    rows = json.loads(r.output)["discussion"]
+    assert [(x["kind"], x["actor"], x["role"], x["method"]) for x in rows] == [
+        ("comment", "suzuki", "committee", "cli"),
+        ("approval", "suzuki", "committee", "cli"),
+    ]
+    assert rows[1]["decision"] == "reject" and rows[1]["text"] == "再検討"
+    assert _refusals(store) == [("sato", "approve")]
