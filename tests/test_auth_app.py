@@ -30,10 +30,13 @@ def env(tmp_path, monkeypatch):
     return open_store(db)
 
 
-def _start(page: str | None = None) -> AppTest:
+def _start(page: str | None = None, case: Path | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     if page:
         at.session_state["start_page"] = page
+    if case is not None:
+        # state.DEFAULT_CASE is read once per process; a session names its case explicitly.
+        at.session_state["case_path"] = str(case)
     at.run()
     return at
 
@@ -135,11 +138,11 @@ def test_a_viewer_sees_no_restricted_row_and_results_are_labelled(env, monkeypat
     monkeypatch.setenv("PRIORITIZER_CASE", str(case))
     accounts.add_user(env, "v", "viewer", PW, clearance="restricted")
     accounts.add_user(env, "p", "planner", PW, clearance="restricted")
-    at = _sign_in(_start(), "v", PW)
+    at = _sign_in(_start(case=case), "v", PW)
     ids = set(at.dataframe[0].value["id"])
     assert ids and "antimony" not in ids
     assert "1 行を表示していません" in _texts(at)
-    at = _sign_in(_start(), "p", PW)
+    at = _sign_in(_start(case=case), "p", PW)
     assert "antimony" in set(at.dataframe[0].value["id"])
     assert "機密性2" in _texts(at)  # the page says it holds restricted information
 
