@@ -114,6 +114,8 @@ def test_right_password_signs_in_with_the_accounts_role(store):
     got = accounts.authenticate(store, "suzuki", PW)
     assert got.identity == Identity("suzuki", "鈴木", "committee", "local", "restricted")
     assert not got.must_reset
+    signed = list_events(store, "signed_in")
+    assert [(e["ref"], e["identity"]["method"]) for e in signed] == [("suzuki", "local")]
 
 
 def test_five_failures_lock_the_account_for_fifteen_minutes_and_are_recorded(store):

@@ -4,7 +4,7 @@ An event is one ``audit_events`` row and one ``audit_records`` record of kind ``
 (``ref`` = ``"<kind>/<ref>"``), appended in the same transaction as its row under the
 store's write lock, exactly like a run (see :mod:`prioritizer.audit.store`). Kinds used:
 
-``sign_in_failed``, ``account_locked``, ``user_added``, ``user_disabled``,
+``signed_in``, ``sign_in_failed``, ``account_locked``, ``user_added``, ``user_disabled``,
 ``password_reset``, ``refused`` (a role or tier refusal), ``comment``, ``approval``,
 ``judgement_submitted``, ``export``.
 

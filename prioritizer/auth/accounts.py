@@ -273,9 +273,11 @@ def authenticate(store: Any, user: str, password: str, *, now: dt.datetime | Non
     locked = row is not None and row["locked_until"] is not None and row["locked_until"] > _text(now)
     fail_ident = {"user": user, "method": "local"}
     if row is not None and row["active"] and ok and not locked:
+        ident = _identity(row)
         with store._write() as conn:
             conn.execute(update(t.users).where(t.users.c.user == user).values(failures=0, locked_until=None))
-        return SignIn(_identity(row), bool(row["must_reset"]))
+            append_event_in(conn, "signed_in", user, user, ident.as_record(), {})
+        return SignIn(ident, bool(row["must_reset"]))
     until: str | None = None
     with store._write() as conn:
         if row is None or not row["active"]:
@@ -311,13 +313,19 @@ def authenticate(store: Any, user: str, password: str, *, now: dt.datetime | Non
 
 def oidc_identity(store: Any, user: str, name: str, issuer: str | None) -> Identity:
     """The identity of an OIDC sign-in: the account of that id (e-mail) if one exists and is
-    active, else a viewer cleared for the public tier."""
+    active, else a viewer cleared for the public tier. Records a ``signed_in`` event, so call
+    it once per new session."""
+    from prioritizer.audit.events import append_event
+
     with store._read() as conn:
         row = conn.execute(select(t.users).where(t.users.c.user == user)).mappings().first()
     if row is not None and row["active"]:
         ident = _identity(row, "oidc")
-        return Identity(ident.user, ident.display_name, ident.role, "oidc", ident.clearance, issuer=issuer)
-    return Identity(user, name or user, "viewer", "oidc", "public", issuer=issuer)
+        got = Identity(ident.user, ident.display_name, ident.role, "oidc", ident.clearance, issuer=issuer)
+    else:
+        got = Identity(user, name or user, "viewer", "oidc", "public", issuer=issuer)
+    append_event(store, "signed_in", user, user, got.as_record(), {})
+    return got
 
 
 def bootstrap_admin(store: Any) -> str | None:
