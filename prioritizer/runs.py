@@ -39,6 +39,7 @@ SERVICES: dict[str, str] = {
     "robustness": "prioritizer.robustness.service:run_robustness",
     "stress": "prioritizer.stress.service:run_stress",
     "ttx": "prioritizer.stress.exercise:run_ttx",
+    "weights_group": "prioritizer.weights_group:run_group_service",
 }
 
 #: libraries whose versions can change a result; recorded with every run
@@ -81,6 +82,8 @@ class Run:
     versions: dict[str, str]
     run_id: str | None = None
     hash: str | None = None
+    #: who is recorded as the author and how that was established (prioritizer.auth.Identity.as_record)
+    identity: dict[str, Any] | None = None
 
     @property
     def result(self) -> dict[str, Any]:

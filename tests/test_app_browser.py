@@ -54,6 +54,8 @@ def server(tmp_path_factory):
         **os.environ,
         "PRIORITIZER_CASE": str(ROOT / "inputs" / "default"),
         "PRIORITIZER_DB": f"sqlite:///{db}",
+        # Sign-in flows are driven in tests/test_auth_browser.py.
+        "PRIORITIZER_AUTH": "none",
     }
     proc = subprocess.Popen(
         [

@@ -21,6 +21,8 @@ def app_env(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("PRIORITIZER_CASE", str(ROOT / "inputs" / "default"))
     monkeypatch.setenv("PRIORITIZER_DB", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+    # Sign-in has its own tests (tests/test_auth_app.py); these exercise the pages.
+    monkeypatch.setenv("PRIORITIZER_AUTH", "none")
     return tmp_path
 
 

@@ -233,7 +233,7 @@ def test_inserting_a_forged_run_row_is_detected(db_url):
         c.execute(
             text(
                 "INSERT INTO audit_runs SELECT 'R000099', 99, command, actor, reason, created_at, case_path, "
-                "model_name, params, model, policy, method, versions, weights, result, input_digests, hash "
+                "model_name, params, model, policy, method, versions, weights, result, input_digests, hash, identity "
                 "FROM audit_runs WHERE run_id = 'R000002'"
             )
         )

@@ -71,6 +71,14 @@ def copy_for_record(run: Run, actor: str, reason: str) -> Run:
     )
 
 
+def save(identity: Any, run: Run, reason: str, db: str | None = None) -> str:
+    """Record ``run`` authored by the signed-in ``identity`` (the service checks its role)."""
+    from prioritizer.audit import open_store
+    from prioritizer.auth.services import save_run
+
+    return save_run(identity, run, reason, open_store(db))
+
+
 # --------------------------------------------------------------------------- uploads
 
 

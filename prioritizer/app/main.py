@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from prioritizer.app import state
+from prioritizer.app import auth_gate, state
 from prioritizer.app.pages import (
     allocation,
     audit,
+    committee,
     compare,
     data,
     monitoring,
@@ -45,23 +46,30 @@ def _sidebar() -> None:
 def _save_form() -> None:
     """Saving a scenario records the current ranking and allocation Runs with who and why."""
     from prioritizer.app import controller
+    from prioritizer.auth.roles import allowed
 
+    ident = auth_gate.identity()
+    if not allowed(ident, "save_run"):
+        # The service refuses anyway (and records it); the form is not offered.
+        st.caption(state.tr("auth.cannot_save"))
+        return
     with st.expander(state.tr("save.title")), st.form("save-scenario", clear_on_submit=False):
-        actor = st.text_input(state.tr("save.actor"), key="save_actor")
+        # The author is the signed-in identity; it cannot be typed in.
+        st.caption(f"{state.tr('auth.author')}: {ident.display_name}")
         reason = st.text_area(state.tr("save.reason"), key="save_reason")
         if st.form_submit_button(state.tr("save.button")):
-            if not actor.strip() or not reason.strip():
-                st.warning(state.tr("save.need_both"))
+            if not reason.strip():
+                st.warning(state.tr("auth.need_reason"))
                 return
             try:
                 ids = []
                 for command, params in (("rank", state.rank_params()), ("allocate", state.alloc_params())):
                     run = state.run(command, params)
-                    ids.append(controller.record(run, actor, reason, st.session_state.get("db")))
+                    ids.append(controller.save(ident, run, reason, st.session_state.get("db")))
                     st.session_state["saved"].append((ids[-1], command, run.result))
                 st.success(state.tr("save.done", run_id=", ".join(ids)))
             except PrioritizerError as exc:
-                st.error(str(exc))
+                auth_gate.refused(exc)
 
 
 def main() -> None:
@@ -69,6 +77,9 @@ def main() -> None:
     state.init()
     _language()
     st.title(state.tr("app.title"))
+    # Nothing below this line runs (no case is loaded, no page drawn) until a session is signed in.
+    auth_gate.require()
+    auth_gate.tier_banner()
     # ``start_page`` lets a link or a test open the app on a given page.
     start = st.session_state.get("start_page", "ranking")
     spec = [
@@ -78,6 +89,7 @@ def main() -> None:
         (compare.page, "page.compare", "compare"),
         (robustness.page, "page.robustness", "robustness"),
         (monitoring.page, "page.monitoring", "monitoring"),
+        (committee.page, "page.committee", "committee"),
         (audit.page, "page.audit", "audit"),
         (data.page, "page.data", "data"),
         (stress.page, "page.stress", "stress"),

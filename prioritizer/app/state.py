@@ -52,6 +52,14 @@ def _mtime(path: Path) -> float:
 
 
 def case() -> Case:
+    """The active case as the signed-in reader may see it (rows at or below its clearance)."""
+    from prioritizer.app.auth_gate import identity
+    from prioritizer.case.tiers import visible_case
+
+    return visible_case(full_case(), identity().effective_clearance)
+
+
+def full_case() -> Case:
     """The active case (uploads replace it only when they validate)."""
     ss = st.session_state
     uploaded = ss.get("uploaded_case")
@@ -65,7 +73,9 @@ def case() -> Case:
 def _compute(key: str, _case: Case, command: str, params_json: str) -> Run:
     import json
 
-    return controller.compute(_case, command, json.loads(params_json))
+    from prioritizer.case.tiers import labelled
+
+    return labelled(controller.compute(_case, command, json.loads(params_json)), _case)
 
 
 def run(command: str, params: dict[str, Any]) -> Run:

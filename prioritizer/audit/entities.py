@@ -71,6 +71,8 @@ class StoredRun(_ItemAccess):
     input_digests: dict[str, str]
     hash: str
     case_files: dict[str, bytes] = field(default_factory=dict, repr=False)
+    #: how the author was established ({user, display_name, role, method, …}; None before sign-in existed)
+    identity: dict[str, Any] | None = None
 
     def as_dict(self, files: bool = False) -> dict[str, Any]:
         """JSON-able dict; file contents only when ``files`` (as text where UTF-8)."""

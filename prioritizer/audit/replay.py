@@ -180,6 +180,11 @@ def replay_run(run: StoredRun) -> ReplayReport:
         case = load_case(target, policy_path=policy_path)
         case.root = Path(run.case_path) if run.case_path else case.root
         out = service(run.command)(case, params)
+        from prioritizer.case.tiers import case_tier
+
+        # Runs on restricted inputs carry their tier label (prioritizer.auth.tiers.labelled).
+        if case_tier(case) != "public":
+            out.result["tier"] = case_tier(case)
     replayed = normalise(out.result)
     every = compare(run.result, replayed)
     provenance = [d for d in every if d.path in PROVENANCE_KEYS]

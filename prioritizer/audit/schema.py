@@ -17,6 +17,10 @@ projection of what a record covers, and ``verify`` checks the two agree:
 * ``audit_weight_events`` one row per changed criterion weight (record kind ``weight_change``)
 * ``audit_case_versions`` / ``audit_case_version_files`` case versions saved from the app
   (record kind ``case_version``): a manifest of file name → blob digest
+* ``audit_events``    sign-in failures, account changes, refusals, comments, approvals,
+                      judgement submissions (record kind ``event``; see ``events.py``)
+* ``audit_users``     local accounts (not chained; each change is an ``audit_events`` row)
+* ``audit_drafts``    judgements a committee member has not submitted yet (not chained)
 
 The schema is created and upgraded by the Alembic migrations in ``migrations/``;
 this module is the reference the migrations were written from.
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Float,
     ForeignKey,
@@ -89,6 +94,8 @@ runs = Table(
     Column("result", Text, nullable=False),
     Column("input_digests", Text, nullable=False),
     Column("hash", String(64), nullable=False),
+    #: how the author was established (JSON, see prioritizer.auth.identity); null before 0003
+    Column("identity", Text, nullable=True),
 )
 
 blobs = Table(
@@ -144,4 +151,41 @@ case_version_files = Table(
     Column("version_id", String(32), ForeignKey("audit_case_versions.version_id"), primary_key=True),
     Column("name", String(512), primary_key=True),
     Column("digest", String(64), ForeignKey("audit_blobs.digest"), nullable=False),
+)
+
+users = Table(
+    "audit_users",
+    metadata,
+    Column("user", String(255), primary_key=True),
+    Column("display_name", String(255), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("clearance", String(32), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("password_hash", Text, nullable=True),
+    Column("must_reset", Boolean, nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", String(40), nullable=True),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+
+events = Table(
+    "audit_events",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("kind", String(64), nullable=False, index=True),
+    Column("ref", String(255), nullable=False, index=True),
+    Column("actor", String(255), nullable=False),
+    Column("identity", Text, nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("detail", Text, nullable=False),
+)
+
+drafts = Table(
+    "audit_drafts",
+    metadata,
+    Column("user", String(255), primary_key=True),
+    Column("topic", String(255), primary_key=True),
+    Column("payload", Text, nullable=False),
+    Column("updated_at", String(40), nullable=False),
 )

@@ -296,7 +296,7 @@ def run_content(row: dict[str, Any]) -> dict[str, Any]:
     digests) so a reader of the raw chain sees them; the large JSON parts are covered by
     their SHA-256 so the chain stays compact while any edit to them still breaks it.
     """
-    return {
+    out = {
         "run_id": row["run_id"],
         "command": row["command"],
         "actor": row["actor"],
@@ -309,6 +309,10 @@ def run_content(row: dict[str, Any]) -> dict[str, Any]:
         "input_digests": _loads(row["input_digests"]),
         "sha256": {k: digest_of(_loads(row[k])) for k in ("params", "model", "policy", "versions", "result")},
     }
+    # Runs recorded before sign-in existed have no identity; their content stays as it was hashed.
+    if row.get("identity"):
+        out["identity"] = _loads(row["identity"])
+    return out
 
 
 def event_content(row: dict[str, Any]) -> dict[str, Any]:
@@ -435,6 +439,7 @@ class AuditStore:
             "weights": canonical(weights),
             "result": canonical(out.result),
             "input_digests": canonical(digests),
+            "identity": canonical(run.identity) if getattr(run, "identity", None) else None,
         }
         with self._write() as conn:
             h = conn.execute(
@@ -603,6 +608,7 @@ class AuditStore:
             input_digests=_loads(r["input_digests"]),
             hash=r["hash"],
             case_files={name: bytes(content) for name, content in files},
+            identity=_loads(r["identity"]) if r.get("identity") else None,
         )
 
     def weight_history(self, model_name: str | None = None) -> list[dict[str, Any]]:

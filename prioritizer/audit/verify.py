@@ -25,6 +25,7 @@ from sqlalchemy import Connection, select
 from prioritizer.audit import schema as t
 from prioritizer.audit.chain import GENESIS, canonical, link_hash, sha256_bytes
 from prioritizer.audit.entities import BrokenRecord, VerifyReport
+from prioritizer.audit.events import event_content as chained_event_content
 from prioritizer.audit.store import event_content, run_content
 from prioritizer.audit.versions import version_content
 
@@ -50,6 +51,7 @@ def verify_store(conn: Connection, anchor: str | None = None) -> VerifyReport:
     records = conn.execute(select(t.records).order_by(t.records.c.seq)).mappings().all()
     runs = {r["run_id"]: dict(r) for r in conn.execute(select(t.runs)).mappings()}
     events = {r["seq"]: dict(r) for r in conn.execute(select(t.weight_events)).mappings()}
+    others = {r["seq"]: dict(r) for r in conn.execute(select(t.events)).mappings()}
     files: dict[str, dict[str, str]] = {}
     for r in conn.execute(select(t.run_files)).mappings():
         files.setdefault(r["run_id"], {})[r["name"]] = r["digest"]
@@ -75,6 +77,7 @@ def verify_store(conn: Connection, anchor: str | None = None) -> VerifyReport:
     expected = 1
     seen_runs: set[str] = set()
     seen_events: set[int] = set()
+    seen_others: set[int] = set()
     for rec in records:
         seq, kind, ref = rec["seq"], rec["kind"], rec["ref"]
         while expected < seq:
@@ -169,6 +172,24 @@ def verify_store(conn: Connection, anchor: str | None = None) -> VerifyReport:
             vbroken = sorted(n for n, d in vhave.items() if d in bad_blobs)
             if vbroken:
                 bad(seq, kind, ref, f"stored case-version file content was edited: {', '.join(vbroken)}")
+        elif kind == "event":
+            other = others.get(seq)
+            if other is None:
+                bad(seq, kind, ref, "the event row was deleted")
+                continue
+            seen_others.add(seq)
+            try:
+                rebuilt = chained_event_content(other)
+            except (ValueError, TypeError):
+                bad(seq, kind, ref, "the event row holds unreadable JSON (edited by hand)")
+                continue
+            if canonical(rebuilt) != rec["content"]:
+                bad(
+                    seq,
+                    kind,
+                    ref,
+                    f"the event row was edited: {_content_diff(rec['content'], rebuilt)} differ",
+                )
         else:
             bad(seq, kind, ref, f"unknown record kind {kind!r} (a forged record)")
 
@@ -187,6 +208,14 @@ def verify_store(conn: Connection, anchor: str | None = None) -> VerifyReport:
     for vid, vrow in versions.items():
         if vid not in seen_versions:
             bad(vrow["seq"], "case_version", vid, "a case-version row without a chain record (inserted)")
+    for seq, other in others.items():
+        if seq not in seen_others:
+            bad(
+                seq,
+                "event",
+                f"{other['kind']}/{other['ref']}",
+                "an event row without a chain record (inserted)",
+            )
 
     last_seq = records[-1]["seq"] if records else 0
     last_hash = records[-1]["hash"] if records else GENESIS

@@ -113,6 +113,16 @@ _NAMES = (
     _c("name_en", doc_en="English name", doc_ja="名称（英語）"),
 )
 _SOURCE = _c("source", doc_en="provenance: publisher, title, year, or 'illustrative'", doc_ja="出典")
+#: information tier of the row (issue 17): readers see only rows at or below their clearance
+TIERS: tuple[str, ...] = ("public", "restricted", "secret")
+_TIER = _c(
+    "tier",
+    "enum",
+    choices=TIERS,
+    default="public",
+    doc_en="information tier: public (機密性1), restricted (機密性2), secret (機密性3)",
+    doc_ja="機密性区分",
+)
 
 GOODS = TableSpec(
     "goods",
@@ -159,6 +169,7 @@ GOODS = TableSpec(
         _share("substitution_index", "EU CRM substitution index (1 = no substitute)", "代替指数"),
         _c("stockpilable", "bool", doc_en="may be stockpiled by the state", doc_ja="備蓄対象になり得る"),
         _SOURCE,
+        _TIER,
     ),
     key=("id",),
     one_of=(("name_ja", "name_en"),),
@@ -204,6 +215,7 @@ FLOWS = TableSpec(
         _c("domestic_production", "float", ge=0, unit="億円", doc_en="domestic output", doc_ja="国内生産額"),
         _c("exports", "float", ge=0, unit="億円", doc_en="exports", doc_ja="輸出額"),
         _SOURCE,
+        _TIER,
     ),
     key=("good_id", "partner", "period"),
     doc_en="monthly (or annual) imports by partner",
@@ -278,6 +290,7 @@ PROJECTS = TableSpec(
         _c("sector", "enum", choices=SECTORS, doc_en="sector (default: the good's)", doc_ja="分野"),
         _c("domain", "enum", choices=DOMAINS, doc_en="domain (default: the good's)", doc_ja="領域"),
         _SOURCE,
+        _TIER,
     ),
     key=("id",),
     one_of=(("cost", "cost_<year>"),),

@@ -36,6 +36,8 @@ _COMMAND_MODULES = (
     "case",
     "import_trade",
     "stress",
+    "users",
+    "review",
 )
 
 

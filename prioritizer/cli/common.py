@@ -172,14 +172,25 @@ def run_service(
     from prioritizer.runs import execute
 
     with clean_errors(fmt):
-        case = load_case(case_path)
-        run = execute(command, case, params, actor=actor or default_actor(), reason=reason)
-        if not no_audit:
-            from prioritizer.audit import record_run
+        from prioritizer.auth.accounts import cli_identity_for
+        from prioritizer.case.tiers import labelled, visible_case
 
+        store = None
+        if not no_audit:
+            from prioritizer.audit import open_store
+
+            store = open_store(db)
+        # The author is the OS user plus --actor (with its account's role and clearance if it
+        # has one); the run sees only the case rows that clearance allows.
+        ident = cli_identity_for(store, actor)
+        case = visible_case(load_case(case_path), ident.effective_clearance)
+        run = execute(command, case, params, actor=ident.actor, reason=reason)
+        labelled(run, case)
+        run.identity = ident.as_record()
+        if store is not None:
             # If the store is unreachable this raises AuditError and nothing is printed as
             # though it had been recorded.
-            record_run(run, db)
+            store.record(run)
         payload = run.payload()
         table = run.output.table
         if table is None and table_of is not None:

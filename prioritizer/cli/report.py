@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from prioritizer.cli import app
-from prioritizer.cli.common import DbOpt, NoAuditOpt, clean_errors, dumps, write_text
+from prioritizer.cli.common import ActorOpt, DbOpt, NoAuditOpt, clean_errors, dumps, write_text
 
 
 class ReportFormat(StrEnum):
@@ -37,6 +37,7 @@ def report(
     ] = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    actor: ActorOpt = "",
 ) -> None:
     """Justification report of a stored Run: cover, one-page summary, justification, annex (別冊)."""
     from prioritizer.reports import build_report
@@ -46,6 +47,16 @@ def report(
 
         store = open_store(db)
         run_id = store.resolve(run_id)
+        from prioritizer.auth.accounts import cli_identity_for
+        from prioritizer.auth.services import check_export
+
+        # An export above the reader's clearance is refused and recorded (issue 17).
+        check_export(
+            cli_identity_for(store, actor),
+            f"report {run_id}",
+            (store.get(run_id).result or {}).get("tier") or "public",
+            store,
+        )
         earlier = store.resolve(against) if against else None
         target = out or Path(f"report-{run_id}.{lang.value}.{fmt.value}")
         path = build_report(run_id, fmt.value, lang.value, target, db, against=earlier)  # type: ignore[arg-type]

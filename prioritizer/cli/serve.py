@@ -23,9 +23,21 @@ def serve(
     address: Annotated[str, typer.Option("--address")] = "localhost",
     headless: Annotated[bool, typer.Option("--headless/--no-headless")] = True,
     db: DbOpt = None,
+    auth: Annotated[
+        str | None,
+        typer.Option("--auth", help="Sign-in: local (default; accounts + OIDC if configured) or none."),
+    ] = None,
 ) -> None:
     """Start the Streamlit app (Japanese by default) on CASE with the audit store."""
+    from prioritizer.auth.config import check_start
+
     env = dict(os.environ)
+    if auth:
+        env["PRIORITIZER_AUTH"] = auth
+    problem = check_start(env, Path.cwd())
+    if problem:
+        sys.stderr.write(f"error: {problem}\n")
+        raise typer.Exit(2)
     env["PRIORITIZER_CASE"] = str(case.resolve())
     if db:
         env["PRIORITIZER_DB"] = db

@@ -120,3 +120,56 @@ def ahp_cmd(
         write_text(text, out)
     else:
         write_text(render(res, table, fmt), out)
+
+
+group_app = typer.Typer(
+    help="Combine several members' judgements (decision conferencing).", no_args_is_help=True
+)
+weights_app.add_typer(group_app, name="group")
+
+
+@group_app.command("ahp")
+def group_ahp_cmd(
+    files: Annotated[list[Path], typer.Argument(help="One pairwise matrix CSV per committee member.")],
+    method: Annotated[str, typer.Option("--method", help="aij (judgements) | aip (priorities)")] = "aij",
+    member_weights: Annotated[
+        str | None, typer.Option("--member-weights", help="W,W,… one per file (default: equal).")
+    ] = None,
+    fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    no_audit: NoAuditOpt = False,
+) -> None:
+    """Group AHP weights by AIJ (Aczél & Saaty 1983) or AIP (Forman & Peniwati 1998), each member's
+    CR, the spread per criterion and Goepel's consensus indicator S*. Records no Run."""
+    from prioritizer.weights_group import Member, group_ahp
+
+    with clean_errors(fmt):
+        members, issues = [], []
+        for f in files:
+            try:
+                ids, a = read_matrix(f)
+            except InputError as exc:  # every file's problems, not only the first file's
+                issues.extend(exc.issues)
+                continue
+            members.append(Member(str(f), ids, a))
+        if issues:
+            raise InputError(issues, "cannot read the judgement matrices")
+        res = group_ahp(members, method, member_weights)
+    ids = list(res["weights"])
+    table = pd.DataFrame(
+        {
+            "criterion": ids,
+            "weight": [res["weights"][c] for c in ids],
+            **{Path(m["file"]).stem: [m["weights"][c] for c in ids] for m in res["members"]},
+            "sd": [res["spread"][c]["sd"] for c in ids],
+        }
+    )
+    text = render(res, table, fmt)
+    if fmt is OutputFormat.table:
+        crs = ", ".join(
+            f"{Path(m['file']).stem} CR={'—' if m['cr'] is None else round(m['cr'], 3)}"
+            for m in res["members"]
+        )
+        text += f"\nmethod = {res['method']}  consensus S* = {res['consensus']:.3f} ({res['consensus_level']})\n{crs}"
+    write_text(text, out)

@@ -22,7 +22,7 @@ from prioritizer.reports.context import (
     load_case_snapshot,
     related_runs,
 )
-from prioritizer.reports.document import Bullets, Document, Para, Section
+from prioritizer.reports.document import Bullets, Column, Document, Para, Section, Table
 from prioritizer.summaries import count_by, is_funded
 from prioritizer.text import Lang, render, vocab
 
@@ -53,6 +53,7 @@ def build_document(store: Any, run_id: str, lang: Lang, against: str | None = No
         sections.rules(ctx),
         sections.scenarios(ctx),
         sections.methodology(ctx),
+        discussion(ctx, store, run_id),
     ]
     tail = annex.sections(ctx)
     tier = tier_of(ctx)
@@ -71,12 +72,26 @@ def build_document(store: Any, run_id: str, lang: Lang, against: str | None = No
 
 
 def tier_of(ctx: Context) -> str:
-    """The information tier recorded with the run (params or policy), else 「記録なし」."""
-    for src in (f(ctx.primary, "params") or {}, f(ctx.primary, "policy") or {}):
-        for key in ("information_tier", "tier", "clearance"):
-            if isinstance(src, dict) and src.get(key):
-                return ctx.v("tier", src[key])
-    return ctx.missing
+    """The highest information tier of the runs the report covers (「機密性2」…).
+
+    A result computed on restricted rows carries ``tier``; a run without one was computed on
+    public rows only, so every report states a tier.
+    """
+    from prioritizer.auth.report_parts import report_tier
+
+    return ctx.v("tier", report_tier([ctx.primary, *ctx.runs.values()]))
+
+
+def discussion(ctx: Context, store: Any, run_id: str) -> Section:
+    """Comments and approvals the committee recorded on the run."""
+    from prioritizer.auth.report_parts import discussion_frame
+
+    s = Section(ctx.t("review.title"), new_page=False)
+    df = discussion_frame(store, run_id, ctx.lang)
+    if not df.empty:
+        cols = [Column(c, c, "text") for c in df.columns]
+        s.blocks.append(Table(ctx.t("review.title"), df, cols, sheet="review"))
+    return s
 
 
 def case_label(ctx: Context) -> str:

@@ -50,6 +50,9 @@ def page() -> None:
         else:
             st.caption(state.tr("audit.need_two", kind=vocab("command", kind, lang)))
     if ids:
+        from prioritizer.app import review
+
+        review.section(store, ids)
         _report(ids)
     st.subheader(state.tr("audit.verify"))
     if st.button(state.tr("audit.verify")):
@@ -79,6 +82,11 @@ def _report(ids: list[str]) -> None:
         format_func=lambda x: {"ja": "日本語", "en": "English"}[x],
     )
     if st.button(state.tr("action.build_report"), key="report-build"):
+        from prioritizer.app import review
+        from prioritizer.audit import open_store
+
+        if not review.may_export_run(open_store(st.session_state.get("db")), rid):
+            return
         out = Path(tempfile.mkdtemp(prefix="prioritizer-report-")) / f"report-{rid}.{lang}.{fmt}"
         with st.spinner("…"):
             try:

@@ -1,0 +1,145 @@
+"""Committee: each member's pairwise judgements (draft, then submit) and the convener's aggregation."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pandas as pd
+import streamlit as st
+
+from prioritizer.app import auth_gate, state
+from prioritizer.auth import committee
+from prioritizer.auth.roles import allowed
+from prioritizer.errors import PrioritizerError
+from prioritizer.text import field, t, vocab
+
+#: Saaty's fundamental scale both ways, as a member reads it ("row over column")
+SCALE = [f"1/{k}" for k in range(9, 1, -1)] + [str(k) for k in range(1, 10)]
+
+
+def _value(label: str) -> float:
+    return float(Fraction(label))
+
+
+def _label(v: float) -> str:
+    return min(SCALE, key=lambda s: abs(_value(s) - v) / max(_value(s), v))
+
+
+def _store():  # type: ignore[no-untyped-def]
+    from prioritizer.audit import open_store
+
+    return open_store(st.session_state.get("db"))
+
+
+def page() -> None:
+    lang = state.lang()
+    ident = auth_gate.identity()
+    st.subheader(state.tr("committee.title"))
+    try:
+        run = state.run("rank", state.rank_params())
+        store = _store()
+    except PrioritizerError as exc:
+        state.show_error(exc)
+        return
+    labels = state.criteria_labels(run)
+    ids = list(labels)
+    model_name = (run.output.model or {}).get("name") or "default"
+    topic = (
+        st.text_input(state.tr("committee.topic"), value=model_name, key="committee_topic").strip()
+        or model_name
+    )
+    if allowed(ident, "submit_judgement"):
+        _my_judgements(ident, topic, ids, labels, store)
+    _submissions(topic, ids, labels, store, lang)
+    if allowed(ident, "aggregate_weights"):
+        _aggregate(ident, topic, ids, labels, store, model_name, lang)
+    else:
+        st.caption(state.tr("committee.cannot_aggregate"))
+
+
+def _my_judgements(ident, topic, ids, labels, store) -> None:  # type: ignore[no-untyped-def]
+    st.markdown(f"**{state.tr('committee.my_judgements')}**")
+    draft = committee.get_draft(ident, topic, store)
+    have = {}
+    if draft and set(draft["ids"]) == set(ids):
+        pos = {c: k for k, c in enumerate(draft["ids"])}
+        have = {(a, b): draft["matrix"][pos[a]][pos[b]] for a in ids for b in ids}
+    n = len(ids)
+    m = [[1.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            a, b = ids[i], ids[j]
+            v = st.select_slider(
+                state.tr("committee.criterion_pair", a=labels[a], b=labels[b]),
+                options=SCALE,
+                value=_label(have.get((a, b), 1.0)),
+                key=f"judge-{topic}-{a}-{b}",
+            )
+            m[i][j], m[j][i] = _value(v), 1.0 / _value(v)
+    c1, c2 = st.columns(2)
+    try:
+        if c1.button(state.tr("committee.save_draft"), key="committee-draft"):
+            committee.save_draft(ident, topic, ids, m, store)
+            st.success(state.tr("committee.draft_saved"))
+        if c2.button(state.tr("committee.submit"), key="committee-submit"):
+            seq = committee.submit(ident, topic, ids, m, store)
+            st.success(state.tr("committee.submitted", seq=seq))
+    except PrioritizerError as exc:
+        auth_gate.refused(exc)
+
+
+def _submissions(topic, ids, labels, store, lang) -> None:  # type: ignore[no-untyped-def]
+    st.markdown(f"**{state.tr('committee.submissions')}**")
+    subs = committee.submissions(store, topic)
+    if not subs:
+        st.caption(state.tr("committee.need_two"))
+        return
+    rows = []
+    for s in subs:
+        d = s["detail"]
+        row = {
+            state.tr("auth.author"): (s.get("identity") or {}).get("display_name") or s["actor"],
+            field("member_cr", lang): "—" if d.get("cr") is None else f"{d['cr']:.3f}",
+        }
+        row.update({labels.get(c, c): f"{d['weights'].get(c, 0):.3f}" for c in ids})
+        rows.append(row)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def _aggregate(ident, topic, ids, labels, store, model_name, lang) -> None:  # type: ignore[no-untyped-def]
+    st.markdown(f"**{state.tr('committee.aggregate')}**")
+    if len(committee.submissions(store, topic)) < 2:
+        st.caption(state.tr("committee.need_two"))
+        return
+    method = st.radio(
+        state.tr("committee.method"),
+        ["aij", "aip"],
+        format_func=lambda x: vocab("group_method", x, lang),
+        horizontal=True,
+        key="committee-method",
+    )
+    try:
+        res = committee.aggregate(store, topic, method)
+    except PrioritizerError as exc:
+        state.show_error(exc)
+        return
+    st.metric(field("consensus", lang), f"{res['consensus']:.3f}")
+    df = pd.DataFrame(
+        {
+            state.tr("col.name"): [labels.get(c, c) for c in res["weights"]],
+            state.tr("committee.aggregate"): [f"{v:.3f}" for v in res["weights"].values()],
+            field("spread", lang): [
+                f"{res['spread'][c]['min']:.3f} – {res['spread'][c]['max']:.3f}" for c in res["weights"]
+            ],
+        }
+    )
+    st.dataframe(df, hide_index=True, width="stretch")
+    reason = st.text_input(state.tr("save.reason"), key="committee-reason")
+    if st.button(state.tr("committee.adopt"), key="committee-adopt"):
+        try:
+            rid = committee.adopt(
+                ident, topic, state.case(), store, method=method, model=model_name, reason=reason
+            )
+            st.success(t("committee.adopted", lang, run_id=rid))
+        except PrioritizerError as exc:
+            auth_gate.refused(exc)

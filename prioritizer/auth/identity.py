@@ -1,0 +1,117 @@
+"""Who is acting, and how that was established (the author of every audit record).
+
+An :class:`Identity` is built only by the sign-in paths — a verified local password
+(:mod:`prioritizer.auth.accounts`), a Streamlit OIDC login, the CLI (the OS user plus
+``--actor``) or the explicit ``--auth none`` switch — never from text a user typed into
+a form. Roles and clearances are fixed vocabularies; tiers are ordered
+public < restricted < secret (機密性1 < 機密性2 < 機密性3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from prioritizer.case.tiers import TIERS, highest_tier, tier_rank
+
+__all__ = ["ROLES", "TIERS", "Identity", "anonymous", "cli_identity", "highest_tier", "tier_rank"]
+
+Role = Literal["admin", "planner", "committee", "viewer"]
+Tier = Literal["public", "restricted", "secret"]
+Method = Literal["local", "oidc", "cli", "none"]
+
+ROLES: tuple[str, ...] = ("admin", "planner", "committee", "viewer")
+METHODS: tuple[str, ...] = ("local", "oidc", "cli", "none")
+#: the author named by records made with sign-in switched off
+ANONYMOUS_ACTOR = "anonymous (sign-in off)"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A signed-in (or explicitly anonymous) actor.
+
+    ``method``: ``local`` (password checked against the store), ``oidc`` (the identity
+    provider's ``sub``/``email``), ``cli`` (the OS account; ``actor`` is ``--actor``) or
+    ``none`` (sign-in switched off). ``clearance`` is the highest tier the reader may see;
+    a viewer is held to public whatever its account says.
+    """
+
+    user: str
+    display_name: str
+    role: str
+    method: str
+    clearance: str = "public"
+    os_user: str | None = None
+    issuer: str | None = None
+
+    @property
+    def effective_clearance(self) -> str:
+        return "public" if self.role == "viewer" else self.clearance
+
+    @property
+    def actor(self) -> str:
+        """The ``actor`` column of records: the account id (the CLI's ``--actor`` if given)."""
+        if self.method == "none":
+            return ANONYMOUS_ACTOR
+        return self.user
+
+    def may_see(self, tier: str | None) -> bool:
+        return tier_rank(tier) <= tier_rank(self.effective_clearance)
+
+    def as_record(self) -> dict[str, Any]:
+        """What a record stores about its author (JSON; chained with the record)."""
+        out: dict[str, Any] = {
+            "user": self.user,
+            "display_name": self.display_name,
+            "role": self.role,
+            "method": self.method,
+            "clearance": self.effective_clearance,
+        }
+        if self.os_user is not None:
+            out["os_user"] = self.os_user
+        if self.issuer is not None:
+            out["issuer"] = self.issuer
+        return out
+
+
+def anonymous() -> Identity:
+    """The identity of a session with sign-in switched off (``--auth none``)."""
+    return Identity(
+        user="anonymous",
+        display_name=ANONYMOUS_ACTOR,
+        role="admin",
+        method="none",
+        clearance="secret",
+    )
+
+
+def os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+def cli_identity(actor: str = "", account: dict[str, Any] | None = None) -> Identity:
+    """The CLI's identity: the OS user, plus ``--actor`` as the name it acts under.
+
+    ``account``: the local account of that name if one exists (its role and clearance then
+    apply); without one the CLI user is a planner cleared for what the OS lets it read —
+    the case files are already on its disk — so ``secret``.
+    """
+    who = os_user()
+    name = actor.strip() or who
+    if account is not None:
+        return Identity(
+            user=name,
+            display_name=account.get("display_name") or name,
+            role=account["role"],
+            method="cli",
+            clearance=account["clearance"],
+            os_user=who,
+        )
+    return Identity(
+        user=name, display_name=name, role="planner", method="cli", clearance="secret", os_user=who
+    )
