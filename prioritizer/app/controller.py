@@ -587,6 +587,10 @@ def trade_import(
     hs = hs_map
     if hs is None and "hs_map.csv" in case.files:
         hs = ("hs_map.csv", case.files["hs_map.csv"])
+    on_disk = Path(case.root) / "hs_map.csv"
+    if hs is None and Path(case.root).is_dir() and on_disk.is_file():
+        # The HS map is not a case table (the loader does not read it), so it sits beside them.
+        hs = ("hs_map.csv", on_disk.read_bytes())
     if hs is None:
         raise InputError(
             [

@@ -1,0 +1,66 @@
+"""The data page's trade import: a Customs file previewed against the case's HS map, merged and validated.
+
+The controller is the app's whole logic here (the page lays it out); it runs against the real
+importer and loader, and nothing is written outside scratch folders until a version is saved.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from prioritizer.app import controller
+from prioritizer.audit import open_store
+from prioritizer.audit.versions import get_files
+from prioritizer.case import load_case
+from tests._trade_files import customs_row, write_customs
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_a_customs_file_becomes_a_new_case_version_with_its_flows(tmp_path: Path):
+    case = load_case(ROOT / "inputs" / "default")
+    f = write_customs(
+        tmp_path / "imp2026.csv",
+        [
+            customs_row(2, 2026, "250410000", 105, [300_000, 0, 150_000]),  # natural graphite from China
+            customs_row(2, 2026, "999999999", 105, [10_000]),  # mapped to no good: reported, not used
+        ],
+    )
+    res = controller.trade_import(case, "japan-customs", [(f.name, f.read_bytes())], None)
+    pv = res.preview
+    assert pv.totals_by_good["natural_graphite"] == pytest.approx(4.5)  # 450,000千円 = 4.5億円
+    assert any(str(u.get("hs", u.get("code", ""))).startswith("9999") for u in pv.unmapped)
+    assert res.outcome is not None and res.outcome.case is not None, res.outcome and res.outcome.issues
+    flows = res.outcome.case.flows
+    got = flows[(flows["good_id"] == "natural_graphite") & (flows["partner"] == "CHN")]
+    by_period = dict(zip(got["period"], got["value"], strict=True))
+    # The imported months replace the case's illustrative rows for them; other months stay.
+    assert {p: by_period[p] for p in ("2026-01", "2026-03")} == pytest.approx(
+        {"2026-01": 3.0, "2026-03": 1.5}
+    )
+    assert res.report.replaced >= 2
+    # The default case on disk is untouched, and saving makes a version holding the new flows.
+    assert (ROOT / "inputs" / "default" / "flows.csv").read_bytes() == case.files["flows.csv"]
+    db = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    v = controller.save_version(
+        res.outcome.files, "田中", "税関統計 2026年", case.name, None, db, base_files=dict(case.files)
+    )
+    assert "flows.csv" in v.changes
+    assert b"2026-03" in get_files(open_store(db), v.version_id)["flows.csv"]
+
+
+def test_a_case_without_an_hs_map_and_no_upload_is_a_clear_error(tmp_path: Path):
+    import shutil
+
+    from prioritizer.errors import InputError
+
+    folder = tmp_path / "case"
+    shutil.copytree(ROOT / "inputs" / "default", folder)
+    (folder / "hs_map.csv").unlink()
+    case = load_case(folder)
+    f = write_customs(tmp_path / "imp.csv", [customs_row(2, 2026, "250410000", 105, [1])])
+    with pytest.raises(InputError) as err:
+        controller.trade_import(case, "japan-customs", [(f.name, f.read_bytes())], None)
+    assert [i.file for i in err.value.issues] == ["hs_map.csv"]
