@@ -120,3 +120,20 @@ def test_a_version_whose_snapshot_is_missing_is_named_and_the_active_case_stays(
     assert any("復元できませんでした" in e.value for e in at.error)
     assert any("goods.csv" in e.value for e in at.error)
     assert at.session_state["active_version"] is None
+
+
+def test_saving_records_a_copy_stamped_with_the_compute_time_and_leaves_the_cached_run_alone(db):
+    """Two people saving one cached scenario must not share (or overwrite) one Run object."""
+    from prioritizer.app import controller
+    from prioritizer.case import load_case
+    from prioritizer.runs import execute
+
+    run = execute("rank", load_case(ROOT / "inputs" / "default"), {})
+    computed = run.created_at
+    a = controller.record(run, "佐藤", "第1回", db)
+    b = controller.record(run, "田中", "第2回", db)
+    assert (run.actor, run.reason, run.run_id, run.hash) == ("", "", None, None)
+    store = open_store(db)
+    ra, rb = store.get(a), store.get(b)
+    assert (ra.actor, rb.actor) == ("佐藤", "田中") and a != b
+    assert ra.created_at.startswith(computed[:19]) and rb.created_at.startswith(computed[:19])

@@ -127,14 +127,14 @@ def load_upload(files: list[tuple[str, bytes]], workdir: Path | None = None) -> 
 
 def ranking_frame(result: dict[str, Any], lang: str = "ja") -> pd.DataFrame:
     """Flat table of a rank result: one row per item, contributions as columns."""
+    from prioritizer.text import name_of
+
     rows = []
     for r in result.get("ranking", []):
         row = {
             "rank": r.get("rank"),
             "id": r.get("id"),
-            "name": (r.get("name_ja") if lang == "ja" else r.get("name_en"))
-            or r.get("name_en")
-            or r.get("id"),
+            "name": name_of(r, lang),  # type: ignore[arg-type]
             "score": r.get("score"),
             "domain": r.get("domain"),
             "sector": r.get("sector"),
@@ -174,21 +174,25 @@ def justification(
     total = sum(abs(v) for v in contrib.values()) or 1.0
     top = sorted(contrib.items(), key=lambda kv: -abs(kv[1]))[:2]
     parts = [f"{criteria_labels.get(c, c)} {abs(v) / total:.0%}" for c, v in top]
-    name = item.get("name_ja" if lang == "ja" else "name_en") or item.get("id")
-    hint = item.get("hint_ja" if lang == "ja" else "hint_en") or item.get("hint") or ""
-    if lang == "ja":
-        s = f"{name}は {n_items} 件中 {item.get('rank')} 位（スコア {item.get('score', 0):.3f}）。"
-        if parts:
-            s += "主な要因は " + "、".join(parts) + " の寄与です。"
-        if hint:
-            s += f"政策手段の目安: {hint}。"
-    else:
-        s = f"{name} ranks {item.get('rank')} of {n_items} (score {item.get('score', 0):.3f})."
-        if parts:
-            s += " Main drivers: " + ", ".join(parts) + " of the score."
-        if hint:
-            s += f" Instrument hint: {hint}."
-    return s
+    from prioritizer.text import name_of, render
+
+    name = name_of(item, lang)  # type: ignore[arg-type]
+    hint = item.get(f"hint_{lang}") or item.get("hint") or ""
+    sep = "、" if lang == "ja" else ", "
+    msgs = [
+        {
+            "kind": "item.rank",
+            "name": name,
+            "n": n_items,
+            "rank": item.get("rank"),
+            "score": item.get("score") or 0.0,
+        }
+    ]
+    if parts:
+        msgs.append({"kind": "item.drivers", "drivers": sep.join(parts)})
+    if hint:
+        msgs.append({"kind": "item.hint", "hint": hint})
+    return ("" if lang == "ja" else " ").join(render(m, lang) for m in msgs)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- allocation views

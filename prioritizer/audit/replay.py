@@ -70,41 +70,21 @@ class ReplayReport:
         }
 
     def text(self, lang: str = "ja") -> str:
-        ja = lang == "ja"
+        from prioritizer.text import render
+
+        def say(kind: str, **kw: Any) -> str:
+            return render({"kind": kind, "run_id": self.run_id, "command": self.command, **kw}, lang)  # type: ignore[arg-type]
+
         if self.identical:
-            lines = [
-                f"{self.run_id}（{self.command}）を保存済みのスナップショットから再実行しました: 結果は記録と完全に一致します。"
-                if ja
-                else f"Replayed {self.run_id} ({self.command}) from its stored snapshot: the result is identical to the record."
-            ]
+            lines = [say("replay.identical")]
         else:
-            tail = f"（最大の数値差 {self.max_abs_difference:.3g}）" if ja and self.max_abs_difference else ""
-            tail_en = (
-                f" (largest numeric difference {self.max_abs_difference:.3g})"
-                if self.max_abs_difference
-                else ""
-            )
-            lines = [
-                f"{self.run_id}（{self.command}）の再実行結果は記録と {self.n_differences} か所異なります{tail}:"
-                if ja
-                else f"Replaying {self.run_id} ({self.command}) gives a different result in {self.n_differences} place(s){tail_en}:"
-            ]
+            kind = "replay.differs_max" if self.max_abs_difference else "replay.differs"
+            lines = [say(kind, n=self.n_differences, max=self.max_abs_difference)]
             lines += [f"- {d}" for d in self.differences]
             if self.n_differences > len(self.differences):
-                more = self.n_differences - len(self.differences)
-                lines.append(f"- … ほか {more} か所" if ja else f"- … and {more} more")
-        for d in self.provenance:
-            lines.append(
-                f"- 入力の読み込み元のみ異なります（結果ではありません）: {d}"
-                if ja
-                else f"- Only where an input was read from differs (not a result): {d}"
-            )
-        for lib, (a, b) in self.versions.items():
-            lines.append(
-                f"- ライブラリ版の違い: {lib} 記録時 {a} / 現在 {b}"
-                if ja
-                else f"- Library version differs: {lib} recorded {a}, now {b}"
-            )
+                lines.append("- " + say("replay.more", n=self.n_differences - len(self.differences)))
+        lines += ["- " + say("replay.provenance", what=str(d)) for d in self.provenance]
+        lines += ["- " + say("replay.version", lib=lib, a=a, b=b) for lib, (a, b) in self.versions.items()]
         return "\n".join(lines)
 
 

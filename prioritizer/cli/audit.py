@@ -223,33 +223,21 @@ def verify(
 
 
 def _verify_text(rep: Any, lang: str) -> str:
-    ja = lang == "ja"
+    from prioritizer.text import render
+
+    def say(kind: str, **kw: Any) -> str:
+        return render({"kind": kind, **kw}, lang)  # type: ignore[arg-type]
+
     if rep.ok:
-        lines = [
-            f"監査証跡は完全です: {rep.checked} 件の記録を検査しました。"
-            if ja
-            else f"The audit trail is intact: {rep.checked} records checked."
-        ]
+        lines = [say("verify.ok", n=rep.checked)]
         if rep.anchor:
-            lines.append(
-                f"アンカー {rep.anchor[:16]}… は記録 {rep.anchor_seq} の時点の先頭ハッシュと一致します。"
-                if ja
-                else f"Anchor {rep.anchor[:16]}… matches the head at record {rep.anchor_seq}."
-            )
+            lines.append(say("verify.anchor", anchor=rep.anchor[:16], seq=rep.anchor_seq))
     else:
-        lines = [
-            f"改ざんを検出しました。最初に壊れている記録: {rep.first_broken}"
-            if ja
-            else f"Tampering detected. First broken record: {rep.first_broken}"
-        ]
+        lines = [say("verify.broken", where=str(rep.first_broken))]
         lines += [f"- {p}" for p in rep.problems[1:20]]
         if len(rep.problems) > 20:
-            lines.append(f"- … ({len(rep.problems) - 20} more)")
-    lines.append(
-        f"先頭ハッシュ（報告書とともに保管してください）: {rep.head_hash}（記録 {rep.head_seq}）"
-        if ja
-        else f"Head hash (file it with the report): {rep.head_hash} (record {rep.head_seq})"
-    )
+            lines.append("- " + say("verify.more", n=len(rep.problems) - 20))
+    lines.append(say("verify.head", hash=rep.head_hash, seq=rep.head_seq))
     return "\n".join(lines)
 
 
