@@ -13,8 +13,12 @@ pandas merely reading the file.
 from __future__ import annotations
 
 import os
+import resource
+import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +27,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import Result, max_rss_mb, measure, quick, report
+from _common import Result, measure, quick, report
 
 from prioritizer.trade import preview
 
@@ -97,12 +101,33 @@ def _load() -> str:
     return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
 
 
+def _cpu(fn: Callable[[], object]) -> float:
+    """CPU seconds of one run (all threads): on a shared machine wall time mostly measures the queue."""
+    t0 = time.process_time()
+    fn()
+    return time.process_time() - t0
+
+
+def _fresh_rss(code: str) -> float:
+    """Peak RSS (MiB) of a fresh Python process running ``code``: the import alone, without
+    the memory this bench used to generate the file."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(before, after) / 2**10
+
+
 def bench_customs(d: Path, rows: int, rng: np.random.Generator) -> Result:
     cpath = d / "customs_2024.csv"
     ccodes = make_customs(cpath, rows, rng)
     cmap = hs_map(d / "cmap.csv", ccodes, 100, 9)
-    ours = measure(lambda: preview("japan-customs", [cpath], cmap), repeat=3, warmup=1)
+    run = lambda: preview("japan-customs", [cpath], cmap)  # noqa: E731
+    ours = measure(run, repeat=3, warmup=1)
     base = measure(lambda: pd.read_csv(cpath), repeat=3, warmup=0)
+    cpu_ours, cpu_base = _cpu(run), _cpu(lambda: pd.read_csv(cpath))
+    rss = _fresh_rss(
+        f"from prioritizer.trade import preview; preview('japan-customs', [{str(cpath)!r}], {str(cmap)!r})"
+    )
     return Result(
         f"Customs 9-digit import year {rows:,} rows, 100 goods",
         "pandas.read_csv",
@@ -111,7 +136,8 @@ def bench_customs(d: Path, rows: int, rng: np.random.Generator) -> Result:
         target=5.0,
         note=(
             f"{cpath.stat().st_size / 2**20:.0f} MB file; {len(ours.value.flows):,} flow rows; "
-            f"max RSS so far {max_rss_mb():.0f} MB; {_load()}"
+            f"CPU s ours {cpu_ours:.2f} vs baseline {cpu_base:.2f} (ratio {cpu_base / cpu_ours:.2f}×); "
+            f"peak RSS of one import in a fresh process {rss:.0f} MB; {_load()}"
         ),
     )
 
@@ -126,6 +152,10 @@ def bench_baci(d: Path, rows: int, rng: np.random.Generator) -> Result:
         lambda: preview("baci", [bpath], bmap, fx=fx, country_codes=cc, world=True), repeat=1, warmup=0
     )
     base = measure(lambda: pd.read_csv(bpath, dtype={"k": str}), repeat=1, warmup=0)
+    rss = _fresh_rss(
+        "from prioritizer.trade import preview; "
+        f"preview('baci', [{str(bpath)!r}], {str(bmap)!r}, fx={str(fx)!r}, country_codes={str(cc)!r}, world=True)"
+    )
     return Result(
         f"BACI year {rows:,} rows, 100 goods, --world",
         "pandas.read_csv",
@@ -134,7 +164,8 @@ def bench_baci(d: Path, rows: int, rng: np.random.Generator) -> Result:
         target=30.0,
         note=(
             f"{bpath.stat().st_size / 2**20:.0f} MB file; {len(ours.value.flows):,} flow rows; "
-            f"{len(ours.value.world):,} world rows; max RSS so far {max_rss_mb():.0f} MB (target 2048); {_load()}"
+            f"{len(ours.value.world):,} world rows; peak RSS of one import in a fresh process {rss:.0f} MB "
+            f"(target 2048); {_load()}"
         ),
     )
 
