@@ -13,7 +13,6 @@ pandas merely reading the file.
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -110,11 +109,18 @@ def _cpu(fn: Callable[[], object]) -> float:
 
 def _fresh_rss(code: str) -> float:
     """Peak RSS (MiB) of a fresh Python process running ``code``: the import alone, without
-    the memory this bench used to generate the file."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(before, after) / 2**10
+    the memory this bench used to generate the file. Read from the child's own
+    ``/proc/self/status`` VmHWM (per address space; ``RUSAGE_CHILDREN`` would inherit this
+    process's peak through fork)."""
+    probe = code + "; print([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])"
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    return int(out.stdout.split()[-1]) / 2**10
 
 
 def bench_customs(d: Path, rows: int, rng: np.random.Generator) -> Result:
