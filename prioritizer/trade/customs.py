@@ -143,7 +143,11 @@ def _flow_codes(t: pa.Table, col: str | None, f: InputFile, ex: Extract) -> np.n
         raise InputError(
             [
                 Issue(
-                    f.name, int(i) + 2, col, vals[idx[i]], "'Exp or Imp' must be 1 (exports) or 2 (imports)"
+                    f.name,
+                    int(i) + 2,
+                    col,
+                    str(vals[idx[i]]),
+                    "'Exp or Imp' must be 1 (exports) or 2 (imports)",
                 )
                 for i in bad[:50]
             ]
@@ -197,7 +201,7 @@ def _wide(f, encoding, header, norm, mapped, ex):
                     f.name,
                     int(i) + 2,
                     norm["year"],
-                    yr_vals[yr_idx[i]],
+                    str(yr_vals[yr_idx[i]]),
                     "Year must be four digits (e.g. 2024)",
                 )
                 for i in bad[:50]
