@@ -12,8 +12,12 @@ pandas merely reading the file.
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +26,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import Result, max_rss_mb, measure, quick, report
+from _common import Result, measure, quick, report
 
 from prioritizer.trade import preview
 
@@ -92,53 +96,100 @@ def hs_map(path: Path, codes: np.ndarray, goods: int, digits: int) -> Path:
     return path
 
 
+def _load() -> str:
+    return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+
+
+def _cpu(fn: Callable[[], object]) -> float:
+    """CPU seconds of one run (all threads): on a shared machine wall time mostly measures the queue."""
+    t0 = time.process_time()
+    fn()
+    return time.process_time() - t0
+
+
+def _fresh_rss(code: str) -> float:
+    """Peak RSS (MiB) of a fresh Python process running ``code``: the import alone, without
+    the memory this bench used to generate the file. Read from the child's own
+    ``/proc/self/status`` VmHWM (per address space; ``RUSAGE_CHILDREN`` would inherit this
+    process's peak through fork)."""
+    probe = code + "; print([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])"
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    return int(out.stdout.split()[-1]) / 2**10
+
+
+def bench_customs(d: Path, rows: int, rng: np.random.Generator) -> Result:
+    cpath = d / "customs_2024.csv"
+    ccodes = make_customs(cpath, rows, rng)
+    cmap = hs_map(d / "cmap.csv", ccodes, 100, 9)
+    run = lambda: preview("japan-customs", [cpath], cmap)  # noqa: E731
+    ours = measure(run, repeat=3, warmup=1)
+    base = measure(lambda: pd.read_csv(cpath), repeat=3, warmup=0)
+    cpu_ours, cpu_base = _cpu(run), _cpu(lambda: pd.read_csv(cpath))
+    rss = _fresh_rss(
+        f"from prioritizer.trade import preview; preview('japan-customs', [{str(cpath)!r}], {str(cmap)!r})"
+    )
+    return Result(
+        f"Customs 9-digit import year {rows:,} rows, 100 goods",
+        "pandas.read_csv",
+        ours,
+        base,
+        target=5.0,
+        note=(
+            f"{cpath.stat().st_size / 2**20:.0f} MB file; {len(ours.value.flows):,} flow rows; "
+            f"CPU s ours {cpu_ours:.2f} vs baseline {cpu_base:.2f} (ratio {cpu_base / cpu_ours:.2f}×); "
+            f"peak RSS of one import in a fresh process {rss:.0f} MB; {_load()}"
+        ),
+    )
+
+
+def bench_baci(d: Path, rows: int, rng: np.random.Generator) -> Result:
+    fx = d / "fx.csv"
+    fx.write_text("period,jpy_per_usd\n2022,131.5\n")
+    bpath = d / "BACI_HS22_Y2022_V202401.csv"
+    bcodes, cc = make_baci(bpath, rows, rng)
+    bmap = hs_map(d / "bmap.csv", bcodes, 100, 6)
+    ours = measure(
+        lambda: preview("baci", [bpath], bmap, fx=fx, country_codes=cc, world=True), repeat=1, warmup=0
+    )
+    base = measure(lambda: pd.read_csv(bpath, dtype={"k": str}), repeat=1, warmup=0)
+    rss = _fresh_rss(
+        "from prioritizer.trade import preview; "
+        f"preview('baci', [{str(bpath)!r}], {str(bmap)!r}, fx={str(fx)!r}, country_codes={str(cc)!r}, world=True)"
+    )
+    return Result(
+        f"BACI year {rows:,} rows, 100 goods, --world",
+        "pandas.read_csv",
+        ours,
+        base,
+        target=30.0,
+        note=(
+            f"{bpath.stat().st_size / 2**20:.0f} MB file; {len(ours.value.flows):,} flow rows; "
+            f"{len(ours.value.world):,} world rows; peak RSS of one import in a fresh process {rss:.0f} MB "
+            f"(target 2048); {_load()}"
+        ),
+    )
+
+
 def main() -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", choices=("customs", "baci"), help="run one of the two benches")
+    only = ap.parse_args().only
     rng = np.random.default_rng(0)
-    baci_rows = 200_000 if quick() else 11_000_000
-    customs_rows = 50_000 if quick() else 1_000_000
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
-        fx = d / "fx.csv"
-        fx.write_text("period,jpy_per_usd\n2022,131.5\n")
-
-        cpath = d / "customs_2024.csv"
-        ccodes = make_customs(cpath, customs_rows, rng)
-        cmap = hs_map(d / "cmap.csv", ccodes, 100, 9)
-        ours = measure(lambda: preview("japan-customs", [cpath], cmap), repeat=3, warmup=1)
-        base = measure(lambda: pd.read_csv(cpath), repeat=3, warmup=0)
-        results.append(
-            Result(
-                f"Customs 9-digit import year {customs_rows:,} rows, 100 goods",
-                "pandas.read_csv",
-                ours,
-                base,
-                target=5.0,
-                note=f"{cpath.stat().st_size / 2**20:.0f} MB file; {len(ours.value.flows):,} flow rows",
-            )
-        )
-        del ours, base
-
-        bpath = d / "BACI_HS22_Y2022_V202401.csv"
-        bcodes, cc = make_baci(bpath, baci_rows, rng)
-        bmap = hs_map(d / "bmap.csv", bcodes, 100, 6)
-        ours = measure(
-            lambda: preview("baci", [bpath], bmap, fx=fx, country_codes=cc, world=True), repeat=1, warmup=0
-        )
-        base = measure(lambda: pd.read_csv(bpath, dtype={"k": str}), repeat=1, warmup=0)
-        results.append(
-            Result(
-                f"BACI year {baci_rows:,} rows, 100 goods, --world",
-                "pandas.read_csv",
-                ours,
-                base,
-                target=30.0,
-                note=(
-                    f"{bpath.stat().st_size / 2**20:.0f} MB file; {len(ours.value.flows):,} flow rows; "
-                    f"{len(ours.value.world):,} world rows; max RSS after both {max_rss_mb():.0f} MB (target 2048)"
-                ),
-            )
-        )
+        if only in (None, "customs"):
+            results.append(bench_customs(d, 50_000 if quick() else 1_000_000, rng))
+        if only in (None, "baci"):
+            results.append(bench_baci(d, 200_000 if quick() else 11_000_000, rng))
     report(results, title="import-trade")
 
 

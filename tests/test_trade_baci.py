@@ -88,3 +88,24 @@ def test_missing_importer_code_and_wrong_layout(files: dict[str, Path], tmp_path
     with pytest.raises(InputError) as e:
         preview("baci", [tmp_path / "bad.csv"], files["map"], fx=files["fx"])
     assert "t,i,j,k,v,q" in e.value.issues[0].message and "flows.csv" in e.value.issues[0].message
+
+
+def test_second_file_read_again_as_text_keeps_the_first_files_rows(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    # older BACI releases pad missing quantities ("         NA"): that file is read a second
+    # time with text columns, which must not lose what the first file contributed
+    y2023 = tmp_path / "BACI_HS22_Y2023_V202401.csv"
+    y2023.write_text('t,i,j,k,v,q\n2023,156,392,"250410",100.000,         NA\n', encoding="utf-8")
+    files["fx"].write_text("period,jpy_per_usd\n2022,130\n2023,140\n", encoding="utf-8")
+    pv = preview(
+        "baci", [files["baci"], y2023], files["map"], fx=files["fx"], country_codes=files["codes"], world=True
+    )
+    assert (pv.rows_read, pv.rows_used) == (6, 3)
+    got = pv.flows.set_index(["partner", "period"])["value"].to_dict()
+    # 100 kUSD × 140 ¥/USD = 1.4e7 ¥ = 0.14 億円
+    assert got == pytest.approx({("CHN", "2022"): 1.3, ("TWN", "2022"): 0.65, ("CHN", "2023"): 0.14})
+    shares = pv.world.set_index("country")["share"].to_dict()
+    # exporter values of 2504 over both years (kUSD): CHN 1000 + 2500 + 100, TWN 500, USA 1000
+    assert shares == pytest.approx({"CHN": 3600 / 5100, "TWN": 500 / 5100, "USA": 1000 / 5100}, abs=1e-6)
+    assert pv.unmapped[0]["value"] == 9000.0

@@ -127,3 +127,57 @@ def test_a_comtrade_file_given_as_customs_names_the_expected_layout(tmp_path: Pa
     msg = e.value.issues[0].message
     assert e.value.issues[0].file == "x.csv" and e.value.issues[0].row == 1
     assert "Exp or Imp,Year,HS,Country" in msg and "import-trade comtrade" in msg
+
+
+def _scaled_rows(copies: int) -> list[str]:
+    """The hand-computed case above, ``copies`` times over, between unmapped rows and exports."""
+    rows: list[str] = []
+    for _ in range(copies):
+        rows += [
+            customs_row(2, 2024, "250410000", 105, [100_000, 250_000]),
+            customs_row(2, 2024, "720110000", 304, [7_000, 0, 0, 3_000]),  # no good maps 7201
+            customs_row(2, 2024, "250490000", 105, [50_000]),
+            customs_row(1, 2024, "250410000", 304, [300_000]),  # an export
+            customs_row(2, 2024, "283691000", 601, [0, 0, 1_230_000]),
+        ]
+    return rows
+
+
+@pytest.mark.parametrize("layout", ["lf", "crlf_and_blank_line", "quoted_line_break"])
+def test_many_rows_give_the_small_case_scaled_up(tmp_path: Path, hs_map: Path, layout: str) -> None:
+    copies = 4_000  # 20,000 rows: the melted, hashed path of a real year, summed by hand
+    rows = [*_scaled_rows(copies), customs_row(2, 2024, "250410000", 999, [100_000])]
+    if layout == "quoted_line_break":  # lines no longer one per row: the reader parses it all
+        rows[1] = rows[1].replace(",,KG,", ',"N\nO",KG,', 1)
+    f = write_customs(tmp_path / "big.csv", rows)
+    if layout == "crlf_and_blank_line":
+        text = f.read_text().replace("\n", "\r\n")
+        f.write_text(text.replace("\r\n", "\r\n\r\n", 1), newline="")
+    pv = preview("japan-customs", [f], hs_map)
+    got = pv.flows.set_index(["good_id", "partner", "period"])
+    assert got["value"].to_dict() == pytest.approx(
+        {
+            ("lithium", "AUS", "2024-03"): 12.3 * copies,
+            ("natural_graphite", "CHN", "2024-01"): 1.5 * copies,
+            ("natural_graphite", "CHN", "2024-02"): 2.5 * copies,
+        }
+    )
+    assert got.loc[("natural_graphite", "CHN", "2024-01"), "quantity"] == 150_000 * copies
+    assert (pv.rows_read, pv.rows_used, pv.excluded["exports"]) == (5 * copies + 1, 3 * copies + 1, copies)
+    assert len(pv.unmapped) == 1
+    assert pv.unmapped[0] == pytest.approx(
+        {
+            "hs": "720110000",
+            "value": 10_000.0 * copies,
+            "value_unit": "thousand_yen",
+            "rows": copies,
+            "value_oku": 0.1 * copies,
+        }
+    )
+    assert [(u["code"], u["period"], u["value"]) for u in pv.unknown_partners] == [
+        ("999", "2024-01", 100_000.0)
+    ]
+    if layout == "lf":  # the last data row of the file
+        assert pv.unknown_partners[0]["row"] == 5 * copies + 2
+    exports = pv.exports.set_index(["good_id", "period"])["value"].to_dict()
+    assert exports == pytest.approx({("natural_graphite", "2024-01"): 3.0 * copies})

@@ -94,6 +94,8 @@ def read(files: list[InputFile], mapped: Mapped, importer_codes: set[int], *, wo
         ex.files.append({"file": f.name, "sha256": f.sha256, "bytes": len(f.data)})
         if (ed := edition_of_name(f.name)) is not None:
             editions.add(ed)
+        # what earlier files contributed: a retry of this file must keep it
+        kept = (len(wk), len(unm_h), ex.rows_used)
         for text_types in (False, True):
             try:
                 offset = 0
@@ -114,8 +116,8 @@ def read(files: list[InputFile], mapped: Mapped, importer_codes: set[int], *, wo
                         [Issue(f.name, None, None, None, f"cannot read the BACI file: {exc}")]
                     ) from None
                 # padded or odd numbers: read again with text columns (slower, rare)
-                wk.clear(), wi.clear(), wv.clear(), unm_h.clear(), unm_v.clear()
-                ex.rows_used = 0
+                del wk[kept[0] :], wi[kept[0] :], wv[kept[0] :], unm_h[kept[1] :], unm_v[kept[1] :]
+                ex.rows_used = kept[2]
     ex.lines = aggregate(pd.concat(lines, ignore_index=True)) if lines else Extract.empty_lines()
     ex.unmapped = unmapped_totals(
         pd.Series(np.concatenate(unm_h) if unm_h else np.zeros(0, dtype=object)),

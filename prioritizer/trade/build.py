@@ -115,8 +115,12 @@ def build(
         )
     lines = lines[lines["partner"] != ""]
     periods = sorted(
-        set(lines["period"])
-        | (set(ex.exports["period"]) if ex.exports is not None and len(ex.exports) else set())
+        set(lines["period"].unique().tolist())
+        | (
+            set(ex.exports["period"].unique().tolist())
+            if ex.exports is not None and len(ex.exports)
+            else set()
+        )
     )
     factor, built.fx_used = _factors(periods, ex.value_unit, rates, ex.source) if periods else ({}, [])
     if ex.value_unit != "thousand_yen" and rates is None and (ex.world is not None and len(ex.world)):
@@ -126,13 +130,16 @@ def build(
     if exp.empty:
         flows = pd.DataFrame(columns=["good_id", "partner", "period", "value", "quantity", "unit", "source"])
     else:
+        # the string keys are hashed once; every sum below groups by the integer key
         g = exp.groupby(["good_id", "partner", "period"], sort=True)
-        flows = g.agg(value=("value", "sum"), unit=("unit", "first"))
-        flows["quantity"] = g["quantity"].sum(min_count=1)
-        units = exp["unit"].where(exp["unit"] != "")
-        flows["units"] = units.groupby([exp["good_id"], exp["partner"], exp["period"]], sort=True).nunique()
-        flows["unit"] = units.groupby([exp["good_id"], exp["partner"], exp["period"]], sort=True).first()
-        flows = flows.reset_index()
+        key = g.ngroup().to_numpy()
+        flows = g.size().reset_index()[["good_id", "partner", "period"]]
+        gk = exp.groupby(key, sort=True)
+        flows["value"] = gk["value"].sum().to_numpy()
+        flows["quantity"] = gk["quantity"].sum(min_count=1).to_numpy()
+        units = exp["unit"].where(exp["unit"] != "").groupby(key, sort=True)
+        flows["units"] = units.nunique().to_numpy()
+        flows["unit"] = units.first().to_numpy()
         mixed = (flows["units"] > 1).to_numpy()
         built.quantity_units_mixed = sorted(set(flows.loc[mixed, "good_id"]))
         flows["unit"] = flows["unit"].fillna("")

@@ -1,8 +1,14 @@
 """Country concordances: a source's partner codes -> ISO 3166 alpha-3 (shipped data files).
 
-* ``data/customs_iso3.csv`` — Japan Customs 3-digit statistical country codes
-  (国名コード; Japan Customs 輸出入統計 国名コード表, kanzei.or.jp "Country Code /
-  Abbreviation of Country"). Main partners only: any other code is listed as a problem.
+* ``data/customs_iso3.csv`` — Japan Customs 3-digit statistical country codes: every
+  code of the 統計国名符号表 (外国貿易等に関する統計基本通達 別紙第1,
+  customs.go.jp/toukei/sankou/dgorder/a1.htm) that names a country or territory, with
+  its ISO 3166-1 alpha-3 code; the source and any judgement (``note``) per row. Regions
+  without an ISO code of their own (Azores, Canary Islands, Ceuta and Melilla) are
+  counted with their country (``region_of``) and do not name it. Left out, hence
+  listed as unknown wherever they occur: 327 French West Indies, 415 British Antarctic
+  Territory, 605 other Australian territories and 622 US Oceania (each several ISO
+  entries), 701 指図式, 702 不明 and 703 保税工場・総合保税地域 (not countries).
 * ``data/m49_iso3.csv`` — UN M49 numeric codes (= ISO 3166-1 numeric) plus the UN
   Comtrade reporting codes that differ from them (251 France, 579 Norway, 699 India,
   757 Switzerland, 842 USA, 490 "Other Asia, nes" = Taiwan). CEPII BACI uses the same
@@ -80,6 +86,8 @@ def _build(df: pd.DataFrame, file: str, source: str) -> CountryMap:
     codes = normalise_codes(df[code_col])
     name_en = df.get("name_en", df.get("country_name", pd.Series([""] * len(df))))
     name_ja = df.get("name_ja", pd.Series([""] * len(df)))
+    # a region counted with a country (Azores -> PRT) does not name the country
+    region = df.get("region_of", pd.Series([""] * len(df)))
     for i, (c, raw_iso) in enumerate(zip(codes, df[iso_col], strict=True)):
         v = str(raw_iso).strip().upper()
         if not c.isdigit():
@@ -93,6 +101,8 @@ def _build(df: pd.DataFrame, file: str, source: str) -> CountryMap:
             )
             continue
         iso3[c] = v
+        if str(region.iat[i]).strip():
+            continue
         en.setdefault(v, str(name_en.iat[i]).strip())
         if str(name_ja.iat[i]).strip():
             ja.setdefault(v, str(name_ja.iat[i]).strip())

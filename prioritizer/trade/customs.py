@@ -36,7 +36,7 @@ from prioritizer.trade.extract import (
     guess_source,
     header_of,
     layout_error,
-    unmapped_totals,
+    unmapped_sum,
 )
 
 SOURCE = "japan-customs"
@@ -46,6 +46,7 @@ WIDE_EXPECTED = (
     "Quantity1-Jan,Quantity2-Jan,Value-Jan,…,Value-Dec` (yearly) or `YYYY/MM,…,HS,Country,"
     "Quantity1,Quantity2,Value` (monthly)"
 )
+_QUOTES = "'\" "  # around codes: '250410000', "105"
 _YM = re.compile(r"^\s*'?(\d{4})/(\d{1,2})'?\s*$")
 
 
@@ -81,8 +82,7 @@ def _codes(col: pa.ChunkedArray) -> pa.ChunkedArray:
 def read(files: list[InputFile], mapped: Mapped) -> Extract:
     out_lines: list[pd.DataFrame] = []
     out_exp: list[pd.DataFrame] = []
-    unm_hs: list[pd.Series] = []
-    unm_val: list[pd.Series] = []
+    unm: list[pd.DataFrame] = []
     ex = Extract(SOURCE, "thousand_yen", Extract.empty_lines(), pd.DataFrame())
     editions: set[str] = set()
     for f in files:
@@ -91,123 +91,205 @@ def read(files: list[InputFile], mapped: Mapped) -> Extract:
         norm = {_norm(h): h for h in header}
         ex.files.append({"file": f.name, "sha256": f.sha256, "bytes": len(f.data), "encoding": encoding})
         if {"hs", "country"} <= set(norm) and "value-year" in norm:
-            lines, exp, uh, uv, years = _wide(f, encoding, header, norm, mapped, ex)
+            lines, exp, un, years = _wide(f, encoding, header, norm, mapped, ex)
         elif {"hs", "country", "value"} <= set(norm):
-            lines, exp, uh, uv, years = _long(f, encoding, header, norm, text, mapped, ex)
+            lines, exp, un, years = _long(f, encoding, header, norm, text, mapped, ex)
         else:
             raise layout_error(f.name, "Japan Customs", WIDE_EXPECTED, header, guess_source(header))
         out_lines.append(lines)
         out_exp.append(exp)
-        unm_hs.append(uh)
-        unm_val.append(uv)
+        unm.append(un)
         editions |= {edition_of_year(y) for y in years}
     ex.lines = aggregate(pd.concat(out_lines, ignore_index=True))
     exp_all = pd.concat(out_exp, ignore_index=True)
     ex.exports = exp_all
-    ex.unmapped = unmapped_totals(pd.concat(unm_hs, ignore_index=True), pd.concat(unm_val, ignore_index=True))
+    ex.unmapped = unmapped_sum(unm)
     ex.edition = editions.pop() if len(editions) == 1 else (max(editions) if editions else None)
     if len(editions) > 1:
         ex.notes.append({"kind": "trade_mixed_editions", "editions": sorted(editions)})
     return ex
 
 
+def _distinct(col: pa.ChunkedArray, trim: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct values, index of each row's value): each distinct cell is handled once.
+
+    A year of Customs data has ~1 M rows but only ~9,000 codes, ~240 countries and a
+    handful of units: hashing the column (Arrow ``unique`` + ``index_in``, in C++) and
+    cleaning the distinct values only is what makes the import fast. ``trim``: characters
+    stripped from both ends (quotes and blanks around codes), or ``"ws"`` for white space
+    (around units); values equal after trimming share one index. Nulls become ``""``.
+    """
+    col = pc.fill_null(pc.cast(col, pa.string()), "")
+    raw = pc.unique(col)
+    idx = pc.index_in(col, value_set=raw).to_numpy(zero_copy_only=False)
+    if trim == "ws":
+        raw = pc.utf8_trim_whitespace(raw)
+    elif trim:
+        raw = pc.utf8_trim(raw, characters=trim)
+    vals = raw
+    canon, back = np.unique(np.asarray(vals.to_pylist(), dtype=str), return_inverse=True)
+    return canon, back.reshape(-1)[idx]
+
+
 def _flow_codes(t: pa.Table, col: str | None, f: InputFile, ex: Extract) -> np.ndarray:
     """2 = imports, 1 = exports; anything else is an error naming the rows."""
     if col is None:
         return np.full(t.num_rows, 2, dtype=np.int64)
-    raw = pc.utf8_trim(pc.cast(t[col], pa.string()), characters="'\" ").to_numpy(zero_copy_only=False)
-    flow = np.where(raw == "2", 2, np.where(raw == "1", 1, 0))
+    vals, idx = _distinct(t[col], _QUOTES)
+    code = np.where(vals == "2", 2, np.where(vals == "1", 1, 0))
+    flow = code[idx]
     bad = np.flatnonzero(flow == 0)
     if len(bad):
         raise InputError(
             [
-                Issue(f.name, int(i) + 2, col, raw[i], "'Exp or Imp' must be 1 (exports) or 2 (imports)")
+                Issue(
+                    f.name,
+                    int(i) + 2,
+                    col,
+                    str(vals[idx[i]]),
+                    "'Exp or Imp' must be 1 (exports) or 2 (imports)",
+                )
                 for i in bad[:50]
             ]
         )
     return flow
 
 
+_MONTH_FIELDS = [f"{k}-{m.lower()}" for m in MONTHS for k in ("quantity1", "quantity2", "value")]
+
+
 def _wide(f, encoding, header, norm, mapped, ex):
+    """The yearly layout: 12 months side by side, melted to one line per (row, month).
+
+    Two passes, both Arrow: the first reads the columns that decide what a row is (flow,
+    year, code, country, units, Value-Year) for every row; the second parses the 36 month
+    cells of the rows of mapped codes only (a 100-good map uses a few % of a year's ~1 M
+    rows). Codes, countries, years and units are cleaned once per distinct value
+    (:func:`_distinct`); the months are melted as a (12, rows) block, month-major like
+    reading the months one after another.
+    """
     need = ["hs", "country", "year", "unit1", "unit2", "quantity1-year", "quantity2-year", "value-year"]
-    need += [f"{k}-{m.lower()}" for m in MONTHS for k in ("quantity1", "quantity2", "value")]
+    need += _MONTH_FIELDS
     missing = [n for n in need if n not in norm]
     if missing:
         raise layout_error(
             f.name, "Japan Customs", WIDE_EXPECTED, header, f" (missing: {', '.join(missing[:6])})"
         )
     flow_col = norm.get("exporimp")
-    cols = [norm[n] for n in need] + ([flow_col] if flow_col else [])
-    num = {norm[n]: pa.float64() for n in need if n.startswith(("quantity", "value"))}
+    head = ["hs", "country", "year", "unit1", "unit2", "value-year"]
+    cols = [norm[n] for n in head] + ([flow_col] if flow_col else [])
     types = {
         norm["hs"]: pa.string(),
         norm["country"]: pa.string(),
         norm["unit1"]: pa.string(),
         norm["unit2"]: pa.string(),
-        **num,
+        norm["value-year"]: pa.float64(),
     }
     t = _table(f, encoding, cols, types)
     n = t.num_rows
     ex.rows_read += n
     flow = _flow_codes(t, flow_col, f, ex)
-    hs = _codes(t[norm["hs"]]).to_numpy(zero_copy_only=False).astype(str)
-    country = _codes(t[norm["country"]]).to_numpy(zero_copy_only=False).astype(str)
-    year_raw = pc.cast(t[norm["year"]], pa.string()).to_numpy(zero_copy_only=False).astype(str)
-    years = pd.to_numeric(pd.Series(year_raw).str.strip().str.strip("'"), errors="coerce").to_numpy()
-    bad = np.flatnonzero(~np.isfinite(years))
+    hs_vals, hs_idx = _distinct(t[norm["hs"]], _QUOTES)
+    co_vals, co_idx = _distinct(t[norm["country"]], _QUOTES)
+    yr_vals, yr_idx = _distinct(t[norm["year"]])
+    yr_num = pd.to_numeric(pd.Series(yr_vals).str.strip().str.strip("'"), errors="coerce").to_numpy()
+    bad = np.flatnonzero(~np.isfinite(yr_num[yr_idx]))
     if len(bad):
         raise InputError(
             [
-                Issue(f.name, int(i) + 2, norm["year"], year_raw[i], "Year must be four digits (e.g. 2024)")
+                Issue(
+                    f.name,
+                    int(i) + 2,
+                    norm["year"],
+                    str(yr_vals[yr_idx[i]]),
+                    "Year must be four digits (e.g. 2024)",
+                )
                 for i in bad[:50]
             ]
         )
-    years = years.astype(np.int64)
-    uniq, inv = np.unique(hs, return_inverse=True)
-    ok = mapped(uniq)[inv]
+    yr_int = yr_num.astype(np.int64)
+    years = set(np.unique(yr_int[np.unique(yr_idx)]).tolist())
+    ok = mapped(hs_vals)[hs_idx]
     imp = flow == 2
     ex.excluded["exports"] = ex.excluded.get("exports", 0) + int((~imp).sum())
-    val_year = t[norm["value-year"]].to_numpy()
-    unm = imp & ~ok
-    uh, uv = pd.Series(hs[unm]), pd.Series(np.nan_to_num(val_year[unm]))
+    unm = np.flatnonzero(imp & ~ok)
+    val_year = np.nan_to_num(t[norm["value-year"]].to_numpy()[unm])
+    unmapped = _unmapped(hs_vals, hs_idx[unm], val_year)
     sel = np.flatnonzero(ok)
-    ex.rows_used += int((imp & ok).sum())
-    unit1 = t[norm["unit1"]].to_numpy(zero_copy_only=False).astype(str)[sel]
-    unit2 = t[norm["unit2"]].to_numpy(zero_copy_only=False).astype(str)[sel]
-    frames = []
-    for k, m in enumerate(MONTHS, start=1):
-        q1 = t[norm[f"quantity1-{m.lower()}"]].to_numpy()[sel]
-        q2 = t[norm[f"quantity2-{m.lower()}"]].to_numpy()[sel]
-        v = t[norm[f"value-{m.lower()}"]].to_numpy()[sel]
-        frames.append(
-            _month_frame(f, sel, hs[sel], country[sel], years[sel], k, flow[sel], unit1, unit2, q1, q2, v)
-        )
-    allm = pd.concat(frames, ignore_index=True)
-    return (*_split(allm), uh, uv, set(np.unique(years).tolist()))
-
-
-def _month_frame(f, sel, hs, country, years, month, flow, unit1, unit2, q1, q2, v):
-    v = np.nan_to_num(v)
-    q1 = np.where(np.isnan(q1), np.nan, q1)
+    ex.rows_used += int(imp[sel].sum())
+    u1_vals, u1_idx = _distinct(t[norm["unit1"]], "ws")
+    u2_vals, u2_idx = _distinct(t[norm["unit2"]], "ws")
+    del t
     # the first quantity when the code has one, else the second (Customs lists KG there)
-    has1 = np.char.str_len(np.char.strip(unit1.astype(str))) > 0 if len(unit1) else np.zeros(0, dtype=bool)
-    qty = np.where(has1, q1, q2)
-    unit = np.where(has1, unit1, unit2)
-    keep = (v > 0) | (np.nan_to_num(qty) > 0)
-    period = np.char.add(np.char.add(years.astype(str), "-"), f"{month:02d}")
-    return pd.DataFrame(
+    has1 = (np.char.str_len(u1_vals) > 0)[u1_idx[sel]]
+    unit = np.where(has1, u1_vals.astype(object)[u1_idx[sel]], u2_vals.astype(object)[u2_idx[sel]])
+    block = _rows(f, encoding, sel, n, [norm[k] for k in _MONTH_FIELDS])
+
+    def months(kind: str) -> np.ndarray:
+        return np.stack([block[norm[f"{kind}-{m.lower()}"]].to_numpy() for m in MONTHS]).reshape(12, len(sel))
+
+    v = np.nan_to_num(months("value"))
+    qty = np.where(has1, months("quantity1"), months("quantity2"))
+    keep = (v > 0) | (np.nan_to_num(qty) > 0)  # (12, rows): a month with no trade is no line
+    month, j = np.nonzero(keep)  # month-major, rows in file order within a month
+    periods = np.array([f"{y}-{m:02d}" for y in yr_int for m in range(1, 13)], dtype=object)
+    r = sel[j]
+    allm = pd.DataFrame(
         {
-            "hs": hs[keep],
-            "code": country[keep],
-            "period": period[keep],
-            "value": v[keep],
-            "quantity": qty[keep],
-            "unit": np.char.strip(unit[keep].astype(str)),
-            "row": sel[keep] + 2,
+            "hs": hs_vals.astype(object)[hs_idx[r]],
+            "code": co_vals.astype(object)[co_idx[r]],
+            "period": periods[yr_idx[r] * 12 + month],
+            "value": v[month, j],
+            "quantity": qty[month, j],
+            "unit": unit[j],
+            "row": r + 2,
             "file": f.name,
-            "flow": flow[keep],
+            "flow": flow[r],
         }
     )
+    return (*_split(allm), unmapped, years)
+
+
+def _rows(f: InputFile, encoding: str, sel: np.ndarray, n: int, cols: list[str]) -> pa.Table:
+    """Columns ``cols`` (numbers) of data rows ``sel`` only, parsed from their own lines.
+
+    The lines are cut out of the file's bytes (a newline byte cannot occur inside a
+    UTF-8 or CP932 character). When the lines do not match the rows one to one (quoted
+    line breaks, blank lines), or the selected lines do not parse, the whole file is
+    parsed instead, so every error reads exactly as for a full read (row numbers of the
+    whole file).
+    """
+    types = dict.fromkeys(cols, pa.float64())
+    if not len(sel):
+        return pa.table({c: pa.array([], pa.float64()) for c in cols})
+    buf = np.frombuffer(f.data, dtype=np.uint8)
+    nl = np.flatnonzero(buf == 10)
+    starts = np.concatenate(([0], nl + 1))
+    ends = np.concatenate((nl + 1, [len(buf)]))  # one past each line's newline
+    last = np.maximum(ends - 1, 0)
+    has_nl = (ends > starts) & (buf[last] == 10)
+    has_cr = (ends - has_nl > starts) & (buf[np.maximum(ends - 1 - has_nl, 0)] == 13)
+    lines = np.flatnonzero(ends - starts - has_nl - has_cr > 0)  # Arrow skips empty lines too
+    if len(lines) == n + 1:
+        first = lines[0]
+        pick = lines[sel + 1]
+        data = f.data
+        body = b"".join([data[a:b] for a, b in zip(starts[pick].tolist(), ends[pick].tolist(), strict=True)])
+        try:
+            part = _table(InputFile(f.name, data[starts[first] : ends[first]] + body), encoding, cols, types)
+        except InputError:
+            part = None
+        if part is not None and part.num_rows == len(sel):
+            return part
+    return _table(f, encoding, cols, types).take(pa.array(sel, type=pa.int64()))
+
+
+def _unmapped(hs_vals: np.ndarray, idx: np.ndarray, value: np.ndarray) -> pd.DataFrame:
+    """Unmapped import rows summed per code (hs, value, rows): a year has ~1 M of them."""
+    value_sum = np.bincount(idx, weights=value, minlength=len(hs_vals))
+    rows = np.bincount(idx, minlength=len(hs_vals))
+    hit = np.flatnonzero(rows)
+    return pd.DataFrame({"hs": hs_vals[hit].astype(object), "value": value_sum[hit], "rows": rows[hit]})
 
 
 def _split(allm: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -309,4 +391,5 @@ def _long(f, encoding, header, norm, text, mapped, ex):
             "flow": flow[keep],
         }
     )
-    return (*_split(allm), pd.Series(hs[unm]), pd.Series(v[unm]), set(np.unique(years).tolist()))
+    codes, inv = np.unique(hs[unm], return_inverse=True)
+    return (*_split(allm), _unmapped(codes, inv.reshape(-1), v[unm]), set(np.unique(years).tolist()))

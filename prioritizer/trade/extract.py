@@ -143,3 +143,13 @@ def unmapped_totals(hs: pd.Series, value: pd.Series) -> pd.DataFrame:
     df = pd.DataFrame({"hs": hs.to_numpy(), "value": value.to_numpy(dtype=float)})
     out = df.groupby("hs", sort=True).agg(value=("value", "sum"), rows=("value", "size")).reset_index()
     return out
+
+
+def unmapped_sum(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Per-file unmapped totals (hs, value, rows) added up over files, by code."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return unmapped_totals(pd.Series(dtype=str), pd.Series(dtype=float))
+    df = pd.concat(frames, ignore_index=True)
+    out = df.groupby("hs", sort=True).agg(value=("value", "sum"), rows=("rows", "sum")).reset_index()
+    return out

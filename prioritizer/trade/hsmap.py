@@ -20,6 +20,7 @@ is reported.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -75,17 +76,21 @@ class HsMap:
         if edition is None:
             return self
         corr = _correlation()
+        # (hs2017, hs2022) pairs as plain tuples: the map has hundreds of entries, the
+        # correlation a few rows, and a DataFrame filter per entry costs more than the import
+        pairs = list(zip(corr["hs2017"].tolist(), corr["hs2022"].tolist(), strict=True))
         out = HsMap([], [], [], [], [], self.file, self.names, [])
         for g, p, s, ed, r in zip(self.good_id, self.hs, self.share, self.edition, self.row, strict=True):
             targets: list[str] = []
             if ed and ed != edition:
-                src, dst = ("hs2017", "hs2022") if (ed, edition) == ("2017", "2022") else ("hs2022", "hs2017")
-                hit = corr[corr[src].map(lambda o, p=p: o.startswith(p) or p.startswith(o))]
-                moved = sorted({t for t in hit[dst] if not t.startswith(p)})
+                forward = (ed, edition) == ("2017", "2022")
+                hit = [(a, b) if forward else (b, a) for a, b in pairs]
+                hit = [(o, t) for o, t in hit if o.startswith(p) or p.startswith(o)]
+                moved = sorted({t for _, t in hit if not t.startswith(p)})
                 if moved:
                     targets = moved
                     # the codes of the old edition that did not move keep the prefix
-                    if not all(p.startswith(o) or o == p for o in hit[src]):
+                    if not all(p.startswith(o) or o == p for o, _ in hit):
                         targets = [p, *moved]
                     out.bridged.append(
                         {
@@ -106,6 +111,7 @@ class HsMap:
         return out
 
 
+@functools.lru_cache(maxsize=1)
 def _correlation() -> pd.DataFrame:
     ref = resources.files("prioritizer.trade").joinpath("data", "hs2017_2022.csv")
     with ref.open("r", encoding="utf-8") as fh:
