@@ -21,6 +21,7 @@ def db(tmp_path, monkeypatch) -> str:
     url = f"sqlite:///{tmp_path / 'audit.sqlite'}"
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("PRIORITIZER_CASE", str(ROOT / "inputs" / "default"))
+    monkeypatch.setenv("PRIORITIZER_AUTH", "none")  # one person on a laptop: sign-in off
     monkeypatch.setenv("PRIORITIZER_DB", url)
     return url
 

@@ -25,6 +25,7 @@ ALLOWED_SNAKE: set[str] = set()
 def app_env(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("PRIORITIZER_CASE", str(ROOT / "inputs" / "default"))
+    monkeypatch.setenv("PRIORITIZER_AUTH", "none")  # one person on a laptop: sign-in off
     monkeypatch.setenv("PRIORITIZER_DB", f"sqlite:///{tmp_path / 'audit.sqlite'}")
     return tmp_path
 

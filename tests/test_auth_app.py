@@ -139,11 +139,11 @@ def test_a_viewer_sees_no_restricted_row_and_results_are_labelled(env, monkeypat
     accounts.add_user(env, "v", "viewer", PW, clearance="restricted")
     accounts.add_user(env, "p", "planner", PW, clearance="restricted")
     at = _sign_in(_start(case=case), "v", PW)
-    ids = set(at.dataframe[0].value["id"])
+    ids = set(at.dataframe[0].value["ID"])
     assert ids and "antimony" not in ids
     assert "1 行を表示していません" in _texts(at)
     at = _sign_in(_start(case=case), "p", PW)
-    assert "antimony" in set(at.dataframe[0].value["id"])
+    assert "antimony" in set(at.dataframe[0].value["ID"])
     assert "機密性2" in _texts(at)  # the page says it holds restricted information
 
 

@@ -20,6 +20,7 @@ APP = str(ROOT / "app.py")
 def db(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("PRIORITIZER_CASE", str(ROOT / "inputs" / "default"))
+    monkeypatch.setenv("PRIORITIZER_AUTH", "none")  # one person on a laptop: sign-in off
     url = f"sqlite:///{tmp_path / 'audit.sqlite'}"
     monkeypatch.setenv("PRIORITIZER_DB", url)
     return url

@@ -77,9 +77,10 @@ def tier_of(ctx: Context) -> str:
     A result computed on restricted rows carries ``tier``; a run without one was computed on
     public rows only, so every report states a tier.
     """
-    from prioritizer.auth.report_parts import report_tier
+    from prioritizer.case.tiers import highest_tier
 
-    return ctx.v("tier", report_tier([ctx.primary, *ctx.runs.values()]))
+    runs = [ctx.primary, *ctx.runs.values()]
+    return ctx.v("tier", highest_tier([(f(r, "result") or {}).get("tier") for r in runs]))
 
 
 def discussion(ctx: Context, store: Any, run_id: str) -> Section:

@@ -116,8 +116,14 @@ def _imports(case: Case) -> _Imports | None:
 
 
 def _reliance(case: Case, imp: _Imports) -> tuple[np.ndarray, np.ndarray]:
-    """(import reliance ``M / (M + D − X)`` per imported good, whether D is known); clipped to 0–1,
-    1 when the denominator is not positive or D unknown (allocation.md §2)."""
+    """(import reliance per imported good, whether D is known).
+
+    One definition for the whole product: :func:`prioritizer.indicators.kernels.import_reliance`,
+    IR = (M − X) / (P + M − X) (EC 2017), as the allocation's partner shares use it; 1 (all supply
+    imported, conservative) when domestic production is unknown.
+    """
+    from prioritizer.indicators.kernels import import_reliance
+
     annual = imp.total * 12.0 / max(imp.periods, 1)
     goods = case.goods.assign(id=case.goods["id"].astype(str)).drop_duplicates("id").set_index("id")
     n = len(imp.goods)
@@ -132,11 +138,8 @@ def _reliance(case: Case, imp: _Imports) -> tuple[np.ndarray, np.ndarray]:
         if "exports" in goods.columns
         else np.zeros(n)
     )
-    known = np.isfinite(dom)
-    denom = annual + np.where(known, dom, 0.0) - exp
-    ir = np.where(
-        denom > 0, np.clip(np.divide(annual, denom, out=np.ones(n), where=denom > 0), 0.0, 1.0), 1.0
-    )
+    ir = import_reliance(annual, dom, exp)
+    known = np.isfinite(ir)
     return np.where(known, ir, 1.0), known
 
 
@@ -162,7 +165,7 @@ def partner_shares(
 
     The allocation model's definition (:func:`prioritizer.allocation.data._partner_shares`,
     docs/methodology/allocation.md §2 *A_gs*): the partner's imports over all imports in the
-    latest 12 periods, times import reliance ``M / (M + D − X)``. Computed with integer codes and
+    latest 12 periods, times import reliance ``(M − X) / (P + M − X)``. Computed with integer codes and
     ``bincount`` instead of a loop over goods, so a national case (10,000 goods, 10⁶ flow rows)
     takes a fraction of a second; tests/test_stress_data.py checks it equals the allocation's.
     """
