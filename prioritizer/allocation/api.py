@@ -157,6 +157,7 @@ def allocate(
     ignore: list[str] | None = None,
     scenarios: list[str] | None = None,
     resolve_limit: int = 400,
+    backend: str = "auto",
 ) -> AllocationResult:
     """Solve the allocation and explain it (see module docstring and the methodology note)."""
     _check_options(time_limit, gap)
@@ -179,6 +180,7 @@ def allocate(
         explain=explain,
         resolve_limit=resolve_limit,
         criticality_source=crit_source,
+        backend=backend,
     )
 
 
@@ -195,6 +197,21 @@ def _check_options(time_limit: float | None, gap: float | None) -> None:
 
 
 EXPLAIN_LEVELS = ("full", "prices", "none")
+BACKENDS = ("auto", "pulp", "arrays")
+#: model size (shortfall entries + projects + goods) from which ``auto`` builds from arrays
+ARRAY_THRESHOLD = 5_000
+
+
+def choose_backend(data: AllocationData, backend: str) -> str:
+    """Which backend runs: both build the same model (tests/test_allocation_arrays.py)."""
+    if backend not in BACKENDS:
+        raise InputError(
+            [Issue("options", None, "backend", backend, f"backend must be one of {', '.join(BACKENDS)}")]
+        )
+    if backend != "auto":
+        return backend
+    size = sum(len(s.affected) for s in data.scenarios) + data.n_projects + len(data.good_ids)
+    return "arrays" if size >= ARRAY_THRESHOLD else "pulp"
 
 
 def explain_level(explain: bool | str) -> str:
@@ -227,15 +244,31 @@ def allocate_data(
     explain: bool | str = True,
     resolve_limit: int = 400,
     criticality_source: str = "argument",
+    backend: str = "auto",
 ) -> AllocationResult:
-    """``explain``: ``True``/``"full"`` = prices, ranges, entry values and forced in/out
+    """``backend``: ``"pulp"`` (the reference model), ``"arrays"`` (the same model built from
+    arrays straight into highspy) or ``"auto"`` (arrays from :data:`ARRAY_THRESHOLD` columns on).
+
+    ``explain``: ``True``/``"full"`` = prices, ranges, entry values and forced in/out
     re-solves; ``"prices"`` = everything from the fixed LP and the LP relaxation but no
     re-solves (fast enough for interactive what-ifs); ``False`` = the solution only.
     """
     level = explain_level(explain)
-    built = build_problem(data, relax=relax)
-    is_mip = any(v.cat == pulp.LpInteger for v in built.prob.variables())
-    outcome = solve_problem(built.prob, time_limit=time_limit, gap=gap, mip=True, ranging=not is_mip)
+    path = choose_backend(data, backend)
+    if path == "arrays":
+        from prioritizer.allocation.arrays import as_built, build_arrays
+        from prioritizer.allocation.highs_arrays import solve_arrays
+
+        model = build_arrays(data, relax=relax)
+        built: Any = as_built(model)
+        is_mip = bool(model.integer.any())
+        n_vars = len(model.col_names)
+        outcome = solve_arrays(model, time_limit=time_limit, gap=gap, mip=True, ranging=not is_mip)
+    else:
+        built = build_problem(data, relax=relax)
+        is_mip = any(v.cat == pulp.LpInteger for v in built.prob.variables())
+        n_vars = len(built.prob.variables())
+        outcome = solve_problem(built.prob, time_limit=time_limit, gap=gap, mip=True, ranging=not is_mip)
     lines: list[dict[str, Any]] = []
     conflict_info = None
     dual_src: SolveOutcome | None = None
@@ -309,7 +342,8 @@ def allocate_data(
     solver = {
         "name": "HiGHS",
         "version": highs_version(),
-        "interface": f"PuLP {pulp.__version__}",
+        "interface": f"PuLP {pulp.__version__}" if path == "pulp" else f"highspy arrays {highs_version()}",
+        "backend": path,
         "status": outcome.status,
         "highs_model_status": outcome.highs_status,
         "primal_solution_status": outcome.solution_status,
@@ -324,7 +358,7 @@ def allocate_data(
         "verified": outcome.has_solution and not outcome.violations,
         "violations": outcome.violations,
         "message": outcome.message,
-        "variables": len(built.prob.variables()),
+        "variables": n_vars,
         "rows": len(built.rows),
     }
     terms = _objective_terms(built, outcome)

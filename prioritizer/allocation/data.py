@@ -640,9 +640,14 @@ def _limits(
             if rhs is None:
                 continue
             name = f"limit_{sense}_{suffix}"
-            rows.append(
-                LimitRow(name=name, sense=sense, rhs=float(rhs), limit=lim, project_coef=pc, stock_coef=sc)
-            )
+            row = LimitRow(name=name, sense=sense, rhs=float(rhs), limit=lim, project_coef=pc, stock_coef=sc)
+            prev = next((i for i, r in enumerate(rows) if r.name == name), None)
+            if prev is None:
+                rows.append(row)
+            elif (sense == "max" and row.rhs < rows[prev].rhs) or (sense == "min" and row.rhs > rows[prev].rhs):
+                # two entries for the same group and year: only the tighter one can bind, and a
+                # row name must name one rule (DESIGN §5), so the looser entry is dropped
+                rows[prev] = row
     for key, lo in floors.items():
         hi = caps.get(key)
         if hi is not None and lo > hi:
