@@ -198,6 +198,8 @@ def _check_options(time_limit: float | None, gap: float | None) -> None:
 
 EXPLAIN_LEVELS = ("full", "prices", "none")
 BACKENDS = ("auto", "pulp", "arrays")
+#: above this many projects the arrays path gives LP entry values instead of one MILP re-solve per project
+MAX_RESOLVE_PROJECTS = 400
 #: model size (shortfall entries + projects + goods) from which ``auto`` builds from arrays
 ARRAY_THRESHOLD = 5_000
 
@@ -320,11 +322,17 @@ def allocate_data(
     projects: list[dict[str, Any]] = []
     stock: list[dict[str, Any]] = []
     if outcome.has_solution:
+        # A forced in/out re-solve per project is a MILP as large as the main one: at national
+        # scale (arrays path, hundreds of projects) entry values come from the LP relaxation
+        # instead, and each project row says which method gave its value (needed_value_method).
+        resolve = level == "full" and not (
+            path == "arrays" and is_mip and data.n_projects > MAX_RESOLVE_PROJECTS
+        )
         projects = ex.project_rows(
             built,
             outcome,
             relaxation,
-            resolve=level == "full",
+            resolve=resolve,
             mip=is_mip,
             time_limit=time_limit,
             gap=gap,

@@ -491,19 +491,19 @@ def build_data(
         penalty = shortfall_weight[sg] * np.nan_to_num(annual_demand[sg], nan=0.0) / 365.0
 
     # ---------------------------------------------------------------- limits
-    stock_attrs = {
-        grp: [
-            "stockpile"
-            if grp == "instrument"
-            else good_ids[g]
-            if grp == "good"
-            else ("true" if _b(goods[grp].iloc[g]) else "false")
-            if grp == "specified_critical" and grp in goods.columns
-            else (_s(goods[grp].iloc[g]) if grp in goods.columns else "")
-            for g in sg
-        ]
-        for grp in attrs
-    }
+    def _stock_attr(grp: str) -> list[str]:
+        if grp == "instrument":
+            return ["stockpile"] * len(sg)
+        if grp == "good":
+            return [good_ids[g] for g in sg]
+        if grp not in goods.columns:
+            return [""] * len(sg)
+        col = goods[grp].tolist()  # one conversion, not one pandas lookup per good
+        if grp == "specified_critical":
+            return ["true" if _b(col[g]) else "false" for g in sg]
+        return [_s(col[g]) for g in sg]
+
+    stock_attrs = {grp: _stock_attr(grp) for grp in attrs}
     limits, lim_issues = _limits(
         policy, attrs, stock_attrs, cost, cost_by_year, years, unit_cost, stock_year_cost
     )
@@ -644,7 +644,9 @@ def _limits(
             prev = next((i for i, r in enumerate(rows) if r.name == name), None)
             if prev is None:
                 rows.append(row)
-            elif (sense == "max" and row.rhs < rows[prev].rhs) or (sense == "min" and row.rhs > rows[prev].rhs):
+            elif (sense == "max" and row.rhs < rows[prev].rhs) or (
+                sense == "min" and row.rhs > rows[prev].rhs
+            ):
                 # two entries for the same group and year: only the tighter one can bind, and a
                 # row name must name one rule (DESIGN §5), so the looser entry is dropped
                 rows[prev] = row
