@@ -22,11 +22,12 @@ import pulp
 from prioritizer.allocation import explain as ex
 from prioritizer.allocation.build import Built, build_problem
 from prioritizer.allocation.data import AllocationData, build_data
+from prioritizer.allocation.progress import stage
 from prioritizer.allocation.solve import SolveOutcome, highs_version, solve_problem
 from prioritizer.case.policy import Policy
 from prioritizer.case.types import Case
 from prioritizer.errors import InputError, Issue
-from prioritizer.text import render
+from prioritizer.text import render, vocabulary
 
 
 @dataclass
@@ -131,6 +132,7 @@ def prepare(
     ignore: list[str] | None = None,
     scenarios: list[str] | None = None,
 ) -> tuple[AllocationData, str]:
+    stage("prepare")
     pol = policy or case.policy or Policy()
     source = "argument"
     if criticality is None:
@@ -257,6 +259,7 @@ def allocate_data(
     """
     level = explain_level(explain)
     path = choose_backend(data, backend)
+    stage("build", backend=path)
     if path == "arrays":
         from prioritizer.allocation.arrays import as_built, build_arrays
         from prioritizer.allocation.highs_arrays import solve_arrays
@@ -265,12 +268,15 @@ def allocate_data(
         built: Any = as_built(model)
         is_mip = bool(model.integer.any())
         n_vars = len(model.col_names)
+        stage("solve", columns=n_vars, rows=model.n_rows)
         outcome = solve_arrays(model, time_limit=time_limit, gap=gap, mip=True, ranging=not is_mip)
     else:
         built = build_problem(data, relax=relax)
         is_mip = any(v.cat == pulp.LpInteger for v in built.prob.variables())
         n_vars = len(built.prob.variables())
+        stage("solve", columns=n_vars, rows=len(built.rows))
         outcome = solve_problem(built.prob, time_limit=time_limit, gap=gap, mip=True, ranging=not is_mip)
+    stage("explain")
     lines: list[dict[str, Any]] = []
     conflict_info = None
     dual_src: SolveOutcome | None = None
@@ -369,6 +375,11 @@ def allocate_data(
         "variables": n_vars,
         "rows": len(built.rows),
     }
+    stage(
+        "done",
+        status_ja=vocabulary("status").get(outcome.status, (outcome.status,) * 2)[0],
+        status_en=vocabulary("status").get(outcome.status, (outcome.status,) * 2)[1],
+    )
     terms = _objective_terms(built, outcome)
     budget_summary = _budget_summary(built, outcome)
     base = baseline_terms(data)

@@ -119,9 +119,23 @@ def allocate_cmd(
         if no_explain:
             # Prices, ranges and LP entry values stay; only the forced in/out re-solves go.
             params["explain"] = "prices"
-    run_service(
-        "allocate", case, params, fmt=fmt, out=out, db=db, no_audit=no_audit, actor=actor, reason=reason
-    )
+    from prioritizer.allocation.progress import reporting, stage
+
+    with reporting(_stderr_stage):
+        stage("load")
+        run_service(
+            "allocate", case, params, fmt=fmt, out=out, db=db, no_audit=no_audit, actor=actor, reason=reason
+        )
+
+
+def _stderr_stage(msg: dict) -> None:
+    """Stages of a long run on stderr (stdout carries the result only)."""
+    import sys
+
+    from prioritizer.text import render
+
+    sys.stderr.write(render(msg) + "\n")
+    sys.stderr.flush()
 
 
 @app.command("frontier")
