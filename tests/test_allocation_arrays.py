@@ -109,3 +109,25 @@ def test_arrays_backend_reports_infeasible_what_ifs_with_their_conflict() -> Non
     b = allocate_data(data, backend="arrays")
     assert b.status == "infeasible"
     assert "limit_min_domain_dependence" in b.explanations["conflict"]["constraints"]
+
+
+def test_cli_backend_option_runs_the_array_model_with_the_same_benefit() -> None:
+    import json
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from prioritizer.cli import app
+
+    root = str(Path(__file__).resolve().parents[1] / "inputs" / "default")
+    runs = {}
+    for be in ("pulp", "arrays"):
+        res = CliRunner().invoke(
+            app, ["allocate", root, "--relax", "--format", "json", "--no-audit", "--backend", be]
+        )
+        assert res.exit_code == 0, res.output
+        runs[be] = json.loads(res.stdout)
+    assert runs["arrays"]["solver"]["backend"] == "arrays" and runs["pulp"]["solver"]["backend"] == "pulp"
+    assert runs["arrays"]["benefit"] == pytest.approx(runs["pulp"]["benefit"], rel=1e-9)
+    bad = CliRunner().invoke(app, ["allocate", root, "--format", "json", "--no-audit", "--backend", "cplex"])
+    assert bad.exit_code != 0 and "backend must be one of" in bad.output
