@@ -13,11 +13,18 @@
    exploits the separability by good (issue 10); build and solve times separately.
    The PuLP path is run at a reduced size when the full one would need > ~1M PuLP
    variables (minutes of pure Python object creation); the sizes are printed.
+3. Joint case (issue 14): a generated case (``prioritizer.generate``, partner scenarios from
+   import flows, capacity projects, three budget years, floors and caps counting stock)
+   solved as *one* MILP — projects and stock sharing every budget row — through the array
+   backend (numpy → highspy), against the general PuLP model on the same data in the same
+   run; prepare (validation) + build + solve + prices (fixed LP, LP relaxation) + JSON, with
+   peak RSS. Loading the CSV files is *not* included (see docs/performance.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import time
 
 import pulp
 from _common import Result, Timing, measure, quick, report
@@ -148,9 +155,61 @@ def bench_stockpile(
     return out, end_to_end
 
 
+def bench_joint(goods: int, projects: int, scenarios: int, time_limit: float) -> list[Result]:
+    """The joint MILP end to end (without CSV loading): arrays backend vs the PuLP reference."""
+    import json
+    import resource
+
+    from prioritizer.allocation.api import allocate_data
+    from prioritizer.generate import generate_frames
+
+    case = generate_frames(
+        goods=goods, projects=projects, scenarios=scenarios, partners=40, months=36, seed=1
+    ).to_case()
+
+    def run(backend: str) -> tuple[dict, float]:
+        t0 = time.perf_counter()
+        data, _ = prepare(case)
+        res = allocate_data(data, explain="prices", backend=backend, time_limit=time_limit)
+        text = json.dumps(res.to_json(), default=str)
+        return {
+            "status": res.status,
+            "objective": res.objective,
+            "gap": res.solver["gap"],
+            "bytes": len(text),
+            "solve": res.solver["seconds"],
+        }, time.perf_counter() - t0
+
+    label = f"joint {goods:,} goods × {scenarios} scen. + {projects:,} projects"
+    print(f"  {label}: arrays backend …", flush=True)
+    ours_info, ours_t = run("arrays")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"    {ours_t:.2f} s, {ours_info}; timing the PuLP model …", flush=True)
+    base_info, base_t = run("pulp")
+    ours = _t([ours_t])
+    same = (
+        ours_info["objective"] is not None
+        and base_info["objective"] is not None
+        and abs(ours_info["objective"] - base_info["objective"]) <= 1e-4 * (1 + abs(base_info["objective"]))
+    )
+    return [
+        Result(
+            f"{label}: prepare+build+solve+prices+JSON (arrays→highspy)",
+            "general PuLP model, same data"
+            + ("" if base_info["status"] == "optimal" else f" ({base_info['status']} at {time_limit:g} s)"),
+            ours,
+            _t([base_t]),
+            target=15.0,
+            note=f"ours {ours_info['status']} gap {ours_info['gap']} solve {ours_info['solve']:.2f} s, peak RSS {rss:.0f} MB; "
+            f"PuLP {base_info['status']} solve {base_info['solve']:.2f} s; same objective: {same}",
+        )
+    ]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--joint-only", action="store_true", help="only the joint case (issue 14)")
     ap.add_argument("--time-limit", type=float, default=60.0, help="seconds per solve (baselines may hit it)")
     ap.add_argument("--repeat", type=int, default=3, help="runs of our paths")
     ap.add_argument(
@@ -164,6 +223,10 @@ def main() -> None:
         n, goods, scen, pgoods = 500, 1000, 20, 200
     else:
         n, goods, scen, pgoods = 5000, 10_000, 100, 500
+    joint = bench_joint(*((1000, 500, 20) if small else (10_000, 5_000, 100)), a.time_limit)
+    if a.joint_only:
+        report(joint, title="allocation: joint projects + stockpiles")
+        return
     res_p, t_p = bench_projects(n, 0.01, a.time_limit, repeat, base_repeat)
     res_s, t_s = bench_stockpile(goods, scen, pgoods, a.time_limit, repeat, base_repeat)
     combined = Result(
@@ -173,7 +236,7 @@ def main() -> None:
         target=30.0 if not small else None,
         note="sum of medians: validate + exact row pricing (stockpile) + validate + build + HiGHS (MILP)",
     )
-    report([*res_p, *res_s, combined], title="allocation (HiGHS vs CBC, build vs solve)")
+    report([*joint, *res_p, *res_s, combined], title="allocation (HiGHS vs CBC, build vs solve)")
 
 
 if __name__ == "__main__":

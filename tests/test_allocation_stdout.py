@@ -58,3 +58,13 @@ def test_json_of_a_milp_with_explanations_stays_parseable() -> None:
     proc = _run("allocate", "inputs/default", "--format", "json", "--no-audit", "--no-explain")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert json.loads(proc.stdout)["solver"]["mip"] is True
+
+
+def test_progress_stages_go_to_stderr_in_order() -> None:
+    proc = _run("allocate", "inputs/default", "--relax", "--format", "json", "--no-audit")
+    json.loads(proc.stdout)
+    stages = [ln for ln in proc.stderr.splitlines() if ln.startswith("[") and "秒]" in ln]
+    words = ["読み込んで", "検証して", "構築して", "求解して", "説明を計算", "完了（最適）"]
+    assert len(stages) == len(words), proc.stderr[-2000:]
+    for line, word in zip(stages, words, strict=True):
+        assert word in line

@@ -22,11 +22,12 @@ import pulp
 from prioritizer.allocation import explain as ex
 from prioritizer.allocation.build import Built, build_problem
 from prioritizer.allocation.data import AllocationData, build_data
+from prioritizer.allocation.progress import stage
 from prioritizer.allocation.solve import SolveOutcome, highs_version, solve_problem
 from prioritizer.case.policy import Policy
 from prioritizer.case.types import Case
 from prioritizer.errors import InputError, Issue
-from prioritizer.text import render
+from prioritizer.text import render, vocabulary
 
 
 @dataclass
@@ -131,6 +132,7 @@ def prepare(
     ignore: list[str] | None = None,
     scenarios: list[str] | None = None,
 ) -> tuple[AllocationData, str]:
+    stage("prepare")
     pol = policy or case.policy or Policy()
     source = "argument"
     if criticality is None:
@@ -157,6 +159,7 @@ def allocate(
     ignore: list[str] | None = None,
     scenarios: list[str] | None = None,
     resolve_limit: int = 400,
+    backend: str = "auto",
 ) -> AllocationResult:
     """Solve the allocation and explain it (see module docstring and the methodology note)."""
     _check_options(time_limit, gap)
@@ -179,6 +182,7 @@ def allocate(
         explain=explain,
         resolve_limit=resolve_limit,
         criticality_source=crit_source,
+        backend=backend,
     )
 
 
@@ -195,6 +199,23 @@ def _check_options(time_limit: float | None, gap: float | None) -> None:
 
 
 EXPLAIN_LEVELS = ("full", "prices", "none")
+BACKENDS = ("auto", "pulp", "arrays")
+#: above this many projects the arrays path gives LP entry values instead of one MILP re-solve per project
+MAX_RESOLVE_PROJECTS = 400
+#: model size (shortfall entries + projects + goods) from which ``auto`` builds from arrays
+ARRAY_THRESHOLD = 5_000
+
+
+def choose_backend(data: AllocationData, backend: str) -> str:
+    """Which backend runs: both build the same model (tests/test_allocation_arrays.py)."""
+    if backend not in BACKENDS:
+        raise InputError(
+            [Issue("options", None, "backend", backend, f"backend must be one of {', '.join(BACKENDS)}")]
+        )
+    if backend != "auto":
+        return backend
+    size = sum(len(s.affected) for s in data.scenarios) + data.n_projects + len(data.good_ids)
+    return "arrays" if size >= ARRAY_THRESHOLD else "pulp"
 
 
 def explain_level(explain: bool | str) -> str:
@@ -227,15 +248,35 @@ def allocate_data(
     explain: bool | str = True,
     resolve_limit: int = 400,
     criticality_source: str = "argument",
+    backend: str = "auto",
 ) -> AllocationResult:
-    """``explain``: ``True``/``"full"`` = prices, ranges, entry values and forced in/out
+    """``backend``: ``"pulp"`` (the reference model), ``"arrays"`` (the same model built from
+    arrays straight into highspy) or ``"auto"`` (arrays from :data:`ARRAY_THRESHOLD` columns on).
+
+    ``explain``: ``True``/``"full"`` = prices, ranges, entry values and forced in/out
     re-solves; ``"prices"`` = everything from the fixed LP and the LP relaxation but no
     re-solves (fast enough for interactive what-ifs); ``False`` = the solution only.
     """
     level = explain_level(explain)
-    built = build_problem(data, relax=relax)
-    is_mip = any(v.cat == pulp.LpInteger for v in built.prob.variables())
-    outcome = solve_problem(built.prob, time_limit=time_limit, gap=gap, mip=True, ranging=not is_mip)
+    path = choose_backend(data, backend)
+    stage("build", backend=path)
+    if path == "arrays":
+        from prioritizer.allocation.arrays import as_built, build_arrays
+        from prioritizer.allocation.highs_arrays import solve_arrays
+
+        model = build_arrays(data, relax=relax)
+        built: Any = as_built(model)
+        is_mip = bool(model.integer.any())
+        n_vars = len(model.col_names)
+        stage("solve", columns=n_vars, rows=model.n_rows)
+        outcome = solve_arrays(model, time_limit=time_limit, gap=gap, mip=True, ranging=not is_mip)
+    else:
+        built = build_problem(data, relax=relax)
+        is_mip = any(v.cat == pulp.LpInteger for v in built.prob.variables())
+        n_vars = len(built.prob.variables())
+        stage("solve", columns=n_vars, rows=len(built.rows))
+        outcome = solve_problem(built.prob, time_limit=time_limit, gap=gap, mip=True, ranging=not is_mip)
+    stage("explain")
     lines: list[dict[str, Any]] = []
     conflict_info = None
     dual_src: SolveOutcome | None = None
@@ -287,11 +328,17 @@ def allocate_data(
     projects: list[dict[str, Any]] = []
     stock: list[dict[str, Any]] = []
     if outcome.has_solution:
+        # A forced in/out re-solve per project is a MILP as large as the main one: at national
+        # scale (arrays path, hundreds of projects) entry values come from the LP relaxation
+        # instead, and each project row says which method gave its value (needed_value_method).
+        resolve = level == "full" and not (
+            path == "arrays" and is_mip and data.n_projects > MAX_RESOLVE_PROJECTS
+        )
         projects = ex.project_rows(
             built,
             outcome,
             relaxation,
-            resolve=level == "full",
+            resolve=resolve,
             mip=is_mip,
             time_limit=time_limit,
             gap=gap,
@@ -309,7 +356,8 @@ def allocate_data(
     solver = {
         "name": "HiGHS",
         "version": highs_version(),
-        "interface": f"PuLP {pulp.__version__}",
+        "interface": f"PuLP {pulp.__version__}" if path == "pulp" else f"highspy arrays {highs_version()}",
+        "backend": path,
         "status": outcome.status,
         "highs_model_status": outcome.highs_status,
         "primal_solution_status": outcome.solution_status,
@@ -324,9 +372,14 @@ def allocate_data(
         "verified": outcome.has_solution and not outcome.violations,
         "violations": outcome.violations,
         "message": outcome.message,
-        "variables": len(built.prob.variables()),
+        "variables": n_vars,
         "rows": len(built.rows),
     }
+    stage(
+        "done",
+        status_ja=vocabulary("status").get(outcome.status, (outcome.status,) * 2)[0],
+        status_en=vocabulary("status").get(outcome.status, (outcome.status,) * 2)[1],
+    )
     terms = _objective_terms(built, outcome)
     budget_summary = _budget_summary(built, outcome)
     base = baseline_terms(data)

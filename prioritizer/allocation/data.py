@@ -491,19 +491,19 @@ def build_data(
         penalty = shortfall_weight[sg] * np.nan_to_num(annual_demand[sg], nan=0.0) / 365.0
 
     # ---------------------------------------------------------------- limits
-    stock_attrs = {
-        grp: [
-            "stockpile"
-            if grp == "instrument"
-            else good_ids[g]
-            if grp == "good"
-            else ("true" if _b(goods[grp].iloc[g]) else "false")
-            if grp == "specified_critical" and grp in goods.columns
-            else (_s(goods[grp].iloc[g]) if grp in goods.columns else "")
-            for g in sg
-        ]
-        for grp in attrs
-    }
+    def _stock_attr(grp: str) -> list[str]:
+        if grp == "instrument":
+            return ["stockpile"] * len(sg)
+        if grp == "good":
+            return [good_ids[g] for g in sg]
+        if grp not in goods.columns:
+            return [""] * len(sg)
+        col = goods[grp].tolist()  # one conversion, not one pandas lookup per good
+        if grp == "specified_critical":
+            return ["true" if _b(col[g]) else "false" for g in sg]
+        return [_s(col[g]) for g in sg]
+
+    stock_attrs = {grp: _stock_attr(grp) for grp in attrs}
     limits, lim_issues = _limits(
         policy, attrs, stock_attrs, cost, cost_by_year, years, unit_cost, stock_year_cost
     )
@@ -640,9 +640,16 @@ def _limits(
             if rhs is None:
                 continue
             name = f"limit_{sense}_{suffix}"
-            rows.append(
-                LimitRow(name=name, sense=sense, rhs=float(rhs), limit=lim, project_coef=pc, stock_coef=sc)
-            )
+            row = LimitRow(name=name, sense=sense, rhs=float(rhs), limit=lim, project_coef=pc, stock_coef=sc)
+            prev = next((i for i, r in enumerate(rows) if r.name == name), None)
+            if prev is None:
+                rows.append(row)
+            elif (sense == "max" and row.rhs < rows[prev].rhs) or (
+                sense == "min" and row.rhs > rows[prev].rhs
+            ):
+                # two entries for the same group and year: only the tighter one can bind, and a
+                # row name must name one rule (DESIGN §5), so the looser entry is dropped
+                rows[prev] = row
     for key, lo in floors.items():
         hi = caps.get(key)
         if hi is not None and lo > hi:

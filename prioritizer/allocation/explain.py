@@ -132,8 +132,21 @@ def constraint_rows(
     return out
 
 
+def _arrays(built: Built) -> Any:
+    return getattr(built, "arrays", None)
+
+
 def fixed_lp(built: Built, outcome: SolveOutcome) -> SolveOutcome:
     """The LP with every integer variable fixed at its value in ``outcome`` (duals + ranging)."""
+    model = _arrays(built)
+    if model is not None:
+        from prioritizer.allocation.highs_arrays import solve_arrays
+
+        m = model.copy()
+        for j in np.flatnonzero(m.integer):
+            m.col_lo[j] = m.col_hi[j] = float(round(outcome.values.get(m.col_names[j], 0.0)))
+        m.integer[:] = False
+        return solve_arrays(m, mip=False, ranging=True)
     saved = []
     for v in built.prob.variables():
         if v.cat == pulp.LpInteger:
@@ -148,6 +161,11 @@ def fixed_lp(built: Built, outcome: SolveOutcome) -> SolveOutcome:
 
 
 def lp_relaxation(built: Built) -> SolveOutcome:
+    model = _arrays(built)
+    if model is not None:
+        from prioritizer.allocation.highs_arrays import solve_arrays
+
+        return solve_arrays(model, mip=False, ranging=True)
     return solve_problem(built.prob, mip=False, ranging=True)
 
 
@@ -162,6 +180,19 @@ def forced(
     built: Built, p: int, direction: str, *, mip: bool, time_limit: float | None, gap: float | None
 ) -> ForcedResult:
     """Re-solve with project ``p`` forced in (on/off = 1) or out (x = 0)."""
+    model = _arrays(built)
+    if model is not None:  # a copy: re-solves never touch the shared model
+        from prioritizer.allocation.highs_arrays import solve_arrays
+
+        m = model.copy()
+        col = built.onoff(p) if direction == "in" else built.x[p]
+        if direction == "in":
+            m.col_lo[col.index] = 1.0
+        else:
+            m.col_hi[col.index] = 0.0
+        o = solve_arrays(m, mip=mip, time_limit=time_limit, gap=gap)
+        frac = o.values.get(built.x[p].name) if o.has_solution else None
+        return ForcedResult(o.objective if o.has_solution else None, o.status, frac)
     var = built.onoff(p) if direction == "in" else built.x[p]
     lo, hi = var.lowBound, var.upBound
     if direction == "in":
@@ -336,6 +367,20 @@ def _deletion_filter(
     built: Built, candidates: list[str], *, mip: bool, time_limit: float | None
 ) -> list[str]:
     """Chinneck & Dravnieks (1991) deletion filter over the named rows (others always kept)."""
+    model = _arrays(built)
+    if model is not None:
+        from prioritizer.allocation.highs_arrays import solve_arrays
+
+        m = model.copy()
+        kept_a: list[str] = []
+        for n in candidates:
+            i = int(built.pulp_name[n][1:])
+            lo, hi = m.row_lo[i], m.row_hi[i]
+            m.row_lo[i], m.row_hi[i] = -math.inf, math.inf
+            if solve_arrays(m, mip=mip, time_limit=time_limit).status != "infeasible":
+                m.row_lo[i], m.row_hi[i] = lo, hi
+                kept_a.append(n)
+        return kept_a
     cons = rows_of(built.prob)
     saved = {n: (cons[built.pulp_name[n]].sense) for n in candidates}
     kept: list[str] = []
@@ -360,7 +405,10 @@ def _deletion_filter(
 def conflict(built: Built, outcome: SolveOutcome, *, mip: bool, time_limit: float | None) -> dict[str, Any]:
     """The conflicting rules of an infeasible model, in words (ja + en)."""
     by_pulp = {pn: n for n, pn in built.pulp_name.items()}
-    index_to_name = {c.index: by_pulp[pn] for pn, c in rows_of(built.prob).items() if hasattr(c, "index")}
+    if _arrays(built) is not None:
+        index_to_name = {int(pn[1:]): n for pn, n in by_pulp.items()}
+    else:
+        index_to_name = {c.index: by_pulp[pn] for pn, c in rows_of(built.prob).items() if hasattr(c, "index")}
     method = "highs_iis"
     names: list[str] = []
     rows = _highs_iis_rows(outcome.highs) if outcome.highs is not None else None

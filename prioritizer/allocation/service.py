@@ -80,6 +80,7 @@ def run_allocate(case: Case, params: dict[str, Any]) -> CommandOutput:
         gap=params.get("gap"),
         explain=params.get("explain", True),
         criticality_source=crit_source,
+        backend=params.get("backend", "auto"),
     )
     result = res.to_json()
     result["value_for_money"] = value_for_money(data)

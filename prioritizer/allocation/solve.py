@@ -138,18 +138,7 @@ def read_outcome(
     if is_mip and math.isfinite(info.mip_dual_bound):
         mip_bound = sense * float(info.mip_dual_bound)
     status_str = _status_name(h, ms)
-    if ms == _MS.kOptimal:
-        status = "optimal"
-    elif ms in (_MS.kTimeLimit, _MS.kIterationLimit, _MS.kInterrupt, _MS.kSolutionLimit):
-        status = "time_limit"
-    elif ms == _MS.kInfeasible:
-        status = "infeasible"
-    elif ms == _MS.kUnbounded:
-        status = "unbounded"
-    elif ms == _MS.kUnboundedOrInfeasible:
-        status = _settle_unbounded_or_infeasible(h)
-    else:
-        status = "error"
+    status = status_of(h, ms)
     have_point = psol == 2 and status in ("optimal", "time_limit")
     variables = prob.variables()
     values: dict[str, float] = {}
@@ -186,11 +175,7 @@ def read_outcome(
         sense=sense,
         highs=h,
     )
-    if status == "time_limit" and not have_point:
-        out.message = "stopped at the time limit before any feasible solution was found"
-    elif status == "time_limit":
-        g = f"{mip_gap:.2%}" if mip_gap is not None else "unknown"
-        out.message = f"stopped at the time limit; best solution found so far, gap {g}"
+    out.message = status_message(status, have_point, mip_gap)
     if have_point:
         out.violations = verify(prob, values)
         if out.violations:
@@ -201,6 +186,30 @@ def read_outcome(
         if want_ranging and duals is not None:
             out.ranging = read_ranging(prob, h, values, activity)
     return out
+
+
+def status_of(h: highspy.Highs, ms: Any) -> str:
+    """The honest status of a HiGHS run (shared by the PuLP and the array backends)."""
+    if ms == _MS.kOptimal:
+        return "optimal"
+    if ms in (_MS.kTimeLimit, _MS.kIterationLimit, _MS.kInterrupt, _MS.kSolutionLimit):
+        return "time_limit"
+    if ms == _MS.kInfeasible:
+        return "infeasible"
+    if ms == _MS.kUnbounded:
+        return "unbounded"
+    if ms == _MS.kUnboundedOrInfeasible:
+        return _settle_unbounded_or_infeasible(h)
+    return "error"
+
+
+def status_message(status: str, have_point: bool, mip_gap: float | None) -> str:
+    if status == "time_limit" and not have_point:
+        return "stopped at the time limit before any feasible solution was found"
+    if status == "time_limit":
+        g = f"{mip_gap:.2%}" if mip_gap is not None else "unknown"
+        return f"stopped at the time limit; best solution found so far, gap {g}"
+    return ""
 
 
 def _z(x: float) -> float:

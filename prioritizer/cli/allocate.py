@@ -90,6 +90,10 @@ def allocate_cmd(
     frontier: Annotated[bool, typer.Option("--frontier", help="Add the objective-vs-budget sweep.")] = False,
     points: Annotated[int, typer.Option("--points", help="Frontier points.")] = 11,
     no_explain: Annotated[bool, typer.Option("--no-explain", help="Skip forced in/out re-solves.")] = False,
+    backend: Annotated[
+        str,
+        typer.Option("--backend", help="Model builder: auto (arrays for large cases), pulp or arrays."),
+    ] = "auto",
     model: ModelOpt = None,
     actor: ActorOpt = "",
     reason: ReasonOpt = "",
@@ -116,12 +120,28 @@ def allocate_cmd(
         if frontier:
             params["frontier"] = True
             params["frontier_points"] = points
+        if backend != "auto":
+            params["backend"] = backend
         if no_explain:
             # Prices, ranges and LP entry values stay; only the forced in/out re-solves go.
             params["explain"] = "prices"
-    run_service(
-        "allocate", case, params, fmt=fmt, out=out, db=db, no_audit=no_audit, actor=actor, reason=reason
-    )
+    from prioritizer.allocation.progress import reporting, stage
+
+    with reporting(_stderr_stage):
+        stage("load")
+        run_service(
+            "allocate", case, params, fmt=fmt, out=out, db=db, no_audit=no_audit, actor=actor, reason=reason
+        )
+
+
+def _stderr_stage(msg: dict) -> None:
+    """Stages of a long run on stderr (stdout carries the result only)."""
+    import sys
+
+    from prioritizer.text import render
+
+    sys.stderr.write(render(msg) + "\n")
+    sys.stderr.flush()
 
 
 @app.command("frontier")

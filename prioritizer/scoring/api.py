@@ -343,8 +343,9 @@ def prepare(
         cols.append(vals)
         sources[c.id] = src
         if fb:
+            fb_set = set(fb)  # once, not per row (was quadratic in the number of goods)
             fallbacks[c.id] = [
-                i for i, keep in zip(table["id"].astype(str), mask, strict=True) if keep and i in set(fb)
+                i for i, keep in zip(table["id"].astype(str), mask, strict=True) if keep and i in fb_set
             ]
     if issues:
         raise InputError(issues, f"cannot score with model {f}")
