@@ -96,6 +96,8 @@ def rank_params() -> dict[str, Any]:
         p["normalisation"] = ss["normalisation"]
     if ss.get("weights"):
         p["weights"] = dict(ss["weights"])
+        if ss.get("judgements"):
+            p["judgements"] = ss["judgements"]
     return p
 
 

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from prioritizer.case.types import Case
+from prioritizer.errors import InputError, Issue
 from prioritizer.runs import CommandOutput
 from prioritizer.scoring import api
 from prioritizer.scoring.hints import hint
@@ -92,6 +93,10 @@ def run_rank(case: Case, params: dict[str, Any]) -> CommandOutput:
         invert=params.get("invert"),
     )
     pm = r.prepared
+    if params.get("judgements"):
+        # The weights came from judgements made in the app (AHP matrix or swing points): record
+        # the judgements themselves, after checking they give exactly these weights.
+        pm.elicitation = elicitation_record(params["judgements"], params.get("weights") or {}, pm.elicitation)
     m = pm.model
     attrs = _item_attrs(case, m.target)
     d = r.details
@@ -210,3 +215,38 @@ def run_rank(case: Case, params: dict[str, Any]) -> CommandOutput:
         },
         weights=r.weights,
     )
+
+
+def elicitation_record(
+    judgements: dict[str, Any], weights: dict[str, float], previous: dict[str, Any] | None
+) -> dict[str, Any]:
+    """``{method, judgements, cr, ...}`` for weights elicited in the app, verified against them.
+
+    An AHP matrix or swing points that do not reproduce the weights used are an error: the
+    record must say how these weights were reached, not merely that some judgement was made.
+    """
+    from prioritizer import weights as W
+
+    kind = judgements.get("method")
+    if kind == "ahp":
+        res = W.ahp_checked(judgements.get("matrix") or [], judgements.get("criteria") or [], file="app AHP")
+        derived, extra = dict(res.as_dict()["weights"]), {"cr": res.cr, "consistent": res.consistent}
+    elif kind == "swing":
+        derived, extra = W.swing_weights(judgements.get("points") or {}, file="app swing"), {}
+    else:
+        raise InputError([Issue("params", None, "judgements.method", kind, "judgements are ahp or swing")])
+    off = sorted(c for c in derived if abs(float(weights.get(c, -1.0)) - derived[c]) > 1e-9)
+    if off:
+        raise InputError(
+            [
+                Issue(
+                    "params",
+                    None,
+                    f"weights.{c}",
+                    weights.get(c),
+                    f"the {kind} judgements give {derived[c]:.6f}",
+                )
+                for c in off
+            ]
+        )
+    return {"method": f"{kind} (app)", "judgements": judgements, **extra, "model_elicitation": previous}

@@ -212,9 +212,14 @@ def _save_drafts(lang: str) -> None:
         st.error(state.tr("data.invalid"))
         st.dataframe(state.issues_frame(outcome.issues), hide_index=True, width="stretch")
         return
+    _save_and_activate(outcome.files, actor, reason, lang)
+
+
+def _save_and_activate(files: dict[str, bytes], actor: str, reason: str, lang: str) -> bool:
+    """Record ``files`` as a case version (compared with the active case) and make it active."""
     try:
         v = controller.save_version(
-            outcome.files,
+            files,
             actor,
             reason,
             state.case().name,
@@ -225,7 +230,7 @@ def _save_drafts(lang: str) -> None:
         case = controller.load_version(v.version_id, st.session_state.get("db"))
     except PrioritizerError as exc:
         state.show_error(exc)
-        return
+        return False
     st.session_state["uploaded_case"] = case
     st.session_state["active_version"] = v.version_id
     _clear_drafts()
@@ -233,6 +238,7 @@ def _save_drafts(lang: str) -> None:
     st.success(state.tr("data.saved" if v.created else "data.unchanged", version=v.version_id))
     for line in controller.change_summary(v.changes, lang):
         st.markdown(f"- {line}")
+    return True
 
 
 def _versions(lang: str) -> None:
@@ -428,23 +434,5 @@ def _trade(lang: str) -> None:
         actor = a1.text_input(state.tr("save.actor"), key="trade-actor")
         reason = a2.text_input(state.tr("save.reason"), key="trade-reason")
         save = st.form_submit_button(state.tr("app.trade.save"))
-    if save:
-        try:
-            v = controller.save_version(
-                out.files,
-                actor,
-                reason,
-                state.case().name,
-                st.session_state.get("active_version"),
-                st.session_state.get("db"),
-                base_files=dict(state.case().files),
-            )
-            case = controller.load_version(v.version_id, st.session_state.get("db"))
-        except PrioritizerError as exc:
-            state.show_error(exc)
-            return
-        st.session_state["uploaded_case"] = case
-        st.session_state["active_version"] = v.version_id
+    if save and _save_and_activate(out.files, actor, reason, lang):
         st.session_state.pop("trade_result", None)
-        _clear_drafts()
-        st.success(state.tr("data.saved" if v.created else "data.unchanged", version=v.version_id))

@@ -39,6 +39,7 @@ def page() -> None:
             new[cid] = col.slider(lab[cid], 0.0, 1.0, float(current.get(cid, 0.0)), 0.01, key=f"w-{cid}")
         if new != current:
             st.session_state["weights"] = new
+            st.session_state["judgements"] = None  # direct weights: no judgements behind them
     with tab_swing:
         _swing(ids, lab)
     with tab_ahp:
@@ -90,6 +91,8 @@ def _swing(ids: list[str], lab: dict[str, str]) -> None:
     if st.button(state.tr("weights.apply_swing")):
         try:
             st.session_state["weights"] = W.swing_weights(pts)
+            # The swing points go into the record, not only the weights they give.
+            st.session_state["judgements"] = {"method": "swing", "points": dict(pts)}
             st.rerun()
         except PrioritizerError as exc:
             state.show_error(exc)
@@ -140,5 +143,6 @@ def _ahp(ids: list[str], lab: dict[str, str]) -> None:
     st.bar_chart(pd.Series(res["weights"]).rename(index=lab).rename(state.tr("weights.weight")))
     if st.button(state.tr("weights.apply_ahp")):
         st.session_state["weights"] = dict(res["weights"])
+        st.session_state["judgements"] = {"method": "ahp", "criteria": list(ids), "matrix": a.tolist()}
         st.session_state[key] = pd.DataFrame(a, index=ids, columns=ids)
         st.rerun()
