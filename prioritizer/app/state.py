@@ -101,6 +101,12 @@ def rank_params() -> dict[str, Any]:
     return p
 
 
+def multiselect(container: Any, label: str, options: Any, **kw: Any) -> Any:
+    """``multiselect`` whose empty-box prompt speaks the reader's language (Streamlit's is English)."""
+    kw.setdefault("placeholder", tr("widget.choose"))
+    return container.multiselect(label, options, **kw)
+
+
 def show_table(df: Any, name: str | None = None, *, height: int | None = None, **kw: Any) -> Any:
     """A table as the reader sees it (localised headers, text cells) and, with ``name``, its CSV.
 

@@ -90,8 +90,8 @@ def _inputs() -> dict[str, Any]:
         chosen = None
         if case.scenarios is not None:
             names = {r["id"]: name_of(r, lang) for r in case.scenarios.to_dict("records")}
-            chosen = st.multiselect(
-                state.tr("alloc.scenarios"), list(names), default=list(names), format_func=names.get
+            chosen = state.multiselect(
+                st, state.tr("alloc.scenarios"), list(names), default=list(names), format_func=names.get
             )
         st.form_submit_button(state.tr("action.recompute"))
     if total <= 0 and not any(v > 0 for v in new_years.values()):

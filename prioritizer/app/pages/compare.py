@@ -49,7 +49,8 @@ def page() -> None:
         base = st.selectbox(
             state.tr("compare.baseline"), ids, key=f"cmp-base-{command}", format_func=labels.get
         )
-        variants = st.multiselect(
+        variants = state.multiselect(
+            st,
             state.tr("compare.variants"),
             [i for i in ids if i != base],
             max_selections=3,

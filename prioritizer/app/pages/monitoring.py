@@ -69,7 +69,8 @@ def page() -> None:
     )
     default = list(alerts["good_id"].unique()[:4]) if not alerts.empty else list(hist["good_id"].unique()[:3])
     names = {r["id"]: name_of(r, lang) for r in case.goods.to_dict("records")}
-    picks = c2.multiselect(
+    picks = state.multiselect(
+        c2,
         state.tr("monitor.goods"),
         sorted(hist["good_id"].unique()),
         default=default,

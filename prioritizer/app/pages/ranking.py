@@ -12,14 +12,20 @@ from prioritizer.text import field, fmt_num, fmt_pct, name_of, vocab, vocabulary
 def _filters(ranking: list[dict]) -> list[dict]:
     lang = state.lang()
     c1, c2, c3, c4 = st.columns(4)
-    doms = c1.multiselect(
-        state.tr("filter.domain"), list(vocabulary("domain")), format_func=lambda d: vocab("domain", d, lang)
+    doms = state.multiselect(
+        c1,
+        state.tr("filter.domain"),
+        list(vocabulary("domain")),
+        format_func=lambda d: vocab("domain", d, lang),
     )
-    secs = c2.multiselect(
-        state.tr("filter.sector"), list(vocabulary("sector")), format_func=lambda s: vocab("sector", s, lang)
+    secs = state.multiselect(
+        c2,
+        state.tr("filter.sector"),
+        list(vocabulary("sector")),
+        format_func=lambda s: vocab("sector", s, lang),
     )
     ministries = sorted({r.get("ministry") for r in ranking if r.get("ministry")})
-    mins = c3.multiselect(state.tr("filter.ministry"), ministries)
+    mins = state.multiselect(c3, state.tr("filter.ministry"), ministries)
     spec = c4.checkbox(state.tr("filter.specified"))
     out = ranking
     if doms:

@@ -68,7 +68,7 @@ def _comparison(data: Any) -> None:
     release = c2.text_input(
         t("stress.release", lang), "cover", help=t("stress.release.help", lang), key="stress_release"
     )
-    saved = st.multiselect(t("stress.saved_runs", lang), _saved_allocations(), key="stress_saved")
+    saved = state.multiselect(st, t("stress.saved_runs", lang), _saved_allocations(), key="stress_saved")
     ports = {vocab("stress_portfolio", NOTHING, lang): Portfolio(source=NOTHING)}
     ports[vocab("stress_portfolio", OPTIMAL, lang)] = _optimal()
     for rid in saved:
