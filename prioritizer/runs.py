@@ -37,6 +37,7 @@ SERVICES: dict[str, str] = {
     "indicators": "prioritizer.indicators.service:run_indicators",
     "allocate": "prioritizer.allocation.service:run_allocate",
     "robustness": "prioritizer.robustness.service:run_robustness",
+    "study": "prioritizer.study.service:run_study",
 }
 
 #: libraries whose versions can change a result; recorded with every run
