@@ -13,6 +13,7 @@ from prioritizer.app.pages import (
     monitoring,
     ranking,
     robustness,
+    studies,
     weights,
 )
 from prioritizer.errors import PrioritizerError
@@ -79,6 +80,7 @@ def main() -> None:
         (monitoring.page, "page.monitoring", "monitoring"),
         (audit.page, "page.audit", "audit"),
         (data.page, "page.data", "data"),
+        (studies.page, "page.studies", "studies"),
     ]
     pages = [
         st.Page(fn, title=state.tr(key), url_path=path, default=(path == start)) for fn, key, path in spec

@@ -120,7 +120,8 @@ class Grid:
         return out
 
 
-def load_grid(path: str | Path) -> Grid:
+def read_grid(path: str | Path) -> dict[str, Any]:
+    """The STUDY.yaml document as a mapping (validated against the case by :func:`parse_grid`)."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -132,7 +133,11 @@ def load_grid(path: str | Path) -> Grid:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise InputError([Issue(p.name, None, None, None, f"not valid YAML: {exc}")]) from None
-    return parse_grid(raw, file=p.name)
+    if not isinstance(raw, dict):
+        raise InputError(
+            [Issue(p.name, None, None, raw, "the grid is a YAML mapping with keys " + ", ".join(KNOWN_KEYS))]
+        )
+    return raw
 
 
 def _num(v: Any) -> float | None:
@@ -272,7 +277,8 @@ def _scenarios(
     for k, item in enumerate(items):
         where = "scenarios" if not isinstance(raw, list) else f"scenarios[{k}]"
         if item == "all":
-            out.append(("all", None))
+            # every scenario of the case (not the policy's own selection): "all" means all
+            out.append(("all", list(known) if known else None))
         elif item == "none":
             out.append(("none", []))
         elif item == "each":
@@ -288,9 +294,18 @@ def _scenarios(
             for name, ids in item.items():
                 lst = ids if isinstance(ids, list) else [ids]
                 check(str(name), lst, f"{where}.{name}")
+        elif isinstance(item, str | int) and not isinstance(item, bool):
+            # a bare scenario id: that scenario alone, under its own name
+            check(str(item), [item], where)
         else:
             issues.append(
-                Issue(f, None, where, item, "scenarios are all, each, none or {name: [scenario ids]} subsets")
+                Issue(
+                    f,
+                    None,
+                    where,
+                    item,
+                    "scenarios are all, each, none, scenario ids or {name: [scenario ids]}",
+                )
             )
     names = [n for n, _ in out]
     for n in sorted({n for n in names if names.count(n) > 1}):

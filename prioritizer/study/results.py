@@ -99,9 +99,11 @@ def distinct_portfolios(
 
 
 def regret_table(optimum: np.ndarray, value: np.ndarray) -> list[dict[str, Any]]:
-    """Per candidate (rows of ``value``; NaN = infeasible in that task): max regret, where, how often infeasible.
+    """Per candidate (rows of ``value``; NaN = infeasible in that task): regret summary.
 
     ``optimum`` (T,) and ``value`` (C × T) are maximisation objectives of the same tasks.
+    ``max_regret`` is None when the candidate is infeasible somewhere (unbounded regret);
+    ``max_regret_feasible`` is the largest regret over the tasks where it is feasible.
     """
     out = []
     for c in range(value.shape[0]):
@@ -109,10 +111,12 @@ def regret_table(optimum: np.ndarray, value: np.ndarray) -> list[dict[str, Any]]
         feas = np.isfinite(v)
         reg = np.where(feas, np.maximum(optimum - v, 0.0), np.inf)
         finite = reg[feas]
+        mr = float(finite.max()) if finite.size else None
         out.append(
             {
-                "max_regret": float(finite.max()) if finite.size else None,
-                "mean_regret": float(finite.mean()) if finite.size else None,
+                "max_regret": mr if feas.all() else None,
+                "max_regret_feasible": mr,
+                "mean_regret_feasible": float(finite.mean()) if finite.size else None,
                 "worst_task": int(np.argmax(reg)) if reg.size else None,
                 "infeasible_tasks": int((~feas).sum()),
                 "zero_regret_tasks": int((finite <= 1e-9 * np.maximum(1.0, np.abs(optimum[feas]))).sum()),
@@ -129,7 +133,7 @@ def minimax(table: Sequence[dict[str, Any]]) -> int | None:
         range(len(table)),
         key=lambda c: (
             table[c]["infeasible_tasks"],
-            table[c]["max_regret"] if table[c]["max_regret"] is not None else np.inf,
+            table[c]["max_regret_feasible"] if table[c]["max_regret_feasible"] is not None else np.inf,
             c,
         ),
     )

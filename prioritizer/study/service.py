@@ -348,7 +348,7 @@ def _result(
         ],
         "tasks": [
             {
-                **tasks[r["index"]].spec(),
+                **{k: v for k, v in tasks[r["index"]].spec().items() if k != "scenarios"},
                 "status": r.get("status"),
                 "objective": r.get("objective"),
                 **({"benefit": r["benefit"]} if "benefit" in r else {}),

@@ -66,6 +66,22 @@ def _ranks(crit: Any, tol: float) -> dict[str, int]:
     return {g: int(k) for g, k in zip(ids, r, strict=True)}
 
 
+def _task_ranks(ctx: Context, key: str, crit: Any, model: Any, weights: Any) -> dict[str, int] | None:
+    """Goods' ranks under the task's weights (the criticality the allocation used, else the
+    model's score). A case the model cannot score (e.g. a bare decision matrix with explicit
+    project values) still allocates: its goods simply get no ranks."""
+    if crit is not None:
+        return _ranks(crit, model.tie_tolerance)
+    if key not in ctx._cache:
+        from prioritizer.scoring.api import criticality
+
+        try:
+            ctx._cache[key] = _ranks(criticality(ctx.case, model, weights=weights), model.tie_tolerance)
+        except PrioritizerError:
+            ctx._cache[key] = None
+    return ctx._cache[key]
+
+
 def run_task(ctx: Context, spec: dict[str, Any]) -> dict[str, Any]:
     """Solve one task. Bad input or an infeasible what-if is a result (status), not an exception:
     only a crash of the worker (retried by the engine) is an error of the engine."""
@@ -84,13 +100,7 @@ def run_task(ctx: Context, spec: dict[str, Any]) -> dict[str, Any]:
         ranks_key = f"ranks:{variant}:{spec.get('weights_index')}"
         crit, src = resolve_criticality(ctx.case, policy, model, weights)
         if rec["phase"] == "task":
-            if crit is None and ranks_key not in ctx._cache:
-                from prioritizer.scoring.api import criticality
-
-                ctx._cache[ranks_key] = _ranks(
-                    criticality(ctx.case, model, weights=weights), model.tie_tolerance
-                )
-            rec["ranks"] = ctx._cache.get(ranks_key) or _ranks(crit, model.tie_tolerance)
+            rec["ranks"] = _task_ranks(ctx, ranks_key, crit, model, weights)
         data, _ = prepare(
             ctx.case,
             policy=policy,
