@@ -106,7 +106,7 @@ class Engine:
                 threads_per_worker=1,  # one solve per process: HiGHS and the GIL
                 processes=True,
                 host="127.0.0.1",
-                dashboard_address=None,
+                dashboard_address=":0",  # no fixed port to collide with another study
                 silence_logs=logging.ERROR,
             )
             self.client = Client(self.cluster, set_as_default=False)
@@ -181,8 +181,8 @@ class Engine:
             with self.client.as_current():
                 for fut, res in as_completed(futures, with_results=True, raise_errors=False):
                     name, spec = by_key[fut.key]
-                    if isinstance(res, BaseException):
-                        res = _failure(spec, res, self.retries + 1)
+                    if fut.status == "error":  # raised on every attempt, or the worker kept dying
+                        res = _failure(spec, fut.exception(), self.retries + 1)
                     on_done(name, spec, res)
         finally:
             self.client.cancel(futures)
