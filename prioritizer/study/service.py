@@ -190,7 +190,12 @@ def run_study(case: Case, params: dict[str, Any]) -> CommandOutput:
         try:
             if report:
                 report("tasks", len(done), len(tasks))
-            todo = [(k, s) for k, s in specs.items() if k not in done]
+            # submitted weight-major: tasks sharing weights then tend to meet on one worker and
+            # reuse its scored criticality (results are put back in task order regardless)
+            todo = sorted(
+                ((k, s) for k, s in specs.items() if k not in done),
+                key=lambda kv: (kv[1]["weights_index"] or 0, kv[1]["policy"], kv[1]["index"]),
+            )
             eng.run(run_task, ctx, todo, tick("tasks", done, len(tasks)))
             ok = [done[t.key] for t in tasks if done[t.key].get("status") == rs.OK]
             if grid.candidates > 0 and ok:

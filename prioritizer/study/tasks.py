@@ -24,6 +24,8 @@ from prioritizer.errors import PrioritizerError
 
 #: a project counts as funded above this fraction (as the robustness core index does)
 FUNDED_TOL = 1e-6
+#: entries of a worker's per-process cache (criticality series and ranks, a few KB each)
+MAX_CACHE = 8192
 
 
 @dataclass
@@ -98,7 +100,14 @@ def run_task(ctx: Context, spec: dict[str, Any]) -> dict[str, Any]:
         model = ctx.model(variant)
         policy = ctx.policy(variant)
         ranks_key = f"ranks:{variant}:{spec.get('weights_index')}"
-        crit, src = resolve_criticality(ctx.case, policy, model, weights)
+        crit_key = f"crit:{variant}:{spec.get('weights_index')}"
+        if crit_key not in ctx._cache:
+            # criticality depends on the weights and the variant only, not on budget or
+            # scenarios: tasks sharing them on one worker score the goods once
+            if len(ctx._cache) > MAX_CACHE:
+                ctx._cache.clear()
+            ctx._cache[crit_key] = resolve_criticality(ctx.case, policy, model, weights)
+        crit, src = ctx._cache[crit_key]
         if rec["phase"] == "task":
             rec["ranks"] = _task_ranks(ctx, ranks_key, crit, model, weights)
         data, _ = prepare(
