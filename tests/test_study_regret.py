@@ -47,6 +47,7 @@ def test_funded_share_and_optima_match_the_hand_computation(three, tmp_path):
     assert share == {"A": 1.0, "B": pytest.approx(2 / 3, abs=1e-6), "C": pytest.approx(2 / 3, abs=1e-6)}
     assert [t["funded"] for t in res["tasks"]] == [["A", "B"], ["A", "C"], ["A", "B", "C"]]
     assert [t["objective"] for t in res["tasks"]] == pytest.approx([5, 7, 9])
+    assert res["statuses"] == {"optimal": 3} and res["failures"] == []
 
 
 def test_regret_of_each_candidate_and_the_minimax_portfolio(three, tmp_path):

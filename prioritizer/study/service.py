@@ -300,6 +300,11 @@ def _result(
         "runs": len(recs),
         "tasks_total": len(tasks),
         "tasks_ok": len(ok),
+        # every task's solver status counted (infeasible what-ifs are results, not failures)
+        "statuses": {
+            st: sum(1 for r in recs if r.get("status") == st)
+            for st in sorted({str(r.get("status")) for r in recs})
+        },
         "engine": engine_info["name"],
         "workers": engine_info["workers"],
         "engine_info": engine_info,
