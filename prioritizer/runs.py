@@ -40,6 +40,7 @@ SERVICES: dict[str, str] = {
     "stress": "prioritizer.stress.service:run_stress",
     "ttx": "prioritizer.stress.exercise:run_ttx",
     "weights_group": "prioritizer.weights_group:run_group_service",
+    "study": "prioritizer.study.service:run_study",
 }
 
 #: libraries whose versions can change a result; recorded with every run

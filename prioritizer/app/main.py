@@ -15,6 +15,7 @@ from prioritizer.app.pages import (
     ranking,
     robustness,
     stress,
+    studies,
     weights,
 )
 from prioritizer.errors import PrioritizerError
@@ -93,6 +94,7 @@ def main() -> None:
         (audit.page, "page.audit", "audit"),
         (data.page, "page.data", "data"),
         (stress.page, "page.stress", "stress"),
+        (studies.page, "page.studies", "studies"),
     ]
     pages = [st.Page(fn, title=state.tr(key), url_path=path) for fn, key, path in spec]
     # Streamlit serves its default page at "/" only, so a default page named "ranking" made

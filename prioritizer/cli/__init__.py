@@ -29,6 +29,7 @@ _COMMAND_MODULES = (
     "indicators",
     "allocate",
     "robustness",
+    "study",
     "generate",
     "audit",
     "report",

@@ -1,0 +1,157 @@
+"""``prioritizer study CASE --grid STUDY.yaml``: thousands of what-if allocations on Dask."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from prioritizer.cli import app
+from prioritizer.cli.common import (
+    ActorOpt,
+    CaseArg,
+    DbOpt,
+    FormatOpt,
+    ModelOpt,
+    NoAuditOpt,
+    OutOpt,
+    OutputFormat,
+    ReasonOpt,
+    clean_errors,
+    run_service,
+)
+
+
+def _default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _lang() -> Any:
+    # the CLI speaks Japanese first, as the app does; PRIORITIZER_LANG=en switches
+    return "en" if os.environ.get("PRIORITIZER_LANG", "").lower().startswith("en") else "ja"
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[None]:
+    """A rich progress bar with ETA on stderr while the study runs (only on a terminal)."""
+    from prioritizer.study.service import PROGRESS
+
+    if not enabled:
+        yield
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from prioritizer.text import t
+
+    lang = _lang()
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=False,
+    )
+    tasks: dict[str, Any] = {}
+
+    def report(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(t(f"study.stage.{stage}", lang), total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    token = PROGRESS.set(report)
+    try:
+        with bar:
+            yield
+    finally:
+        PROGRESS.reset(token)
+
+
+@app.command("study")
+def study_cmd(
+    case: CaseArg,
+    grid: Annotated[
+        Path, typer.Option("--grid", "-g", help="STUDY.yaml: budgets, weights, scenarios, policies.")
+    ],
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers", "-w", help="Dask LocalCluster worker processes (0 = in this process, serial)."
+        ),
+    ] = _default_workers(),
+    address: Annotated[
+        str | None,
+        typer.Option(
+            "--address", help="An existing Dask scheduler, e.g. tcp://host:8786 (then --workers is ignored)."
+        ),
+    ] = None,
+    retries: Annotated[
+        int, typer.Option("--retries", help="Retries of a failed task before it is reported.")
+    ] = 2,
+    max_tasks: Annotated[
+        int | None,
+        typer.Option("--max-tasks", help="Refuse a grid of more tasks (default: the grid's, else 20,000)."),
+    ] = None,
+    study_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--study-dir", help="Where finished tasks are kept for resuming (default: beside the audit DB)."
+        ),
+    ] = None,
+    model: ModelOpt = None,
+    actor: ActorOpt = "",
+    reason: ReasonOpt = "",
+    fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    no_audit: NoAuditOpt = False,
+) -> None:
+    """Run a grid of what-if allocations: funding frequencies, rank and benefit quantiles, regret.
+
+    Stopped (Ctrl-C), the study is recorded as incomplete with how far it got; run the same
+    command again to resume from the finished tasks.
+    """
+    from prioritizer.study.grid import read_grid
+
+    with clean_errors(fmt):
+        raw = read_grid(grid)  # the grid is checked against the case before any task runs
+        params: dict[str, Any] = {
+            "grid": raw,
+            "grid_file": grid.name,
+            "workers": workers,
+            "retries": retries,
+        }
+        for key, val in (
+            ("address", address),
+            ("max_tasks", max_tasks),
+            ("study_dir", str(study_dir) if study_dir else None),
+            ("model", model),
+        ):
+            if val is not None:
+                params[key] = val
+    show = sys.stderr.isatty()
+    with _progress(show):
+        payload = run_service(
+            "study",
+            case,
+            params,
+            fmt=fmt,
+            out=out,
+            db=db,
+            no_audit=no_audit,
+            actor=actor,
+            reason=reason,
+        )
+    if not payload.get("complete", True):
+        st = payload.get("study", {})
+        from prioritizer.text import render
+
+        msg = {"kind": "study_incomplete", "done": st.get("tasks_done", 0), "total": st.get("tasks_total", 0)}
+        sys.stderr.write(render(msg, _lang()) + "\n")
+        raise typer.Exit(130)

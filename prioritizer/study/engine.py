@@ -1,0 +1,188 @@
+"""Where tasks run: in-process (``workers=0``), a Dask ``LocalCluster`` of N worker processes,
+or an existing Dask scheduler (``address="tcp://host:8786"``).
+
+Why Dask distributed (docs/study.md): the tasks are independent pure-Python calls of a
+few hundred milliseconds that return small dicts — the futures API
+(``Client.submit`` + ``as_completed``) fits exactly, per-task ``retries`` and worker-death
+recovery come with the scheduler, the same code runs on a laptop's ``LocalCluster`` and on
+a cluster started by ``dask scheduler`` / ``dask worker`` (SSH, Kubernetes, HPC job queues
+via dask-jobqueue), and it is a pure-Python wheel with no daemon to install.
+
+Results never depend on the engine: every task's inputs are fixed before submission (its
+weights are drawn on the client, its seed derives from the grid seed and its index) and
+records are put back in task order by the caller.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from prioritizer.errors import InputError, Issue
+
+DEFAULT_RETRIES = 2
+CONNECT_TIMEOUT = "10s"
+
+Job = tuple[str, dict[str, Any]]
+Done = Callable[[str, dict[str, Any], dict[str, Any]], None]
+
+
+def _failure(spec: dict[str, Any], exc: BaseException, attempts: int) -> dict[str, Any]:
+    rec = {
+        "index": spec["index"],
+        "seed": spec["seed"],
+        "phase": spec.get("phase", "task"),
+        "status": "failed",
+        "objective": None,
+        "error": f"{type(exc).__name__}: {exc}",
+        "attempts": attempts,
+    }
+    if "candidate" in spec:
+        rec["candidate"] = spec["candidate"]
+    return rec
+
+
+def _worker_versions() -> dict[str, str]:  # runs on each worker
+    import platform
+    from importlib import metadata
+
+    return {"python": platform.python_version(), "prioritizer": metadata.version("prioritizer")}
+
+
+class Engine:
+    """Context manager: ``with Engine(workers=2) as eng: eng.run(ctx, jobs, on_done)``."""
+
+    def __init__(self, workers: int = 0, address: str | None = None, retries: int = DEFAULT_RETRIES):
+        if workers < 0:
+            raise InputError(
+                [Issue("--workers", None, None, workers, "the number of workers is 0 (serial) or more")]
+            )
+        self.workers = workers
+        self.address = address
+        self.retries = retries
+        self.client: Any = None
+        self.cluster: Any = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def __enter__(self) -> Engine:
+        if self.address is None and self.workers == 0:
+            return self
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:  # pragma: no cover - a locked dependency
+            raise InputError(
+                [
+                    Issue(
+                        "--workers",
+                        None,
+                        None,
+                        self.workers,
+                        "Dask distributed is not installed; pip install distributed",
+                    )
+                ]
+            ) from None
+        if self.address is not None:
+            try:
+                self.client = Client(self.address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise InputError(
+                    [
+                        Issue(
+                            "--address",
+                            None,
+                            None,
+                            self.address,
+                            f"no Dask scheduler answers at this address ({type(exc).__name__}); start one with "
+                            "'dask scheduler' and 'dask worker ADDRESS', or leave --address out to use a local cluster",
+                        )
+                    ],
+                    "the Dask scheduler is unreachable",
+                ) from None
+        else:
+            self.cluster = LocalCluster(
+                n_workers=self.workers,
+                threads_per_worker=1,  # one solve per process: HiGHS and the GIL
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=":0",  # no fixed port to collide with another study
+                silence_logs=logging.ERROR,
+            )
+            self.client = Client(self.cluster, set_as_default=False)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+        self.client = self.cluster = None
+
+    def info(self) -> dict[str, Any]:
+        if self.client is None:
+            return {"name": "serial", "scheduler": None, "workers": 1, "retries": self.retries}
+        import distributed
+
+        workers = self.client.scheduler_info().get("workers", {})
+        try:
+            versions = sorted({tuple(sorted(v.items())) for v in self.client.run(_worker_versions).values()})
+        except Exception:  # a worker without metadata: record that, do not fail
+            versions = []
+        return {
+            "name": "dask.distributed",
+            "version": distributed.__version__,
+            "scheduler": "LocalCluster (127.0.0.1)" if self.cluster is not None else self.address,
+            "workers": len(workers),
+            "threads_per_worker": 1 if self.cluster is not None else None,
+            "retries": self.retries,
+            "worker_versions": [dict(v) for v in versions],
+        }
+
+    # -- running ---------------------------------------------------------------------------
+    def run(
+        self,
+        fn: Callable[[Any, dict[str, Any]], dict[str, Any]],
+        ctx: Any,
+        jobs: Iterable[Job],
+        on_done: Done,
+    ) -> None:
+        """Run ``fn(ctx, spec)`` for every job; ``on_done(name, spec, record)`` as each finishes.
+
+        A task that raises is retried ``retries`` times (on Dask also when its worker dies),
+        then reported as a ``failed`` record; the study goes on.
+        """
+        jobs = list(jobs)
+        if self.client is None:
+            for name, spec in jobs:
+                rec = None
+                for attempt in range(1, self.retries + 2):
+                    try:
+                        rec = fn(ctx, spec)
+                        break
+                    except Exception as exc:  # reported per task, like a worker's failure
+                        if attempt == self.retries + 1:
+                            logging.getLogger(__name__).debug(traceback.format_exc())
+                            rec = _failure(spec, exc, attempt)
+                on_done(name, spec, rec)  # type: ignore[arg-type]
+            return
+        from distributed import as_completed
+
+        ctx_f = self.client.scatter(ctx, broadcast=True, hash=False)
+        by_key: dict[str, Job] = {}
+        futures = []
+        for name, spec in jobs:
+            f = self.client.submit(
+                fn, ctx_f, spec, key=f"study-{name}-{spec.get('nonce', '')}", retries=self.retries, pure=False
+            )
+            by_key[f.key] = (name, spec)
+            futures.append(f)
+        try:
+            with self.client.as_current():
+                for fut, res in as_completed(futures, with_results=True, raise_errors=False):
+                    name, spec = by_key[fut.key]
+                    if fut.status == "error":  # raised on every attempt, or the worker kept dying
+                        res = _failure(spec, fut.exception(), self.retries + 1)
+                    on_done(name, spec, res)
+        finally:
+            self.client.cancel(futures)
