@@ -159,7 +159,19 @@ def test_ranking_weights_and_allocation_in_a_real_browser(server, browser):
     page.close()
 
 
-PAGES = ["ranking", "weights", "allocation", "compare", "robustness", "stress", "studies", "monitoring", "committee", "audit", "data"]
+PAGES = [
+    "ranking",
+    "weights",
+    "allocation",
+    "compare",
+    "robustness",
+    "stress",
+    "studies",
+    "monitoring",
+    "committee",
+    "audit",
+    "data",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -15,7 +15,19 @@ from streamlit.testing.v1 import AppTest
 from prioritizer.text.tables import untranslated
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["ranking", "weights", "allocation", "compare", "robustness", "stress", "studies", "monitoring", "committee", "audit", "data"]
+PAGES = [
+    "ranking",
+    "weights",
+    "allocation",
+    "compare",
+    "robustness",
+    "stress",
+    "studies",
+    "monitoring",
+    "committee",
+    "audit",
+    "data",
+]
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 RAW = re.compile(r"(?<![A-Za-z])(None|nan|NaN)(?![A-Za-z])")
 ALLOWED_SNAKE: set[str] = set()

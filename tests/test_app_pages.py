@@ -13,7 +13,19 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
-PAGES = ["ranking", "weights", "allocation", "compare", "robustness", "stress", "studies", "monitoring", "committee", "audit", "data"]
+PAGES = [
+    "ranking",
+    "weights",
+    "allocation",
+    "compare",
+    "robustness",
+    "stress",
+    "studies",
+    "monitoring",
+    "committee",
+    "audit",
+    "data",
+]
 
 
 @pytest.fixture
