@@ -35,11 +35,18 @@ ENGINE_FIELDS = ("engine", "workers", "engine_info", "study")
 
 @pytest.fixture(scope="module")
 def cluster():
+    # An AppTest earlier in this process leaves the app script as ``__main__``; spawned workers
+    # would re-run it and die (the product's Engine guards against this the same way).
+    from prioritizer.study.engine import _bare_main
+
+    main = _bare_main()
     c = LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0"
     )
     yield c
     c.close()
+    if main is not None:
+        sys.modules["__main__"] = main
 
 
 @pytest.fixture(scope="module")
@@ -137,3 +144,15 @@ def test_unreachable_address_is_a_clear_error_before_any_work(case, tmp_path):
     assert issue.file == "--address" and issue.value == "tcp://127.0.0.1:9"
     assert "dask scheduler" in issue.message
     assert not (sdir / "tasks").exists()
+
+
+def test_a_local_cluster_starts_when_main_is_an_app_script(case, serial, tmp_path, monkeypatch):
+    """Inside Streamlit (the Studies page) ``__main__`` is the app script; workers must still start."""
+    import types
+
+    fake = types.ModuleType("__main__")
+    fake.__file__ = str(ROOT / "app.py")  # spawned workers would re-run the app if they saw this
+    monkeypatch.setitem(sys.modules, "__main__", fake)
+    got = run_study(case, {"grid": GRID, "workers": 2, "study_dir": str(tmp_path / "s")}).result
+    assert _results(got) == _results(serial)
+    assert sys.modules["__main__"] is fake  # restored once the cluster is closed

@@ -16,7 +16,9 @@ records are put back in task order by the caller.
 from __future__ import annotations
 
 import logging
+import sys
 import traceback
+import types
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -42,6 +44,15 @@ def _failure(spec: dict[str, Any], exc: BaseException, attempts: int) -> dict[st
     if "candidate" in spec:
         rec["candidate"] = spec["candidate"]
     return rec
+
+
+def _bare_main() -> types.ModuleType | None:
+    """Swap ``__main__`` for an empty module when it is a script file; returns the one to restore."""
+    main = sys.modules.get("__main__")
+    if main is None or not getattr(main, "__file__", None):
+        return None
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    return main
 
 
 def _worker_versions() -> dict[str, str]:  # runs on each worker
@@ -101,6 +112,11 @@ class Engine:
                     "the Dask scheduler is unreachable",
                 ) from None
         else:
+            # Worker processes are *spawned*, and spawn re-imports the parent's ``__main__`` in each
+            # child. Inside Streamlit (the Studies page) or an AppTest, ``__main__`` is the app
+            # script, so every worker would run the app and die, and the cluster would restart
+            # them for ever. Workers get a bare ``__main__`` for the cluster's lifetime.
+            self._main = _bare_main()
             self.cluster = LocalCluster(
                 n_workers=self.workers,
                 threads_per_worker=1,  # one solve per process: HiGHS and the GIL
@@ -118,6 +134,9 @@ class Engine:
         if self.cluster is not None:
             self.cluster.close()
         self.client = self.cluster = None
+        if getattr(self, "_main", None) is not None:
+            sys.modules["__main__"] = self._main
+            self._main = None
 
     def info(self) -> dict[str, Any]:
         if self.client is None:
