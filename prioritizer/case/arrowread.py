@@ -1,0 +1,225 @@
+"""Fast CSV reading with ``pyarrow.csv``: the same cells, rows and issues as :func:`readers.read_csv_bytes`.
+
+The row-by-row reader (:mod:`prioritizer.case.readers`) is the reference. This one
+parses with Arrow's C++ CSV reader (every column as text, no type guessing) and
+reproduces the reference's rules on whole columns:
+
+* the same encoding checks (:func:`readers.decode`; pure-ASCII bytes skip the decode);
+* the header is the first record, parsed by Python's :mod:`csv` exactly as the
+  reference does (same messages for an empty header or a tab/semicolon file);
+* Arrow and :mod:`csv` agree on record splitting for the Excel dialect (quotes,
+  doubled quotes, quoted newlines, ``\\r``/``\\n``/``\\r\\n``); an empty line comes back
+  as an all-blank record, which both skip while counting it as a spreadsheet row;
+* records with a different number of cells than the header reach Arrow's
+  invalid-row handler with their record number; they are re-parsed with :mod:`csv`
+  and padded / truncated / reported as the reference does;
+* ``pyarrow.compute.utf8_trim_whitespace`` strips exactly the characters
+  :meth:`str.strip` strips (checked over every code point in the tests).
+
+Anything outside that envelope — Arrow raising, a record Arrow and :mod:`csv` could
+disagree on, a cell longer than :mod:`csv`'s field limit — returns :data:`FALLBACK`
+*before any issue is logged*, and the caller runs the reference reader instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+
+from prioritizer.case.readers import IssueLog, canonical_headers, decode, header_problem
+
+#: returned when the fast reader cannot vouch for the reference's result
+FALLBACK: Final = "fallback"
+#: Python's csv module refuses fields longer than this (csv.field_size_limit())
+_FIELD_LIMIT = csv.field_size_limit()
+_PREFIX = 1 << 16
+
+
+@dataclass
+class ArrowTable:
+    """A table as stripped text columns in Arrow arrays (the fast twin of ``RawTable``)."""
+
+    table: str
+    file: str
+    columns: dict[str, pa.ChunkedArray] = field(default_factory=dict)
+    rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    encoding: str | None = None
+    renamed: dict[str, str] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _utf8(data: bytes, file: str, log: IssueLog) -> tuple[bytes | None, str | None]:
+    """UTF-8 bytes for Arrow plus the encoding name, with :func:`decode`'s checks and messages."""
+    if data.isascii() and not data.startswith(b"PK\x03\x04"):
+        return data, "utf-8"
+    text, enc = decode(data, file, log)
+    if text is None:
+        return None, None
+    if enc == "cp932":
+        return text.encode("utf-8"), enc
+    return (data[3:] if enc == "utf-8-sig" else data), enc
+
+
+def _first_record(utf8: bytes) -> list[str] | str | None:
+    """The header record as :mod:`csv` reads it; None for an empty file; FALLBACK if unsure."""
+    prefix = utf8[:_PREFIX].decode("utf-8", "ignore")
+    sio = io.StringIO(prefix, newline="")
+    try:
+        rec = next(csv.reader(sio, strict=False), None)
+    except csv.Error:
+        return FALLBACK
+    if rec is None:
+        return None
+    if len(utf8) > _PREFIX and sio.tell() >= len(prefix):
+        return FALLBACK  # the header may continue past the prefix
+    return rec
+
+
+def read_csv_arrow(table: str, file: str, data: bytes, known: Any, log: IssueLog) -> ArrowTable | str | None:
+    """Like :func:`readers.read_csv_bytes`, or :data:`FALLBACK` (nothing logged) to use it instead."""
+    utf8, enc = _utf8(data, file, log)
+    if utf8 is None:
+        return None
+    header = _first_record(utf8)
+    if header is FALLBACK:
+        return FALLBACK
+    assert not isinstance(header, str)
+    if header_problem(header, file, log):
+        return None
+    assert header is not None
+    width = len(header)
+    invalid: list[tuple[int | None, str, int]] = []
+
+    def on_invalid(row: Any) -> str:
+        invalid.append((row.number, row.text, row.actual_columns))
+        return "skip"
+
+    try:
+        tab = pcsv.read_csv(
+            pa.py_buffer(utf8),
+            read_options=pcsv.ReadOptions(
+                autogenerate_column_names=True, use_threads=False, block_size=1 << 24
+            ),
+            parse_options=pcsv.ParseOptions(
+                newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
+            ),
+            convert_options=pcsv.ConvertOptions(
+                column_types={f"f{j}": pa.string() for j in range(width)},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                check_utf8=False,  # validated above
+            ),
+        )
+    except (pa.ArrowException, ValueError, OSError):
+        return FALLBACK
+    if tab.num_columns != width or tab.num_rows == 0:
+        return FALLBACK
+    cols = [tab.column(j) for j in range(width)]
+    if [c[0].as_py() for c in cols] != header:
+        return FALLBACK
+    for c in cols:
+        if len(c) > 1 and pc.max(pc.binary_length(c)).as_py() > _FIELD_LIMIT:
+            return FALLBACK  # csv would raise "field larger than field limit": let it say so
+    # Record numbers (header = 1) of the rows Arrow kept; the others come from the handler.
+    total = tab.num_rows + len(invalid)
+    extra_rows: list[tuple[int, list[str]]] = []
+    for number, text, actual in invalid:
+        if number is None:
+            return FALLBACK
+        try:
+            recs = list(csv.reader(io.StringIO(text, newline=""), strict=False))
+        except csv.Error:
+            return FALLBACK
+        if len(recs) != 1 or len(recs[0]) != actual or any(len(c) > _FIELD_LIMIT for c in recs[0]):
+            return FALLBACK
+        extra_rows.append((number, recs[0]))
+    kept = np.ones(total + 1, dtype=bool)
+    kept[0] = False
+    for number, _ in extra_rows:
+        if not 2 <= number <= total:
+            return FALLBACK
+        kept[number] = False
+    rows = np.flatnonzero(kept).astype(np.int64)  # record numbers of Arrow's rows 0..
+    if len(rows) != tab.num_rows or rows[0] != 1:
+        return FALLBACK
+
+    # From here on the result is the reference's: log as it does.
+    out = ArrowTable(table, file, encoding=enc)
+    names, out.renamed = canonical_headers(header, known, file, log)
+    data_cols = [pc.utf8_trim_whitespace(c.slice(1)) for c in cols]
+    rows = rows[1:]
+    if extra_rows:
+        data_cols, rows = _merge_invalid(out, data_cols, rows, extra_rows, width, log)
+    blank = np.ones(len(rows), dtype=bool)
+    for c in data_cols:
+        blank &= _is_blank(c)
+    if blank.any():
+        keep = pa.array(~blank)
+        data_cols = [c.filter(keep) for c in data_cols]
+        rows = rows[~blank]
+    out.rows = rows
+    for j, name in enumerate(names):
+        if name is not None:
+            continue
+        filled = np.flatnonzero(~_is_blank(data_cols[j]))
+        if len(filled):
+            first = int(filled[0])
+            log.add(
+                file,
+                int(rows[first]),
+                f"#{j + 1}",
+                data_cols[j][first].as_py(),
+                f"column {j + 1} has values but no header name (or a duplicated one); "
+                "give it a header or delete the column",
+            )
+    out.columns = {n: data_cols[j] for j, n in enumerate(names) if n is not None}
+    return out
+
+
+def _is_blank(arr: pa.ChunkedArray) -> np.ndarray:
+    return pc.equal(pc.binary_length(arr), 0).to_numpy(zero_copy_only=False)
+
+
+def _merge_invalid(
+    out: ArrowTable,
+    cols: list[pa.ChunkedArray],
+    rows: np.ndarray,
+    extra_rows: list[tuple[int, list[str]]],
+    width: int,
+    log: IssueLog,
+) -> tuple[list[pa.ChunkedArray], np.ndarray]:
+    """Put the re-parsed short / long records back in file order, padded or truncated as the reference does."""
+    fixed: list[list[str]] = []
+    numbers: list[int] = []
+    for number, rec in sorted(extra_rows):
+        cells = [c.strip() for c in rec]
+        if len(cells) > width and any(cells):
+            extra = [c for c in cells[width:] if c]
+            if extra:
+                log.add(
+                    out.file,
+                    number,
+                    None,
+                    extra[0],
+                    f"the row has {len(cells)} values but the header has {width} columns — probably an "
+                    "unquoted comma inside a value; put that value in double quotes or remove the comma",
+                )
+        cells = cells[:width] + [""] * (width - len(cells))
+        fixed.append(cells)
+        numbers.append(number)
+    all_rows = np.concatenate([rows, np.asarray(numbers, dtype=np.int64)])
+    order = pa.array(np.argsort(all_rows, kind="stable"))
+    merged = [
+        pa.chunked_array([*c.chunks, pa.array([f[j] for f in fixed], type=c.type)], type=c.type).take(order)
+        for j, c in enumerate(cols)
+    ]
+    return merged, np.sort(all_rows, kind="stable")
