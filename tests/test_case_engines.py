@@ -224,3 +224,24 @@ def test_arrow_number_cast_is_python_float_on_plain_cells(cells: list[str]) -> N
     got = pc.cast(pa.array(cells), pa.float64()).to_numpy()
     want = np.array([float(c) for c in cells])
     assert got.tobytes() == want.tobytes()  # bit for bit, signed zeros and infinities included
+
+
+@SETTINGS
+@given(
+    cells=st.lists(
+        st.text(alphabet=st.sampled_from(list("0123456789.eE+-_ ,naifNIty%x\u2212１")), max_size=12)
+    )
+)
+def test_cells_arrow_reads_to_a_finite_double_are_numbers_python_reads_alike(cells: list[str]) -> None:
+    """The fast number path casts a whole column when Arrow accepts every cell: then each finite
+    result must be what ``coerce.parse_float`` (the reference) returns for that cell."""
+    from prioritizer.case.coerce import parse_float
+
+    for cell in cells:
+        try:
+            got = pc.cast(pa.array([cell]), pa.float64())[0].as_py()
+        except pa.ArrowInvalid:
+            continue
+        if got is not None and np.isfinite(got):
+            value, msg = parse_float(cell)
+            assert msg is None and np.float64(value).tobytes() == np.float64(got).tobytes(), cell

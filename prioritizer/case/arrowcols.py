@@ -37,13 +37,15 @@ Parser = Callable[[str], coerce.Parsed]
 PLAIN_NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 
 
-def blank_mask(arr: pa.Array) -> np.ndarray:
-    return pc.equal(pc.binary_length(arr), 0).to_numpy(zero_copy_only=False)
+def blank_mask(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(pc.binary_length(arr).to_numpy()) == 0
 
 
 def text_series(arr: pa.Array) -> pd.Series:
     """The ``dtype="str"`` Series ``pd.Series(list_of_cells, dtype="str")`` would give."""
-    return pd.Series(pd.array(arr.cast(pa.large_string()), dtype="str"))
+    if arr.type != pa.large_string():
+        arr = arr.cast(pa.large_string())
+    return pd.Series(pd.array(arr, dtype="str"))
 
 
 def constant(kind: str, default: object, n: int) -> object:
@@ -57,8 +59,10 @@ def constant(kind: str, default: object, n: int) -> object:
         for i in range(n):
             s.iat[i] = list(default)  # type: ignore[call-overload]
         return s
-    one = pa.array([default], type=pa.large_string())
-    return text_series(one.take(pa.array(np.zeros(n, dtype=np.int32))))
+    cell = str(default).encode("utf-8")
+    offsets = np.arange(n + 1, dtype=np.int64) * len(cell)
+    arr = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(cell * n))
+    return text_series(arr)
 
 
 def _log_sorted(tab: ArrowTable, column: str, found: list[tuple[int, object, str]], log: IssueLog) -> None:
@@ -92,7 +96,7 @@ def parse_column(spec: ColumnSpec, arr: pa.Array, tab: ArrowTable, log: IssueLog
     if spec.kind == "float":
         return _floats(spec, arr, tab, log)
     if spec.kind in ("id", "str"):
-        blank = blank_mask(arr)
+        blank = tab.blank[spec.name]
         if blank.any():
             if spec.nonblank:
                 msg = _cell(spec, "", None)[1]
@@ -115,6 +119,8 @@ def parse_column(spec: ColumnSpec, arr: pa.Array, tab: ArrowTable, log: IssueLog
         for i, k in enumerate(idx):
             s.iat[i] = list(res[k][0])  # type: ignore[call-overload]  # a fresh list per cell
         return s
+    if all(v == u for (v, _), u in zip(res, uniq, strict=True)):
+        return text_series(arr)  # every cell is already its value (the usual case)
     values = pa.array([v for v, _ in res], type=pa.large_string())
     return text_series(values.take(pa.array(idx)))
 
@@ -122,6 +128,13 @@ def parse_column(spec: ColumnSpec, arr: pa.Array, tab: ArrowTable, log: IssueLog
 def _plain_floats(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """(values, ok): the cells in plain ASCII form that cast to a finite double."""
     n = len(arr)
+    try:
+        # Every cell is one Arrow reads; those it reads to a finite double CPython's float reads to
+        # the same double (tests/test_case_engines.py), so only the non-finite ones need a look.
+        v = np.asarray(pc.cast(arr, pa.float64()).to_numpy(), dtype=np.float64).copy()
+        return v, np.isfinite(v)
+    except pa.ArrowInvalid:
+        pass
     v = np.full(n, np.nan)
     plain = pc.match_substring_regex(arr, PLAIN_NUMBER)
     mask = plain.to_numpy(zero_copy_only=False)
@@ -167,7 +180,7 @@ def numeric_extra(
 ) -> np.ndarray | None:
     """Twin of ``tables._numeric_extra``: the column as numbers, or None to keep it as text."""
     v, ok = _plain_floats(arr)
-    blank = blank_mask(arr)
+    blank = tab.blank[name]
     if not force and blank.all():
         return None
     found: list[tuple[int, object, str]] = []

@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
+from prioritizer.case.arrowcols import blank_mask
 from prioritizer.case.readers import IssueLog, canonical_headers, decode, header_problem
 
 #: returned when the fast reader cannot vouch for the reference's result
@@ -52,6 +53,8 @@ class ArrowTable:
     rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     encoding: str | None = None
     renamed: dict[str, str] = field(default_factory=dict)
+    #: column -> mask of blank cells (computed once, used by every check)
+    blank: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -103,22 +106,28 @@ def read_csv_arrow(table: str, file: str, data: bytes, known: Any, log: IssueLog
         invalid.append((row.number, row.text, row.actual_columns))
         return "skip"
 
-    try:
-        tab = pcsv.read_csv(
+    def parse(threads: bool) -> pa.Table:
+        return pcsv.read_csv(
             pa.py_buffer(utf8),
             read_options=pcsv.ReadOptions(
-                autogenerate_column_names=True, use_threads=False, block_size=1 << 24
+                autogenerate_column_names=True, use_threads=threads, block_size=1 << 22
             ),
             parse_options=pcsv.ParseOptions(
                 newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
             ),
             convert_options=pcsv.ConvertOptions(
-                column_types={f"f{j}": pa.string() for j in range(width)},
+                column_types={f"f{j}": pa.large_string() for j in range(width)},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
                 check_utf8=False,  # validated above
             ),
         )
+
+    try:
+        tab = parse(threads=True)
+        if invalid:  # Arrow knows a bad record's number only when it parses on one thread
+            invalid.clear()
+            tab = parse(threads=False)
     except (pa.ArrowException, ValueError, OSError):
         return FALLBACK
     if tab.num_columns != width or tab.num_rows == 0:
@@ -155,22 +164,22 @@ def read_csv_arrow(table: str, file: str, data: bytes, known: Any, log: IssueLog
     # From here on the result is the reference's: log as it does.
     out = ArrowTable(table, file, encoding=enc)
     names, out.renamed = canonical_headers(header, known, file, log)
-    data_cols = [pc.utf8_trim_whitespace(c.slice(1)) for c in cols]
+    data_cols = [_strip(c.slice(1)) for c in cols]
     rows = rows[1:]
     if extra_rows:
         data_cols, rows = _merge_invalid(out, data_cols, rows, extra_rows, width, log)
-    blank = np.ones(len(rows), dtype=bool)
-    for c in data_cols:
-        blank &= _is_blank(c)
+    blanks = [blank_mask(c) for c in data_cols]
+    blank = np.logical_and.reduce(blanks) if blanks else np.zeros(len(rows), dtype=bool)
     if blank.any():
         keep = pa.array(~blank)
         data_cols = [c.filter(keep) for c in data_cols]
+        blanks = [b[~blank] for b in blanks]
         rows = rows[~blank]
     out.rows = rows
     for j, name in enumerate(names):
         if name is not None:
             continue
-        filled = np.flatnonzero(~_is_blank(data_cols[j]))
+        filled = np.flatnonzero(~blanks[j])
         if len(filled):
             first = int(filled[0])
             log.add(
@@ -182,11 +191,32 @@ def read_csv_arrow(table: str, file: str, data: bytes, known: Any, log: IssueLog
                 "give it a header or delete the column",
             )
     out.columns = {n: data_cols[j] for j, n in enumerate(names) if n is not None}
+    out.blank = {n: blanks[j] for j, n in enumerate(names) if n is not None}
     return out
 
 
-def _is_blank(arr: pa.ChunkedArray) -> np.ndarray:
-    return pc.equal(pc.binary_length(arr), 0).to_numpy(zero_copy_only=False)
+#: bytes that may begin or end a cell str.strip() would shorten: ASCII whitespace, and any
+#: byte of a multi-byte character (a few of which are Unicode spaces)
+_EDGE = np.zeros(256, dtype=bool)
+_EDGE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+_EDGE[0x80:] = True
+
+
+def _strip(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``str.strip`` of every cell; skipped when no cell starts or ends with a candidate byte."""
+    for chunk in col.chunks:
+        if len(chunk) == 0:
+            continue
+        _, offsets, data = chunk.buffers()
+        if data is None:
+            continue
+        off = np.frombuffer(offsets, dtype=np.int64)[chunk.offset : chunk.offset + len(chunk) + 1]
+        b = np.frombuffer(data, dtype=np.uint8)
+        start, end = off[:-1], off[1:]
+        full = end > start
+        if _EDGE[b[start[full]]].any() or _EDGE[b[end[full] - 1]].any():
+            return pc.utf8_trim_whitespace(col)
+    return col
 
 
 def _merge_invalid(

@@ -236,7 +236,7 @@ def build_table(spec: TableSpec, raw: RawTable | ArrowTable, log: IssueLog) -> T
     df = pd.DataFrame(data, index=pd.RangeIndex(n)) if data else pd.DataFrame(index=pd.RangeIndex(n))
     df.attrs = {"file": raw.file, "encoding": raw.encoding}
     if isinstance(raw, ArrowTable):
-        blank = {k: arrowcols.blank_mask(v) for k, v in raw.columns.items()}
+        blank = dict(raw.blank)
     else:
         blank = {k: (np.asarray(v, dtype=object) == "").astype(bool) for k, v in raw.columns.items()}
     table = TypedTable(spec, raw.file, df, np.asarray(raw.rows, dtype=np.int64), present, raw.encoding, blank)
@@ -267,7 +267,7 @@ def _duplicated(df: pd.DataFrame, key: list[str]) -> np.ndarray:
         c, uniq = pd.factorize(df[k], use_na_sentinel=False)
         code = code * len(uniq) + c
         size *= len(uniq)
-        if size > 4 * len(df) + (1 << 20):  # keep the codes dense enough to count with bincount
+        if size > 8 * len(df) + (1 << 20):  # keep the codes dense enough to count with bincount
             code, uniq_codes = pd.factorize(code)
             size = len(uniq_codes)
     return np.bincount(code, minlength=size)[code] > 1
