@@ -36,7 +36,9 @@ import prioritizer.i18n  # noqa: F401  (import cost is not the loader's)
 root, engine, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3])
 load_case(root, engine=engine)  # warm-up: first-call costs (catalogue, enum labels) not counted
 wall, cpu = [], []
+case = None
 for _ in range(repeat):
+    case = None  # one case in memory at a time: the peak RSS is one load's
     t0, c0 = time.perf_counter(), time.process_time()
     case = load_case(root, engine=engine)
     wall.append(time.perf_counter() - t0)
