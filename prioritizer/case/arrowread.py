@@ -166,10 +166,13 @@ def read_csv_arrow(table: str, file: str, data: bytes, known: Any, log: IssueLog
     names, out.renamed = canonical_headers(header, known, file, log)
     data_cols = [_strip(c.slice(1)) for c in cols]
     rows = rows[1:]
+    forced = None
     if extra_rows:
-        data_cols, rows = _merge_invalid(out, data_cols, rows, extra_rows, width, log)
+        data_cols, rows, forced = _merge_invalid(out, data_cols, rows, extra_rows, width, log)
     blanks = [blank_mask(c) for c in data_cols]
     blank = np.logical_and.reduce(blanks) if blanks else np.zeros(len(rows), dtype=bool)
+    if forced is not None:
+        blank &= ~forced
     if blank.any():
         keep = pa.array(~blank)
         data_cols = [c.filter(keep) for c in data_cols]
@@ -226,13 +229,15 @@ def _merge_invalid(
     extra_rows: list[tuple[int, list[str]]],
     width: int,
     log: IssueLog,
-) -> tuple[list[pa.ChunkedArray], np.ndarray]:
+) -> tuple[list[pa.ChunkedArray], np.ndarray, np.ndarray]:
     """Put the re-parsed short / long records back in file order, padded or truncated as the reference does."""
     fixed: list[list[str]] = []
     numbers: list[int] = []
     for number, rec in sorted(extra_rows):
         cells = [c.strip() for c in rec]
-        if len(cells) > width and any(cells):
+        if not any(cells):
+            continue  # a blank record: skipped, as the reference skips it
+        if len(cells) > width:
             extra = [c for c in cells[width:] if c]
             if extra:
                 log.add(
@@ -247,9 +252,13 @@ def _merge_invalid(
         fixed.append(cells)
         numbers.append(number)
     all_rows = np.concatenate([rows, np.asarray(numbers, dtype=np.int64)])
-    order = pa.array(np.argsort(all_rows, kind="stable"))
+    order = np.argsort(all_rows, kind="stable")
     merged = [
-        pa.chunked_array([*c.chunks, pa.array([f[j] for f in fixed], type=c.type)], type=c.type).take(order)
+        pa.chunked_array([*c.chunks, pa.array([f[j] for f in fixed], type=c.type)], type=c.type).take(
+            pa.array(order)
+        )
         for j, c in enumerate(cols)
     ]
-    return merged, np.sort(all_rows, kind="stable")
+    # A record kept for its stray cells stays even if its first `width` cells are blank.
+    kept = np.concatenate([np.zeros(len(rows), dtype=bool), np.ones(len(numbers), dtype=bool)])[order]
+    return merged, all_rows[order], kept
