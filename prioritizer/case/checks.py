@@ -147,11 +147,12 @@ def references(tables: Tables, log: IssueLog) -> None:
         return
     ids = set(p.df["id"][p.df["id"] != ""])
     id_list = sorted(ids)
+    pids = p.df["id"].tolist()
     for col in ("requires", "excludes"):
         if not p.usable(col):
             continue
         for i, lst in enumerate(p.df[col]):
-            pid = p.df["id"].iat[i]
+            pid = pids[i]
             for ref in lst:
                 if ref == pid:
                     log.add(p.file, p.row(i), col, ref, f"project '{pid}' lists itself in {col}; remove it")
@@ -395,8 +396,9 @@ def projects(tables: Tables, log: IssueLog) -> None:
                 of_good.setdefault(g, v)
             fallback = "other" if col == "sector" else ""
             values = df[col].tolist()
+            good_of = df["good_id"].tolist()
             for i in np.flatnonzero(blank):
-                values[i] = of_good.get(df["good_id"].iat[i], fallback) or fallback
+                values[i] = of_good.get(good_of[i], fallback) or fallback
             df[col] = pd.Series(values, dtype="str")
     _requires_excludes(p, log)
 

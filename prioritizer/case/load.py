@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from prioritizer.case import checks
+from prioritizer.case.arrowread import FALLBACK, ArrowTable, read_csv_arrow
 from prioritizer.case.policy import Policy
 from prioritizer.case.policyfile import read_policy_sheet, read_policy_yaml, validate_policy
 from prioritizer.case.readers import IssueLog, RawTable, open_workbook, read_csv_bytes, read_sheet
@@ -28,6 +29,10 @@ from prioritizer.case.types import TABLES, Case
 from prioritizer.errors import InputError, Issue
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+#: ``"arrow"``: CSV tables through :mod:`arrowread` / :mod:`arrowcols` (whole columns), falling
+#: back to the row-by-row reader for a file it cannot vouch for; ``"python"``: the row-by-row
+#: reference everywhere. Both give the same frames and the same issues (tests/test_case_engines.py).
+Engine = Literal["arrow", "python"]
 POLICY_FILE = "policy.yaml"
 
 
@@ -49,7 +54,7 @@ class _Inputs:
     """What was read from disk: raw tables, policy data, raw bytes."""
 
     def __init__(self) -> None:
-        self.raw: dict[str, RawTable] = {}
+        self.raw: dict[str, RawTable | ArrowTable] = {}
         self.files: dict[str, bytes] = {}
         self.policy: Any = None
         self.policy_ok = True
@@ -61,7 +66,17 @@ def _known(table: str) -> tuple[str, ...]:
     return SCHEMAS[table].names
 
 
-def _read_folder(root: Path, log: IssueLog, inp: _Inputs, *, read_policy: bool) -> None:
+def _read_csv(
+    table: str, file: str, data: bytes, log: IssueLog, engine: Engine
+) -> RawTable | ArrowTable | None:
+    if engine == "arrow":
+        got = read_csv_arrow(table, file, data, _known(table), log)
+        if got is not FALLBACK:
+            return got  # type: ignore[return-value]
+    return read_csv_bytes(table, file, data, _known(table), log)
+
+
+def _read_folder(root: Path, log: IssueLog, inp: _Inputs, *, read_policy: bool, engine: Engine) -> None:
     by_lower = {p.name.lower(): p for p in sorted(root.iterdir()) if p.is_file()}
     for table, fname in TABLES.items():
         path = by_lower.get(fname)
@@ -69,7 +84,7 @@ def _read_folder(root: Path, log: IssueLog, inp: _Inputs, *, read_policy: bool) 
             continue
         data = path.read_bytes()
         inp.files[path.name] = data
-        raw = read_csv_bytes(table, path.name, data, _known(table), log)
+        raw = _read_csv(table, path.name, data, log, engine)
         if raw is not None:
             inp.raw[table] = raw
     # A misspelt table file would silently switch a feature off: say so.
@@ -144,8 +159,11 @@ def _sort_key(issue: Issue, order: dict[str, int]) -> tuple[int, str, int, str]:
     return (order.get(stem, len(order)), issue.file, issue.row or 0, issue.column or "")
 
 
-def load_case(path: str | Path, policy_path: str | Path | None = None) -> Case:
-    """Load and validate a case; raise :class:`CaseInputError` listing every problem."""
+def load_case(path: str | Path, policy_path: str | Path | None = None, *, engine: Engine = "arrow") -> Case:
+    """Load and validate a case; raise :class:`CaseInputError` listing every problem.
+
+    ``engine`` picks the CSV path (see :data:`Engine`); workbooks are always read cell by cell.
+    """
     path = Path(path)
     log = IssueLog()
     inp = _Inputs()
@@ -163,7 +181,7 @@ def load_case(path: str | Path, policy_path: str | Path | None = None) -> Case:
         )
     readable = False
     if path.is_dir():
-        _read_folder(path, log, inp, read_policy=policy_path is None)
+        _read_folder(path, log, inp, read_policy=policy_path is None, engine=engine)
         readable = True
     elif path.suffix.lower() in WORKBOOK_SUFFIXES:
         readable = _read_workbook(path, log, inp, read_policy=policy_path is None)

@@ -202,6 +202,24 @@ def _fill(
     table.columns = {n: cols[j] for j, n in enumerate(names) if n is not None}
 
 
+def header_problem(header: Sequence[str] | None, file: str, log: IssueLog) -> bool:
+    """Log why the first record cannot be a header (none, blank, tab/semicolon-separated)."""
+    if header is None or not any(c.strip() for c in header):
+        log.add(file, 1, None, None, "the first row must be the header (column names); the file has none")
+        return True
+    if len(header) == 1 and ("\t" in header[0] or ";" in header[0]):
+        sep = "tab" if "\t" in header[0] else "semicolon"
+        log.add(
+            file,
+            1,
+            None,
+            header[0],
+            f"the file looks {sep}-separated; case files must be comma-separated — " + SAVE_AS_UTF8,
+        )
+        return True
+    return False
+
+
 def read_csv_bytes(
     table: str, file: str, data: bytes, known: Iterable[str], log: IssueLog
 ) -> RawTable | None:
@@ -215,20 +233,9 @@ def read_csv_bytes(
     except csv.Error as exc:
         log.add(file, None, None, None, f"not a readable CSV file ({exc}); {SAVE_AS_UTF8}")
         return None
-    if not records or not any(c.strip() for c in records[0][1]):
-        log.add(file, 1, None, None, "the first row must be the header (column names); the file has none")
+    if header_problem(records[0][1] if records else None, file, log):
         return None
     header = records[0][1]
-    if len(header) == 1 and ("\t" in header[0] or ";" in header[0]):
-        sep = "tab" if "\t" in header[0] else "semicolon"
-        log.add(
-            file,
-            1,
-            None,
-            header[0],
-            f"the file looks {sep}-separated; case files must be comma-separated — " + SAVE_AS_UTF8,
-        )
-        return None
     names, out.renamed = canonical_headers(header, known, file, log)
     _fill(out, records[1:], names, log)
     return out

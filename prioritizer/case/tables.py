@@ -18,13 +18,15 @@ reference errors elsewhere; the loader never returns a case with any issue.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from prioritizer.case import coerce
+from prioritizer.case import arrowcols, coerce
+from prioritizer.case.arrowread import ArrowTable
+from prioritizer.case.cells import cell_parser as _parser
+from prioritizer.case.cells import range_message as _range_message
 from prioritizer.case.readers import IssueLog, RawTable
 from prioritizer.case.schemas import COST_YEAR, UNIT_INTERVAL_SUFFIXES, ColumnSpec, TableSpec
 
@@ -48,43 +50,6 @@ class TypedTable:
     def usable(self, column: str) -> bool:
         """The column exists in the file, so references to / from it can be checked."""
         return column in self.present
-
-
-def _parser(spec: ColumnSpec) -> Callable[[str], coerce.Parsed] | None:
-    if spec.kind == "float":
-        return coerce.parse_float
-    if spec.kind == "bool":
-        return coerce.parse_bool
-    if spec.kind == "period":
-        return coerce.parse_period_or_year if spec.annual else coerce.parse_period
-    if spec.kind == "year":
-        return coerce.parse_year
-    if spec.kind == "idlist":
-        return coerce.parse_idlist
-    if spec.kind == "enum":
-        return coerce.enum_parser(spec.name, spec.choices, coerce.enum_aliases(spec.name))
-    return None
-
-
-def _range_message(spec: ColumnSpec, v: float) -> str | None:
-    if spec.gt is not None and not v > spec.gt:
-        return f"{spec.name} must be > {spec.gt:g}"
-    between = f"between {spec.ge:g} and {spec.le:g}" if spec.ge is not None and spec.le is not None else ""
-    if spec.ge is not None and v < spec.ge:
-        if not between:
-            what = "cannot be negative" if spec.ge == 0 else f"must be ≥ {spec.ge:g}"
-            return f"{spec.name} {what}; enter a value ≥ {spec.ge:g}{_unit(spec)}"
-        return f"{spec.name} must be {between}; enter a value in that range"
-    if spec.le is not None and v > spec.le:
-        if not between:
-            return f"{spec.name} must be ≤ {spec.le:g}; enter a smaller value"
-        extra = " (it is a share: 35% is 0.35)" if spec.ge == 0 and spec.le == 1 and v <= 100 else ""
-        return f"{spec.name} must be {between}{extra}; enter a value in that range"
-    return None
-
-
-def _unit(spec: ColumnSpec) -> str:
-    return f" ({spec.unit})" if spec.unit and not spec.unit[0].isdigit() else ""
 
 
 def _fast_floats(spec: ColumnSpec, cells: list[str], raw: RawTable, log: IssueLog) -> list[object] | None:
@@ -205,7 +170,9 @@ def _numeric_extra(name: str, cells: list[str], raw: RawTable, log: IssueLog, *,
     return np.asarray(vals, dtype=np.float64)
 
 
-def build_table(spec: TableSpec, raw: RawTable, log: IssueLog) -> TypedTable:
+def build_table(spec: TableSpec, raw: RawTable | ArrowTable, log: IssueLog) -> TypedTable:
+    """Typed table from text cells: per cell for a :class:`RawTable`, per column for an
+    :class:`ArrowTable` (:mod:`prioritizer.case.arrowcols`), with the same values and issues."""
     n = len(raw)
     present = set(raw.columns)
     data: dict[str, object] = {}
@@ -247,21 +214,31 @@ def build_table(spec: TableSpec, raw: RawTable, log: IssueLog) -> TypedTable:
             )
 
     for c in spec.columns:
-        if c.name in present:
-            values = _parse_column(c, raw.columns[c.name], raw, log)
+        if c.name not in present:
+            data[c.name] = arrowcols.constant(c.kind, c.default, n)
+        elif isinstance(raw, ArrowTable):
+            data[c.name] = arrowcols.parse_column(c, raw.columns[c.name], raw, log)
         else:
-            values = [list(c.default) if c.kind == "idlist" else c.default] * n
-        data[c.name] = _series(c.kind, values)
-    for name, cells in raw.columns.items():
+            data[c.name] = _series(c.kind, _parse_column(c, raw.columns[c.name], raw, log))
+    for name in raw.columns:
         if name in data:
             continue
         is_cost_year = bool(per_year) and name in per_year
-        num = _numeric_extra(name, cells, raw, log, force=is_cost_year)
-        data[name] = num if num is not None else pd.Series(cells, dtype="str")
+        if isinstance(raw, ArrowTable):
+            arr = raw.columns[name]
+            num = arrowcols.numeric_extra(name, arr, raw, log, force=is_cost_year)
+            data[name] = num if num is not None else arrowcols.text_series(arr)
+        else:
+            cells = raw.columns[name]
+            num = _numeric_extra(name, cells, raw, log, force=is_cost_year)
+            data[name] = num if num is not None else pd.Series(cells, dtype="str")
 
     df = pd.DataFrame(data, index=pd.RangeIndex(n)) if data else pd.DataFrame(index=pd.RangeIndex(n))
     df.attrs = {"file": raw.file, "encoding": raw.encoding}
-    blank = {k: (np.asarray(v, dtype=object) == "").astype(bool) for k, v in raw.columns.items()}
+    if isinstance(raw, ArrowTable):
+        blank = dict(raw.blank)
+    else:
+        blank = {k: (np.asarray(v, dtype=object) == "").astype(bool) for k, v in raw.columns.items()}
     table = TypedTable(spec, raw.file, df, np.asarray(raw.rows, dtype=np.int64), present, raw.encoding, blank)
 
     for group in spec.row_one_of:
@@ -282,12 +259,26 @@ def build_table(spec: TableSpec, raw: RawTable, log: IssueLog) -> TypedTable:
     return table
 
 
+def _duplicated(df: pd.DataFrame, key: list[str]) -> np.ndarray:
+    """``df.duplicated(subset=key, keep=False)`` through integer codes (hashing strings once per column)."""
+    code = np.zeros(len(df), dtype=np.int64)
+    size = 1
+    for k in key:
+        c, uniq = pd.factorize(df[k], use_na_sentinel=False)
+        code = code * len(uniq) + c
+        size *= len(uniq)
+        if size > 8 * len(df) + (1 << 20):  # keep the codes dense enough to count with bincount
+            code, uniq_codes = pd.factorize(code)
+            size = len(uniq_codes)
+    return np.bincount(code, minlength=size)[code] > 1
+
+
 def _check_key(table: TypedTable, log: IssueLog) -> None:
     key = [k for k in table.spec.key if k in table.present]
     if not key or len(table.df) < 2:
         return
     df = table.df
-    dup = df.duplicated(subset=key, keep=False).to_numpy()
+    dup = _duplicated(df, key)
     if not dup.any():
         return
     # ignore rows whose key cells are blank: already reported as empty
