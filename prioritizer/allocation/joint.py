@@ -1,0 +1,567 @@
+"""The joint model solved through its structure: a project master with exact stock curves (issue 14).
+
+Split the goods of an :class:`~.arrays.ArrayModel` in two:
+
+* **linked** goods — a project with capacity adds supply to them, so their shortfall rows
+  carry binaries; their rows and columns stay in the master as they are;
+* **free** goods — everything else. A free stockpilable good *k* enters the rest of the
+  model only through its stock *q_k*, and every coupling row (budgets, yearly budgets,
+  floors and caps, total storage) charges it in proportion to its stock value *P_k q_k*.
+  Its best value is ``φ_k(q) = −Σ_s π_s w_k (need_ks − q)^+ − ρ_k (365/D_k)(T_k D_k/365 − q)^+``
+  (the soft target is one more "need"), concave piecewise linear with breakpoints at the
+  needs; hard targets and per-good storage are bounds on *q_k*. Goods with the same
+  coefficient per 億円 of stock value in every coupling row form a *class* c; the class's
+  best value for a stock value *V_c* is the concave piecewise-linear curve ``Φ_c`` whose
+  segments are all its goods' segments sorted by benefit per 億円 (row pricing, Dantzig
+  1957), computed exactly in numpy. Free goods that cannot be stocked are constants.
+
+The master keeps the projects, the linked goods and one bounded column per retained curve
+segment of each class (a compressed curve: chords between a subset of ``Φ_c``'s
+breakpoints). Chords lie below the concave curve, so the master's incumbent is feasible
+for the true model, and ``Φ_c ≤ chord_c + ε_c`` with ``ε_c`` the largest chord error
+(computed exactly over every dropped breakpoint), so ``master bound + Σ_c ε_c`` bounds the
+true optimum from above. In the master, a binary's capacity coefficient in a shortfall
+row is cut to the row's need (``min(κ_p M_s/12, need)``: with ``f, q ≥ 0`` the row holds
+for ``x_p = 1`` either way, so the integer points are the same and the LP relaxation is
+tighter — coefficient strengthening).
+
+The **polish** is the fixed LP: binaries fixed at the master's incumbent, every class
+curve at full resolution (one column per segment). It is the exact fixed LP of the full
+model (the segment form of a concave separable objective is exact for an LP), so its
+objective is the incumbent's true value and its row duals are the fixed-LP prices of
+the coupling rows (``price_from = fixed_lp``). The same LP without fixing and without
+integrality is the exact LP relaxation (``shadow_price_relaxation``).
+
+Proven gap = (UB − z) / max(1, |z|) with z the polished objective and UB = master bound
++ Σ ε_c; the curves are refined until Σ ε_c is a small share of the gap limit.
+docs/methodology/allocation.md §8; tests/test_allocation_joint.py proves the optimum equal
+to the general PuLP model's on generated cases.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+
+from prioritizer.allocation.arrays import ArrayModel
+from prioritizer.allocation.highs_arrays import highs_of, verify_arrays
+from prioritizer.allocation.progress import stage
+from prioritizer.allocation.quiet import solver_output_to_stderr
+from prioritizer.allocation.solve import SolveOutcome, _status_name, status_message, status_of
+
+#: HiGHS' default relative MIP gap, used when the caller gives none
+DEFAULT_GAP = 1e-4
+#: share of the gap limit the curve compression may use (the rest is the master's own gap)
+CURVE_SHARE = 0.1
+
+
+@dataclass
+class _Sub:
+    """A plain LP/MILP in the attributes :func:`.highs_arrays.highs_of` reads."""
+
+    A: sp.csr_matrix
+    cost: np.ndarray
+    col_lo: np.ndarray
+    col_hi: np.ndarray
+    row_lo: np.ndarray
+    row_hi: np.ndarray
+    integer: np.ndarray
+
+
+@dataclass
+class _Class:
+    ratio: np.ndarray  # coefficient per 億円 of stock value in each coupling row
+    seg_k: np.ndarray  # stock index of each segment, sorted by rate (highest first)
+    seg_len: np.ndarray  # segment length in stock value (億円)
+    seg_rate: np.ndarray  # objective per 億円 of stock value
+
+
+@dataclass
+class Structure:
+    """What the decomposition found (reported in ``solver.structure``)."""
+
+    free_goods: int = 0
+    linked_goods: int = 0
+    classes: int = 0
+    segments: int = 0
+    master_columns: int = 0
+    master_rows: int = 0
+    curve_error: float = 0.0
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def supported(model: ArrayModel) -> bool:
+    """True when the decomposition applies: positive prices, no shortfall/target/storage row ignored."""
+    d = model.data
+    if any(n.startswith(("shortfall_", "target_", "storage_")) for n in d.ignore):
+        return False
+    sg = d.stock_goods
+    return bool(len(sg) == 0 or (np.isfinite(d.unit_price[sg]).all() and (d.unit_price[sg] > 0).all()))
+
+
+@dataclass
+class _Split:
+    keep_rows: np.ndarray
+    keep_cols: np.ndarray
+    coupling: np.ndarray  # kept-row positions of the coupling rows charged by free stock
+    classes: list[_Class]
+    offset: float
+    rhs_shift: np.ndarray  # (len(keep_rows),) activity of the free stock at its lower bound
+    free_k: np.ndarray
+    lo: np.ndarray  # (K,) lower bound of q per stock good
+    hi: np.ndarray
+    f_rows: np.ndarray  # dropped shortfall rows (full-model row index)
+    f_cols: np.ndarray  # their f columns
+    pg_rows: list[tuple[int, int, float, int]]  # dropped per-good rows: (row, k, a, u column or −1)
+    structure: Structure
+
+
+def _split(model: ArrayModel) -> _Split:
+    d = model.data
+    A = model.A.tocsc()
+    nr = model.n_rules
+    K = len(d.stock_goods)
+    linked = np.zeros(len(d.good_ids), dtype=bool)
+    cap = (d.capacity > 0) & (d.project_good >= 0)
+    linked[d.project_good[cap]] = True
+    qcol = np.array([c.index for c in model.q], dtype=np.int64)
+    g_of_k = np.asarray(d.stock_goods, dtype=np.int64)
+    free = ~linked[g_of_k] if K else np.zeros(0, dtype=bool)
+    free_k = np.flatnonzero(free)
+    ucol = {k: c.index for k, c in model.u.items()}
+    lo = model.col_lo[qcol].copy() if K else np.zeros(0)
+    hi = model.col_hi[qcol].copy() if K else np.zeros(0)
+    # per-good rule rows of free goods (targets, per-good storage) become bounds or curve terms
+    per_good = np.array(
+        [m.kind == "target" or (m.kind == "storage" and m.name != "storage") for m in model.metas], dtype=bool
+    )
+    drop_row = np.zeros(model.n_rows, dtype=bool)
+    extra_k: list[int] = []
+    extra_need: list[float] = []
+    extra_w: list[float] = []
+    free_cols = set()
+    pg_rows: list[tuple[int, int, float, int]] = []
+    Ar = model.A[:nr].tocsr()
+    for k in free_k:
+        j = qcol[k]
+        free_cols.add(int(j))
+        if k in ucol:
+            free_cols.add(ucol[k])
+        rows = A.indices[A.indptr[j] : A.indptr[j + 1]]
+        vals = A.data[A.indptr[j] : A.indptr[j + 1]]
+        for i, a in zip(rows, vals, strict=True):
+            if i >= nr or not per_good[i]:
+                continue
+            drop_row[i] = True
+            cols = Ar.indices[Ar.indptr[i] : Ar.indptr[i + 1]]
+            pg_rows.append((int(i), int(k), float(a), ucol[k] if len(cols) > 1 else -1))
+            if len(cols) == 1:  # a q-only row: a bound on q
+                if math.isfinite(model.row_lo[i]):
+                    lo[k] = max(lo[k], model.row_lo[i] / a)
+                if math.isfinite(model.row_hi[i]):
+                    hi[k] = min(hi[k], model.row_hi[i] / a)
+            else:  # soft target: ρ u ≥ ρ (T − a q)  ⇒  a "need" T/a with weight ρ a
+                rho = -float(model.cost[ucol[k]])
+                extra_k.append(int(k))
+                extra_need.append(float(model.row_lo[i]) / a)
+                extra_w.append(rho * a)
+    # shortfall rows of goods that are not linked leave the master
+    sf_rows = nr + np.arange(len(model.sf_good))
+    sf_drop = ~linked[model.sf_good] if len(model.sf_good) else np.zeros(0, dtype=bool)
+    drop_row[sf_rows[sf_drop]] = True
+    f_rows = sf_rows[sf_drop]
+    # f column of each dropped shortfall row
+    fcol = np.array(
+        [
+            model.f[(int(g), int(s))].index
+            for g, s in zip(model.sf_good[sf_drop], model.sf_scen[sf_drop], strict=True)
+        ],
+        dtype=np.int64,
+    )
+    drop_col = np.zeros(len(model.col_names), dtype=bool)
+    drop_col[list(free_cols)] = True
+    drop_col[fcol] = True
+    kpos = np.full(len(d.good_ids), -1, dtype=np.int64)
+    kpos[g_of_k] = np.arange(K)
+    e_k = kpos[model.sf_good[sf_drop]]
+    e_need = model.sf_need[sf_drop]
+    e_w = -model.cost[fcol]
+    # constants: unstockable goods' shortfalls are their whole need
+    offset = -float((e_w[e_k < 0] * e_need[e_k < 0]).sum())
+    st = e_k >= 0
+    k_a = np.concatenate([e_k[st], np.asarray(extra_k, dtype=np.int64)])
+    n_a = np.concatenate([e_need[st], np.asarray(extra_need)])
+    w_a = np.concatenate([e_w[st], np.asarray(extra_w)])
+    # value at the lower bound (forced stock)
+    offset -= float((w_a * np.maximum(n_a - lo[k_a], 0.0)).sum()) if len(k_a) else 0.0
+    keep_rows = np.flatnonzero(~drop_row)
+    keep_cols = np.flatnonzero(~drop_col)
+    row_pos = np.full(model.n_rows, -1, dtype=np.int64)
+    row_pos[keep_rows] = np.arange(len(keep_rows))
+    price = d.unit_price[g_of_k] if K else np.zeros(0)
+    # coupling rows: kept rule rows charged by a free q
+    qf = qcol[free_k]
+    Aq = A[:, qf] if len(qf) else sp.csc_matrix((model.n_rows, 0))
+    crow = np.unique(Aq.tocoo().row) if Aq.nnz else np.zeros(0, dtype=np.int64)
+    crow = crow[~drop_row[crow]]
+    dense = Aq[crow].toarray().T if len(crow) else np.zeros((len(free_k), 0))  # (free, coupling)
+    ratio = dense / price[free_k][:, None] if len(free_k) else dense
+    rhs_shift = np.zeros(len(keep_rows))
+    if len(crow):
+        rhs_shift[row_pos[crow]] = dense.T @ lo[free_k]
+    # segments per free good: needs sorted; marginal on (n_{j-1}, n_j] = Σ_{i ≥ j} w_i
+    classes: list[_Class] = []
+    n_seg = 0
+    if len(k_a):
+        order = np.lexsort((n_a, k_a))
+        ks, ns, ws = k_a[order], n_a[order], w_a[order]
+        first = np.r_[True, ks[1:] != ks[:-1]]
+        starts = np.flatnonzero(first)
+        ends = np.r_[starts[1:], len(ks)]
+        rev = np.cumsum(ws[::-1])[::-1]
+        tail = np.r_[rev[ends[:-1]], 0.0]
+        marg = rev - np.repeat(tail, ends - starts)
+        prev = np.r_[0.0, ns[:-1]]
+        prev[first] = 0.0
+        a = np.clip(prev, lo[ks], hi[ks])
+        b = np.clip(ns, lo[ks], hi[ks])
+        length = np.maximum(b - a, 0.0) * price[ks]
+        rate = marg / price[ks]
+        ok = (length > 0) & (rate > 0)
+        ks, length, rate = ks[ok], length[ok], rate[ok]
+        fpos = np.full(K, -1, dtype=np.int64)
+        fpos[free_k] = np.arange(len(free_k))
+        key = np.round(ratio, 12)
+        _, cls = np.unique(key, axis=0, return_inverse=True) if len(free_k) else (None, np.zeros(0, int))
+        cls = np.asarray(cls).reshape(-1)
+        seg_cls = cls[fpos[ks]]
+        for c in range(int(cls.max()) + 1 if len(cls) else 0):
+            m = seg_cls == c
+            if not m.any():
+                continue
+            o = np.argsort(-rate[m], kind="stable")
+            rep = np.flatnonzero(cls == c)[0]
+            classes.append(_Class(ratio[rep], ks[m][o], length[m][o], rate[m][o]))
+            n_seg += int(m.sum())
+    s = Structure(
+        free_goods=len(free_k),
+        linked_goods=int(linked.sum()),
+        classes=len(classes),
+        segments=n_seg,
+    )
+    return _Split(
+        keep_rows,
+        keep_cols,
+        row_pos[crow],
+        classes,
+        offset,
+        rhs_shift,
+        free_k,
+        lo,
+        hi,
+        f_rows,
+        fcol,
+        pg_rows,
+        s,
+    )
+
+
+def _compress(c: _Class, m: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Chords of ``Φ_c`` through about ``2m`` of its breakpoints: (lengths, slopes, largest error)."""
+    n = len(c.seg_len)
+    V = np.r_[0.0, np.cumsum(c.seg_len)]
+    F = np.r_[0.0, np.cumsum(c.seg_len * c.seg_rate)]
+    if n <= 2 * m:
+        return c.seg_len.copy(), c.seg_rate.copy(), 0.0
+    by_v = np.searchsorted(V, np.linspace(0, V[-1], m + 1))
+    r = c.seg_rate
+    by_r = np.searchsorted(-r, -np.linspace(r[0], r[-1], m + 1))
+    idx = np.unique(np.clip(np.r_[0, by_v, by_r, n], 0, n))
+    dv = np.diff(V[idx])
+    keep = dv > 0
+    lo_i, hi_i = idx[:-1][keep], idx[1:][keep]
+    slope = (F[hi_i] - F[lo_i]) / (V[hi_i] - V[lo_i])
+    # error at every breakpoint against its chord
+    j = np.clip(np.searchsorted(V[hi_i], V, side="left"), 0, len(hi_i) - 1)
+    err = F - (F[lo_i[j]] + slope[j] * (V - V[lo_i[j]]))
+    return V[hi_i] - V[lo_i], slope, float(max(err.max(), 0.0))
+
+
+def _assemble(
+    model: ArrayModel, sp_: _Split, curves: list[tuple[np.ndarray, np.ndarray]], *, strengthen: bool
+) -> tuple[_Sub, list[np.ndarray]]:
+    """The master (or polish) problem: kept rows and columns plus one column per curve segment."""
+    A = model.A[sp_.keep_rows][:, sp_.keep_cols].tocsr()
+    integer = model.integer[sp_.keep_cols].copy()
+    row_lo = model.row_lo[sp_.keep_rows] - sp_.rhs_shift
+    row_hi = model.row_hi[sp_.keep_rows] - sp_.rhs_shift
+    if strengthen and integer.any():
+        A = A.tocoo()
+        is_sf = sp_.keep_rows[A.row] >= model.n_rules
+        hit = is_sf & integer[A.col] & np.isfinite(row_lo[A.row])
+        A.data[hit] = np.minimum(A.data[hit], np.maximum(row_lo[A.row[hit]], 0.0))
+        A = A.tocsr()
+        A.eliminate_zeros()
+    blocks, costs, his, spans = [A], [model.cost[sp_.keep_cols]], [model.col_hi[sp_.keep_cols]], []
+    n0 = A.shape[1]
+    for c, (ln, sl) in zip(sp_.classes, curves, strict=True):
+        nz = np.flatnonzero(c.ratio)
+        rows = np.repeat(sp_.coupling[nz], len(ln))
+        cols = np.tile(np.arange(len(ln)), len(nz))
+        vals = np.repeat(c.ratio[nz], len(ln))
+        blocks.append(sp.csr_matrix((vals, (rows, cols)), shape=(A.shape[0], len(ln))))
+        costs.append(sl)
+        his.append(ln)
+        spans.append(np.arange(n0, n0 + len(ln)))
+        n0 += len(ln)
+    big = sp.hstack(blocks).tocsr()
+    ncur = n0 - A.shape[1]
+    sub = _Sub(
+        A=big,
+        cost=np.concatenate(costs),
+        col_lo=np.concatenate([model.col_lo[sp_.keep_cols], np.zeros(ncur)]),
+        col_hi=np.concatenate(his),
+        row_lo=row_lo,
+        row_hi=row_hi,
+        integer=np.concatenate([integer, np.zeros(ncur, dtype=bool)]),
+    )
+    return sub, spans
+
+
+def _run(
+    sub: _Sub, *, mip: bool, offset: float, time_limit: float | None, gap: float | None
+) -> highspy.Highs:
+    h = highs_of(sub, mip=mip)  # type: ignore[arg-type]
+    h.changeObjectiveOffset(float(offset))
+    if time_limit is not None:
+        h.setOptionValue("time_limit", max(float(time_limit), 0.01))
+    if gap is not None:
+        h.setOptionValue("mip_rel_gap", float(gap))
+    with solver_output_to_stderr():
+        h.run()
+    return h
+
+
+@dataclass
+class JointResult:
+    outcome: SolveOutcome  # the MILP answer, keyed by the full model's names
+    fixed: SolveOutcome | None  # the polish (fixed LP) with duals
+    relaxation: SolveOutcome | None
+    structure: Structure
+    path: str = "master+polish"
+
+
+def _full_point(model: ArrayModel, sp_: _Split, spans: list[np.ndarray], sol: np.ndarray) -> np.ndarray:
+    """The full model's point from a polish solution: per-good stock from its curve segments,
+    then every dropped shortfall and soft-target slack at its row's minimum."""
+    d = model.data
+    v = np.zeros(len(model.col_names))
+    v[sp_.keep_cols] = sol[: len(sp_.keep_cols)]
+    q = sp_.lo.copy()
+    price = d.unit_price[d.stock_goods] if len(d.stock_goods) else np.zeros(0)
+    for c, span in zip(sp_.classes, spans, strict=True):
+        np.add.at(q, c.seg_k, sol[span] / price[c.seg_k])
+    qcol = np.array([c.index for c in model.q], dtype=np.int64)
+    if len(sp_.free_k):
+        fk = sp_.free_k
+        v[qcol[fk]] = np.clip(q[fk], sp_.lo[fk], sp_.hi[fk])
+    if len(sp_.f_rows):
+        v[sp_.f_cols] = 0.0
+        act = model.A[sp_.f_rows] @ v
+        v[sp_.f_cols] = np.maximum(model.row_lo[sp_.f_rows] - act, 0.0)
+    for i, k, a, uc in sp_.pg_rows:
+        if uc >= 0:
+            v[uc] = max(0.0, float(model.row_lo[i]) - a * v[qcol[k]])
+    return v
+
+
+def _duals(model: ArrayModel, sp_: _Split, h: highspy.Highs, v: np.ndarray) -> dict[str, float]:
+    """Row prices of the full model: kept rows from the polish LP, dropped rows in closed form.
+
+    Dropped shortfall row: ``−π_s w_g`` while the good is short in that scenario, else 0.
+    Soft target row: ``−ρ_k`` while the target is missed, else 0. Hard target or per-good
+    storage row: the reduced cost of the good's stock without that row,
+    ``d_k = −Σ_i y_i a_ik``, over the row's coefficient when the row holds the stock at its
+    bound (floor: d_k ≤ 0; ceiling: d_k ≥ 0), else 0 — complementary slackness.
+    """
+    rd = np.asarray(h.getSolution().row_dual, dtype=float)
+    y = np.zeros(model.n_rows)
+    y[sp_.keep_rows] = rd[: len(sp_.keep_rows)]
+    if len(sp_.f_rows):
+        short = v[sp_.f_cols] > 1e-9 * (1 + np.abs(model.row_lo[sp_.f_rows]))
+        y[sp_.f_rows] = np.where(short, model.cost[sp_.f_cols], 0.0)
+    for i, _k, _a, uc in sp_.pg_rows:
+        if uc >= 0:
+            y[i] = float(model.cost[uc]) if v[uc] > 1e-9 else 0.0
+    hard = [(i, k, a) for i, k, a, uc in sp_.pg_rows if uc < 0]
+    if hard:
+        qcol = np.array([c.index for c in model.q], dtype=np.int64)
+        d = -(model.A.T @ y)  # hard per-good rows still carry y = 0 here
+        act = model.A @ v
+        for i, k, a in hard:
+            lo_r, hi_r = model.row_lo[i], model.row_hi[i]
+            dk = float(d[qcol[k]])
+            if (math.isfinite(lo_r) and abs(act[i] - lo_r) <= 1e-9 * (1 + abs(lo_r)) and dk < 0) or (
+                math.isfinite(hi_r) and abs(act[i] - hi_r) <= 1e-9 * (1 + abs(hi_r)) and dk > 0
+            ):
+                y[i] = dk / a
+    return {f"r{i}": (0.0 if t == 0 else float(t)) for i, t in enumerate(y)}
+
+
+def _outcome(
+    model: ArrayModel,
+    v: np.ndarray | None,
+    *,
+    status: str,
+    h: highspy.Highs,
+    mip: bool,
+    gap: float | None,
+    bound: float | None,
+    seconds: float,
+    duals: dict[str, float] | None,
+) -> SolveOutcome:
+    values: dict[str, float] = {}
+    activity: dict[str, float] = {}
+    objective = None
+    violations: list[str] = []
+    if v is not None:
+        values = dict(zip(model.col_names, v.tolist(), strict=True))
+        act = model.A @ v
+        activity = {f"r{i}": float(a) for i, a in enumerate(act)}
+        objective = float(model.cost @ v)
+        violations = verify_arrays(model, v, mip=mip)
+    ms = h.getModelStatus()
+    psol = int(h.getInfo().primal_solution_status)
+    out = SolveOutcome(
+        status=status,
+        objective=objective,
+        values=values,
+        duals=duals,
+        reduced_costs=None,
+        activity=activity,
+        highs_status=_status_name(h, ms),
+        solution_status={0: "none", 1: "infeasible", 2: "feasible"}.get(psol, str(psol)),
+        mip_gap=gap,
+        mip_bound=bound,
+        seconds=seconds,
+        is_mip=mip,
+        sense=-1,
+        highs=None,
+    )
+    out.message = status_message(status, v is not None, gap)
+    if violations:
+        out.violations = violations
+        out.status = "error"
+        out.message = (out.message + "; " if out.message else "") + (
+            f"{len(violations)} constraint(s) violated by the returned point"
+        )
+    return out
+
+
+def _polish(
+    model: ArrayModel, sp_: _Split, fix: np.ndarray | None, *, time_limit: float | None
+) -> tuple[highspy.Highs, _Sub, list[np.ndarray]]:
+    """The LP with full-resolution curves; integers fixed at ``fix`` (kept-column values) or relaxed."""
+    full = [(c.seg_len, c.seg_rate) for c in sp_.classes]
+    sub, spans = _assemble(model, sp_, full, strengthen=False)
+    if fix is not None:
+        ii = np.flatnonzero(sub.integer)
+        sub.col_lo[ii] = sub.col_hi[ii] = np.round(fix[ii])
+    sub.integer[:] = False
+    h = _run(sub, mip=False, offset=sp_.offset, time_limit=time_limit, gap=None)
+    return h, sub, spans
+
+
+def solve_joint(
+    model: ArrayModel,
+    *,
+    time_limit: float | None = None,
+    gap: float | None = None,
+    relaxation: bool = True,
+) -> JointResult | None:
+    """Solve the MILP ``model`` through its structure; None when the master is not optimal or
+    stopped with an incumbent (the caller then runs the general model, e.g. for a conflict set)."""
+    t0 = time.perf_counter()
+    g_lim = DEFAULT_GAP if gap is None else gap
+    stage("structure")
+    sp_ = _split(model)
+    st = sp_.structure
+    times = {"split": time.perf_counter() - t0}
+    m = 200
+    curves = [_compress(c, m) for c in sp_.classes]
+    eps = sum(e for _, _, e in curves)
+    scale = max(1.0, abs(sp_.offset))
+    while eps > CURVE_SHARE * g_lim * scale and m < 100_000:
+        m *= 4
+        curves = [_compress(c, m) for c in sp_.classes]
+        eps = sum(e for _, _, e in curves)
+    sub, _ = _assemble(model, sp_, [(ln, sl) for ln, sl, _ in curves], strengthen=True)
+    st.master_columns, st.master_rows = sub.A.shape[1], sub.A.shape[0]
+    st.curve_error = eps
+    stage("solve", columns=st.master_columns, rows=st.master_rows)
+    times["curves"] = time.perf_counter() - t0 - times["split"]
+    t1 = time.perf_counter()
+    hm = _run(sub, mip=True, offset=sp_.offset, time_limit=time_limit, gap=max(g_lim - eps / scale, 0.0))
+    ms = hm.getModelStatus()
+    status = status_of(hm, ms)
+    info = hm.getInfo()
+    if status not in ("optimal", "time_limit") or int(info.primal_solution_status) != 2:
+        return None
+    xm = np.asarray(hm.getSolution().col_value, dtype=float)[: len(sp_.keep_cols)]
+    bound = float(info.mip_dual_bound) if math.isfinite(info.mip_dual_bound) else math.inf
+    times["master"] = time.perf_counter() - t1
+    t1 = time.perf_counter()
+    stage("polish")
+    # the polish is an LP; it gets at least 30 s so a stopped master still yields its incumbent
+    left = None if time_limit is None else max(time_limit - (time.perf_counter() - t0), 30.0)
+    hp, _, spans = _polish(model, sp_, xm, time_limit=left)
+    if status_of(hp, hp.getModelStatus()) != "optimal":
+        return None
+    psol = np.asarray(hp.getSolution().col_value, dtype=float)
+    v = _full_point(model, sp_, spans, psol)
+    z = float(model.cost @ v)
+    ub = bound + eps
+    pgap = max(ub - z, 0.0) / max(1.0, abs(z))
+    final = "optimal" if status == "optimal" and pgap <= g_lim + 1e-12 else "time_limit"
+    times["polish"] = time.perf_counter() - t1
+    t1 = time.perf_counter()
+    duals = _duals(model, sp_, hp, v)
+    times["duals"] = time.perf_counter() - t1
+    seconds = time.perf_counter() - t0
+    out = _outcome(model, v, status=final, h=hm, mip=True, gap=pgap, bound=ub, seconds=seconds, duals=None)
+    fixed = _outcome(
+        model, v, status="optimal", h=hp, mip=False, gap=None, bound=None, seconds=seconds, duals=duals
+    )
+    rel = None
+    if relaxation:
+        stage("relaxation")
+        hr, _, rspans = _polish(model, sp_, None, time_limit=time_limit)
+        if status_of(hr, hr.getModelStatus()) == "optimal":
+            rv = _full_point(model, sp_, rspans, np.asarray(hr.getSolution().col_value, dtype=float))
+            rel = _outcome(
+                model,
+                rv,
+                status="optimal",
+                h=hr,
+                mip=False,
+                gap=None,
+                bound=None,
+                seconds=0.0,
+                duals=_duals(model, sp_, hr, rv),
+            )
+            rc = np.asarray(hr.getSolution().col_dual, dtype=float)[: len(sp_.keep_cols)]
+            rel.reduced_costs = {model.col_names[j]: float(r) for j, r in zip(sp_.keep_cols, rc, strict=True)}
+    times["relaxation"] = time.perf_counter() - t1 - times["duals"]
+    st.info = {
+        "seconds": {k: round(t, 3) for k, t in times.items()},
+        "master_status": status,
+        "master_bound": bound,
+        "polish_objective": z,
+    }
+    return JointResult(out, fixed, rel, st)
