@@ -72,6 +72,9 @@ class _Sub:
     row_lo: np.ndarray
     row_hi: np.ndarray
     integer: np.ndarray
+    #: v_model = v_sub / col_scale, y_model = y_sub * row_scale (set by :func:`_scale`)
+    col_scale: np.ndarray | None = None
+    row_scale: np.ndarray | None = None
 
 
 @dataclass
@@ -331,7 +334,37 @@ def _assemble(
         row_hi=row_hi,
         integer=np.concatenate([integer, np.zeros(ncur, dtype=bool)]),
     )
+    _scale(model, sp_, sub)
     return sub, spans
+
+
+def _scale(model: ArrayModel, sp_: _Split, sub: _Sub) -> None:
+    """Write the linked goods' shortfall rows in 億円 rather than units (exact, for conditioning).
+
+    Row ``f + q + Σ κ M/12 x ≥ need`` of good g times its unit price P_g, with ``f' = P_g f`` and
+    ``q' = P_g q``: coefficients and needs in units span ~1e-6…1e8 on a national case, in 億円
+    they are ~1. Values and duals are mapped back exactly (``v = v'/s``, ``y = r y'``).
+    """
+    d = model.data
+    n_keep = len(sp_.keep_cols)
+    cs = np.ones(sub.A.shape[1])
+    rs = np.ones(sub.A.shape[0])
+    price = np.where(np.isfinite(d.unit_price) & (d.unit_price > 0), d.unit_price, 1.0)
+    kr = sp_.keep_rows
+    sfm = kr >= model.n_rules
+    rs[sfm] = price[model.sf_good[kr[sfm] - model.n_rules]]
+    col_good = np.full(len(model.col_names), -1, dtype=np.int64)
+    for (g, _s), c in model.f.items():
+        col_good[c.index] = g
+    for k, c in enumerate(model.q):
+        col_good[c.index] = int(d.stock_goods[k])
+    kg = col_good[sp_.keep_cols]
+    cs[:n_keep] = np.where(kg >= 0, price[np.maximum(kg, 0)], 1.0)
+    sub.A = (sp.diags(rs) @ sub.A @ sp.diags(1.0 / cs)).tocsr()
+    sub.cost = sub.cost / cs
+    sub.col_lo, sub.col_hi = sub.col_lo * cs, sub.col_hi * cs
+    sub.row_lo, sub.row_hi = sub.row_lo * rs, sub.row_hi * rs
+    sub.col_scale, sub.row_scale = cs, rs
 
 
 def _run(
@@ -381,7 +414,7 @@ def _full_point(model: ArrayModel, sp_: _Split, spans: list[np.ndarray], sol: np
     return v
 
 
-def _duals(model: ArrayModel, sp_: _Split, h: highspy.Highs, v: np.ndarray) -> dict[str, float]:
+def _duals(model: ArrayModel, sp_: _Split, h: highspy.Highs, sub: _Sub, v: np.ndarray) -> dict[str, float]:
     """Row prices of the full model: kept rows from the polish LP, dropped rows in closed form.
 
     Dropped shortfall row: ``−π_s w_g`` while the good is short in that scenario, else 0.
@@ -390,7 +423,7 @@ def _duals(model: ArrayModel, sp_: _Split, h: highspy.Highs, v: np.ndarray) -> d
     ``d_k = −Σ_i y_i a_ik``, over the row's coefficient when the row holds the stock at its
     bound (floor: d_k ≤ 0; ceiling: d_k ≥ 0), else 0 — complementary slackness.
     """
-    rd = np.asarray(h.getSolution().row_dual, dtype=float)
+    rd = np.asarray(h.getSolution().row_dual, dtype=float) * sub.row_scale
     y = np.zeros(model.n_rows)
     y[sp_.keep_rows] = rd[: len(sp_.keep_rows)]
     if len(sp_.f_rows):
@@ -513,17 +546,17 @@ def solve_joint(
     info = hm.getInfo()
     if status not in ("optimal", "time_limit") or int(info.primal_solution_status) != 2:
         return None
-    xm = np.asarray(hm.getSolution().col_value, dtype=float)[: len(sp_.keep_cols)]
+    xm = (np.asarray(hm.getSolution().col_value, dtype=float) / sub.col_scale)[: len(sp_.keep_cols)]
     bound = float(info.mip_dual_bound) if math.isfinite(info.mip_dual_bound) else math.inf
     times["master"] = time.perf_counter() - t1
     t1 = time.perf_counter()
     stage("polish")
     # the polish is an LP; it gets at least 30 s so a stopped master still yields its incumbent
     left = None if time_limit is None else max(time_limit - (time.perf_counter() - t0), 30.0)
-    hp, _, spans = _polish(model, sp_, xm, time_limit=left)
+    hp, psub, spans = _polish(model, sp_, xm, time_limit=left)
     if status_of(hp, hp.getModelStatus()) != "optimal":
         return None
-    psol = np.asarray(hp.getSolution().col_value, dtype=float)
+    psol = np.asarray(hp.getSolution().col_value, dtype=float) / psub.col_scale
     v = _full_point(model, sp_, spans, psol)
     z = float(model.cost @ v)
     ub = bound + eps
@@ -531,7 +564,7 @@ def solve_joint(
     final = "optimal" if status == "optimal" and pgap <= g_lim + 1e-12 else "time_limit"
     times["polish"] = time.perf_counter() - t1
     t1 = time.perf_counter()
-    duals = _duals(model, sp_, hp, v)
+    duals = _duals(model, sp_, hp, psub, v)
     times["duals"] = time.perf_counter() - t1
     seconds = time.perf_counter() - t0
     out = _outcome(model, v, status=final, h=hm, mip=True, gap=pgap, bound=ub, seconds=seconds, duals=None)
@@ -541,9 +574,10 @@ def solve_joint(
     rel = None
     if relaxation:
         stage("relaxation")
-        hr, _, rspans = _polish(model, sp_, None, time_limit=time_limit)
+        hr, rsub, rspans = _polish(model, sp_, None, time_limit=time_limit)
         if status_of(hr, hr.getModelStatus()) == "optimal":
-            rv = _full_point(model, sp_, rspans, np.asarray(hr.getSolution().col_value, dtype=float))
+            rsol = np.asarray(hr.getSolution().col_value, dtype=float) / rsub.col_scale
+            rv = _full_point(model, sp_, rspans, rsol)
             rel = _outcome(
                 model,
                 rv,
@@ -553,9 +587,9 @@ def solve_joint(
                 gap=None,
                 bound=None,
                 seconds=0.0,
-                duals=_duals(model, sp_, hr, rv),
+                duals=_duals(model, sp_, hr, rsub, rv),
             )
-            rc = np.asarray(hr.getSolution().col_dual, dtype=float)[: len(sp_.keep_cols)]
+            rc = (np.asarray(hr.getSolution().col_dual, dtype=float) * rsub.col_scale)[: len(sp_.keep_cols)]
             rel.reduced_costs = {model.col_names[j]: float(r) for j, r in zip(sp_.keep_cols, rc, strict=True)}
     times["relaxation"] = time.perf_counter() - t1 - times["duals"]
     st.info = {
