@@ -60,7 +60,7 @@ def _pair(seed: int):
 
 @pytest.mark.parametrize("seed", range(60))
 def test_structured_solve_has_the_general_models_optimum_funded_set_and_prices(seed: int) -> None:
-    data, a, b = _pair(seed)
+    _data, a, b = _pair(seed)
     assert a.status == b.status
     if a.status != "optimal":
         return

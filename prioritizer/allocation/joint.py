@@ -368,10 +368,22 @@ def _scale(model: ArrayModel, sp_: _Split, sub: _Sub) -> None:
 
 
 def _run(
-    sub: _Sub, *, mip: bool, offset: float, time_limit: float | None, gap: float | None
+    sub: _Sub,
+    *,
+    mip: bool,
+    offset: float,
+    time_limit: float | None,
+    gap: float | None,
+    start: np.ndarray | None = None,
 ) -> highspy.Highs:
     h = highs_of(sub, mip=mip)  # type: ignore[arg-type]
     h.changeObjectiveOffset(float(offset))
+    if start is not None:
+        sol = highspy.HighsSolution()
+        sol.col_value = start.tolist()
+        sol.value_valid = True
+        with solver_output_to_stderr():
+            h.setSolution(sol)
     if time_limit is not None:
         h.setOptionValue("time_limit", max(float(time_limit), 0.01))
     if gap is not None:
@@ -511,6 +523,28 @@ def _polish(
     return h, sub, spans
 
 
+def _warm_start(sub: _Sub, offset: float, *, time_limit: float, gap: float) -> np.ndarray | None:
+    """An incumbent for the master: its LP relaxation, integral binaries fixed, the rest as a MILP.
+
+    (RENS-like, Berthold 2014.) On the national case the master's dual bound is within 1e-5
+    of the optimum after its first cut rounds, while HiGHS' own heuristics need far longer
+    to find a point that good; any feasible point is fine here — the master still proves
+    the gap.
+    """
+    h = _run(sub, mip=False, offset=offset, time_limit=time_limit, gap=None)
+    if status_of(h, h.getModelStatus()) != "optimal":
+        return None
+    x = np.asarray(h.getSolution().col_value, dtype=float)
+    fixed = sub.integer & (np.abs(x - np.round(x)) <= 1e-9)
+    lo, hi = sub.col_lo.copy(), sub.col_hi.copy()
+    lo[fixed] = hi[fixed] = np.round(x[fixed])
+    sub2 = _Sub(sub.A, sub.cost, lo, hi, sub.row_lo, sub.row_hi, sub.integer, sub.col_scale, sub.row_scale)
+    h2 = _run(sub2, mip=True, offset=offset, time_limit=time_limit, gap=gap)
+    if int(h2.getInfo().primal_solution_status) != 2:
+        return None
+    return np.asarray(h2.getSolution().col_value, dtype=float)
+
+
 def solve_joint(
     model: ArrayModel,
     *,
@@ -540,7 +574,12 @@ def solve_joint(
     stage("solve", columns=st.master_columns, rows=st.master_rows)
     times["curves"] = time.perf_counter() - t0 - times["split"]
     t1 = time.perf_counter()
-    hm = _run(sub, mip=True, offset=sp_.offset, time_limit=time_limit, gap=max(g_lim - eps / scale, 0.0))
+    g_master = max(g_lim - eps / scale, 0.0)
+    ws_limit = 20.0 if time_limit is None else max(min(20.0, 0.25 * time_limit), 0.01)
+    start = _warm_start(sub, sp_.offset, time_limit=ws_limit, gap=g_master)
+    times["warm_start"] = time.perf_counter() - t1
+    left_m = None if time_limit is None else max(time_limit - (time.perf_counter() - t0), 0.01)
+    hm = _run(sub, mip=True, offset=sp_.offset, time_limit=left_m, gap=g_master, start=start)
     ms = hm.getModelStatus()
     status = status_of(hm, ms)
     info = hm.getInfo()
@@ -561,7 +600,9 @@ def solve_joint(
     z = float(model.cost @ v)
     ub = bound + eps
     pgap = max(ub - z, 0.0) / max(1.0, abs(z))
-    final = "optimal" if status == "optimal" and pgap <= g_lim + 1e-12 else "time_limit"
+    # UB is a valid bound whether or not the master finished: a proven gap within the limit is
+    # optimal in the MILP sense (as HiGHS' own "optimal"); otherwise the incumbent with its gap
+    final = "optimal" if pgap <= g_lim + 1e-12 else "time_limit"
     times["polish"] = time.perf_counter() - t1
     t1 = time.perf_counter()
     duals = _duals(model, sp_, hp, psub, v)
