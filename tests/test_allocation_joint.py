@@ -138,3 +138,25 @@ def test_time_limit_returns_the_incumbent_with_its_gap_never_optimal() -> None:
         assert o.mip_gap is not None and o.mip_gap <= 1e-12
     else:
         assert o.status == "time_limit" and o.mip_gap is not None and o.mip_gap > 0
+
+
+def test_cli_allocate_runs_the_structured_solve_and_reports_its_path_and_proven_gap(tmp_path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from prioritizer.cli import app
+
+    root = str(tmp_path / "case")
+    r = CliRunner().invoke(app, ["generate", root, "--goods", "40", "--projects", "25", "--scenarios", "8"])
+    assert r.exit_code == 0, r.output
+    runs = {}
+    for be in ("pulp", "structured"):
+        res = CliRunner().invoke(app, ["allocate", root, "--format", "json", "--no-audit", "--backend", be])
+        assert res.exit_code == 0, res.output
+        runs[be] = json.loads(res.stdout)
+    s = runs["structured"]["solver"]
+    assert s["backend"] == "structured" and s["path"].startswith("structured")
+    assert s["gap"] is not None and s["gap"] <= 1e-4 and s["verified"]
+    ref = runs["pulp"]["objective"]
+    assert runs["structured"]["objective"] == pytest.approx(ref, abs=1e-4 * (1 + abs(ref)))

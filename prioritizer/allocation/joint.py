@@ -59,6 +59,8 @@ from prioritizer.allocation.solve import SolveOutcome, _status_name, status_mess
 DEFAULT_GAP = 1e-4
 #: share of the gap limit the curve compression may use (the rest is the master's own gap)
 CURVE_SHARE = 0.1
+#: binaries from which the master gets a warm start
+WARM_START_FROM = 1000
 
 
 @dataclass
@@ -576,7 +578,12 @@ def solve_joint(
     t1 = time.perf_counter()
     g_master = max(g_lim - eps / scale, 0.0)
     ws_limit = 20.0 if time_limit is None else max(min(20.0, 0.25 * time_limit), 0.01)
-    start = _warm_start(sub, sp_.offset, time_limit=ws_limit, gap=g_master)
+    # small masters solve faster than the warm start costs (bench --quick: 500 projects)
+    start = (
+        _warm_start(sub, sp_.offset, time_limit=ws_limit, gap=g_master)
+        if int(sub.integer.sum()) >= WARM_START_FROM
+        else None
+    )
     times["warm_start"] = time.perf_counter() - t1
     left_m = None if time_limit is None else max(time_limit - (time.perf_counter() - t0), 0.01)
     hm = _run(sub, mip=True, offset=sp_.offset, time_limit=left_m, gap=g_master, start=start)
