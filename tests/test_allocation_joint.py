@@ -18,7 +18,9 @@ import pytest
 
 from prioritizer.allocation.api import allocate_data, prepare
 from prioritizer.allocation.arrays import build_arrays
-from prioritizer.allocation.joint import _compress, _split, solve_joint
+from prioritizer.allocation.curves import compress as _compress
+from prioritizer.allocation.curves import split_model as _split
+from prioritizer.allocation.joint import solve_joint
 from prioritizer.case.policy import Policy
 from prioritizer.generate import generate_frames
 
@@ -109,10 +111,10 @@ def test_partner_scenarios_couple_many_goods_and_the_decomposition_keeps_only_li
 
 def test_compressed_curve_error_bound_is_the_largest_gap_below_the_true_curve() -> None:
     """A concave curve with slopes 10, 9, …, 1 over unit segments, cut to chords."""
-    from prioritizer.allocation.joint import _Class
+    from prioritizer.allocation.curves import CurveClass
 
     rates = np.arange(10.0, 0.0, -1.0)
-    c = _Class(np.ones(1), np.zeros(10, dtype=np.int64), np.ones(10), rates)
+    c = CurveClass(np.ones(1), np.zeros(10, dtype=np.int64), np.ones(10), rates)
     lengths, slopes, err = _compress(c, 2)  # 2m = 4 < 10 segments: compressed
     assert lengths.sum() == pytest.approx(10.0)
     V = np.r_[0.0, np.cumsum(np.ones(10))]
