@@ -266,8 +266,9 @@ def allocate_data(
     joint = None
     if path == "structured":
         from prioritizer.allocation.arrays import as_built, build_arrays
+        from prioritizer.allocation.curves import supported
         from prioritizer.allocation.highs_arrays import solve_arrays
-        from prioritizer.allocation.joint import solve_joint, supported
+        from prioritizer.allocation.joint import solve_joint
 
         model = build_arrays(data, relax=relax)
         built = as_built(model)
