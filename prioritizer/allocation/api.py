@@ -199,7 +199,7 @@ def _check_options(time_limit: float | None, gap: float | None) -> None:
 
 
 EXPLAIN_LEVELS = ("full", "prices", "none")
-BACKENDS = ("auto", "pulp", "arrays")
+BACKENDS = ("auto", "pulp", "arrays", "structured")
 #: above this many projects the arrays path gives LP entry values instead of one MILP re-solve per project
 MAX_RESOLVE_PROJECTS = 400
 #: model size (shortfall entries + projects + goods) from which ``auto`` builds from arrays
@@ -215,7 +215,10 @@ def choose_backend(data: AllocationData, backend: str) -> str:
     if backend != "auto":
         return backend
     size = sum(len(s.affected) for s in data.scenarios) + data.n_projects + len(data.good_ids)
-    return "arrays" if size >= ARRAY_THRESHOLD else "pulp"
+    if size < ARRAY_THRESHOLD:
+        return "pulp"
+    # a MILP with stock: the structured solve (tests/test_allocation_joint.py proves it equal)
+    return "structured" if data.n_projects and len(data.stock_goods) else "arrays"
 
 
 def explain_level(explain: bool | str) -> str:
@@ -260,7 +263,26 @@ def allocate_data(
     level = explain_level(explain)
     path = choose_backend(data, backend)
     stage("build", backend=path)
-    if path == "arrays":
+    joint = None
+    if path == "structured":
+        from prioritizer.allocation.arrays import as_built, build_arrays
+        from prioritizer.allocation.curves import supported
+        from prioritizer.allocation.highs_arrays import solve_arrays
+        from prioritizer.allocation.joint import solve_joint
+
+        model = build_arrays(data, relax=relax)
+        built = as_built(model)
+        is_mip = bool(model.integer.any())
+        n_vars = len(model.col_names)
+        if is_mip and supported(model):
+            joint = solve_joint(model, time_limit=time_limit, gap=gap, relaxation=level != "none")
+        if joint is not None:
+            outcome = joint.outcome
+        else:  # LP, or a master with no answer (e.g. infeasible): the general model explains it
+            path = "arrays"
+            stage("solve", columns=n_vars, rows=model.n_rows)
+            outcome = solve_arrays(model, time_limit=time_limit, gap=gap, mip=True, ranging=not is_mip)
+    elif path == "arrays":
         from prioritizer.allocation.arrays import as_built, build_arrays
         from prioritizer.allocation.highs_arrays import solve_arrays
 
@@ -295,6 +317,10 @@ def allocate_data(
         if not is_mip:
             dual_src, duals_from = outcome, "lp"
             relaxation = outcome
+        elif level != "none" and joint is not None:
+            # the polish LP is the fixed LP of the full model (docs/methodology/allocation.md §8)
+            dual_src, duals_from = joint.fixed, "fixed_lp"
+            relaxation = joint.relaxation
         elif level != "none":
             dual_src, duals_from = ex.fixed_lp(built, outcome), "fixed_lp"
             relaxation = ex.lp_relaxation(built)
@@ -332,7 +358,7 @@ def allocate_data(
         # scale (arrays path, hundreds of projects) entry values come from the LP relaxation
         # instead, and each project row says which method gave its value (needed_value_method).
         resolve = level == "full" and not (
-            path == "arrays" and is_mip and data.n_projects > MAX_RESOLVE_PROJECTS
+            path in ("arrays", "structured") and is_mip and data.n_projects > MAX_RESOLVE_PROJECTS
         )
         projects = ex.project_rows(
             built,
@@ -358,6 +384,13 @@ def allocate_data(
         "version": highs_version(),
         "interface": f"PuLP {pulp.__version__}" if path == "pulp" else f"highspy arrays {highs_version()}",
         "backend": path,
+        # which algorithm ran: the general model in one solve, or the structured master + polish
+        "path": (
+            "structured: project master with exact stock curves, then the fixed-LP polish"
+            if joint is not None
+            else ("general LP" if not is_mip else "general MILP")
+        ),
+        "structure": ({k: v for k, v in vars(joint.structure).items()} if joint is not None else None),
         "status": outcome.status,
         "highs_model_status": outcome.highs_status,
         "primal_solution_status": outcome.solution_status,

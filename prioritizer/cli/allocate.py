@@ -92,7 +92,10 @@ def allocate_cmd(
     no_explain: Annotated[bool, typer.Option("--no-explain", help="Skip forced in/out re-solves.")] = False,
     backend: Annotated[
         str,
-        typer.Option("--backend", help="Model builder: auto (arrays for large cases), pulp or arrays."),
+        typer.Option(
+            "--backend",
+            help="Model builder: auto (the structured solve for large cases), pulp, arrays or structured.",
+        ),
     ] = "auto",
     model: ModelOpt = None,
     actor: ActorOpt = "",

@@ -1,0 +1,164 @@
+"""The structured joint solve (master + exact stock curves + polish) against the PuLP reference (issue 14).
+
+On generated cases the general PuLP model solves — partner-based and good-based scenarios,
+capacity projects, three budget years, floors and caps that count stock spending, soft and
+hard targets — the structured path (:mod:`prioritizer.allocation.joint`) must give the same
+status, the same objective within the MIP gap, the same funded set or an equal objective,
+a proven gap no larger than the one asked for, a point that passes the re-check of every
+row of the full model, and the same fixed-LP price on every coupling row whose price is
+unique in the reference (two-sided rhs range around the rhs).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from prioritizer.allocation.api import allocate_data, prepare
+from prioritizer.allocation.arrays import build_arrays
+from prioritizer.allocation.curves import compress as _compress
+from prioritizer.allocation.curves import split_model as _split
+from prioritizer.allocation.joint import solve_joint
+from prioritizer.case.policy import Policy
+from prioritizer.generate import generate_frames
+
+COUPLING = ("budget", "limit", "storage")
+GAP = 1e-7
+
+
+def _case(seed: int):
+    rng = np.random.default_rng(seed)
+    sc = generate_frames(
+        goods=int(rng.integers(10, 50)),
+        projects=int(rng.integers(5, 40)),
+        scenarios=int(rng.integers(3, 14)),
+        partners=int(rng.integers(3, 9)),
+        months=24,
+        seed=seed,
+    ).to_case()
+    pol = sc.policy.model_dump()
+    if seed % 4 == 3:
+        pol["stockpile"]["target_mode"] = "hard"
+        pol["stockpile"]["target_days"] = 5
+        pol["stockpile"]["target_days_by_good"] = {}
+        pol["stockpile"]["storage_capacity"] = None
+    if seed % 5 == 0 and sc.goods["stockpilable"].astype(bool).any():  # a cap counting stock spending
+        pol["limits"] = [
+            *pol.get("limits", []),
+            {"group": "instrument", "value": "stockpile", "max": 0.05 * (pol["budget"]["total"] or 100)},
+        ]
+    sc.policy = Policy.model_validate(pol)
+    return sc
+
+
+def _pair(seed: int):
+    data, _ = prepare(_case(seed))
+    a = allocate_data(data, explain="prices", backend="pulp", gap=GAP)
+    b = allocate_data(data, explain="prices", backend="structured", gap=GAP)
+    return data, a, b
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_structured_solve_has_the_general_models_optimum_funded_set_and_prices(seed: int) -> None:
+    _data, a, b = _pair(seed)
+    assert a.status == b.status
+    if a.status != "optimal":
+        return
+    if b.solver["structure"] is None:  # an LP (no integer project): the general model ran
+        assert b.solver["backend"] == "arrays"
+    else:
+        assert b.solver["path"].startswith("structured")
+        assert b.solver["gap"] is not None and b.solver["gap"] <= GAP + 1e-12
+    assert b.solver["verified"]
+    tol = 1e-6 * (1 + abs(a.objective))
+    assert b.objective == pytest.approx(a.objective, abs=tol)
+    assert b.benefit == pytest.approx(a.benefit, abs=tol)
+    if a.funded.keys() != b.funded.keys():
+        assert math.isclose(a.objective, b.objective, rel_tol=1e-6, abs_tol=1e-6)
+        return
+    ca = {c["name"]: c for c in a.constraints}
+    cb = {c["name"]: c for c in b.constraints}
+    assert ca.keys() == cb.keys()
+    for name, c in ca.items():
+        if c["kind"] not in COUPLING or c["shadow_price"] is None:
+            continue
+        rng = c["rhs_range"]
+        unique = not c["binding"] or (
+            rng is not None
+            and rng[0] is not None
+            and rng[1] is not None
+            and rng[0] < c["rhs"] - 1e-6 * (1 + abs(c["rhs"]))
+            and rng[1] > c["rhs"] + 1e-6 * (1 + abs(c["rhs"]))
+        )
+        if unique:
+            assert cb[name]["shadow_price"] == pytest.approx(c["shadow_price"], rel=1e-5, abs=1e-7), name
+            assert cb[name]["price_from"] == "fixed_lp"
+
+
+def test_partner_scenarios_couple_many_goods_and_the_decomposition_keeps_only_linked_rows() -> None:
+    data, _ = prepare(_case(11))
+    partner = [s for s in data.scenarios if len(s.affected) > 1]
+    assert partner, "the case must have partner-based scenarios"
+    model = build_arrays(data)
+    sp_ = _split(model)
+    linked = set(data.project_good[(data.capacity > 0) & (data.project_good >= 0)].tolist())
+    kept_sf = sp_.keep_rows[sp_.keep_rows >= model.n_rules] - model.n_rules
+    assert set(model.sf_good[kept_sf].tolist()) <= linked
+    assert len(kept_sf) == int(np.isin(model.sf_good, list(linked)).sum())
+
+
+def test_compressed_curve_error_bound_is_the_largest_gap_below_the_true_curve() -> None:
+    """A concave curve with slopes 10, 9, …, 1 over unit segments, cut to chords."""
+    from prioritizer.allocation.curves import CurveClass
+
+    rates = np.arange(10.0, 0.0, -1.0)
+    c = CurveClass(np.ones(1), np.zeros(10, dtype=np.int64), np.ones(10), rates)
+    lengths, slopes, err = _compress(c, 2)  # 2m = 4 < 10 segments: compressed
+    assert lengths.sum() == pytest.approx(10.0)
+    V = np.r_[0.0, np.cumsum(np.ones(10))]
+    F = np.r_[0.0, np.cumsum(rates)]
+    chord = np.r_[0.0, np.cumsum(lengths * slopes)]
+    ends = np.r_[0.0, np.cumsum(lengths)]
+    below = F - np.interp(V, ends, chord)
+    assert (below >= -1e-12).all()  # chords never above the curve (inner approximation)
+    assert err == pytest.approx(below.max())
+    # by hand: a chord over k unit segments of slopes r, r−1, …, r−k+1 misses the curve by at most
+    # k²/8 (quarter of span × slope drop, attained at a breakpoint when k is even)
+    assert err <= max(np.diff(np.r_[0.0, np.cumsum(lengths)])) ** 2 / 8 + 1e-12
+
+
+def test_time_limit_returns_the_incumbent_with_its_gap_never_optimal() -> None:
+    data, _ = prepare(_case(5))
+    model = build_arrays(data)
+    jr = solve_joint(model, time_limit=1e-6, gap=0.0)
+    if jr is None:  # no incumbent within the limit: the caller falls back to the general model
+        return
+    o = jr.outcome
+    if o.status == "optimal":
+        assert o.mip_gap is not None and o.mip_gap <= 1e-12
+    else:
+        assert o.status == "time_limit" and o.mip_gap is not None and o.mip_gap > 0
+
+
+def test_cli_allocate_runs_the_structured_solve_and_reports_its_path_and_proven_gap(tmp_path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from prioritizer.cli import app
+
+    root = str(tmp_path / "case")
+    r = CliRunner().invoke(app, ["generate", root, "--goods", "40", "--projects", "25", "--scenarios", "8"])
+    assert r.exit_code == 0, r.output
+    runs = {}
+    for be in ("pulp", "structured"):
+        res = CliRunner().invoke(app, ["allocate", root, "--format", "json", "--no-audit", "--backend", be])
+        assert res.exit_code == 0, res.output
+        runs[be] = json.loads(res.stdout)
+    s = runs["structured"]["solver"]
+    assert s["backend"] == "structured" and s["path"].startswith("structured")
+    assert s["gap"] is not None and s["gap"] <= 1e-4 and s["verified"]
+    ref = runs["pulp"]["objective"]
+    assert runs["structured"]["objective"] == pytest.approx(ref, abs=1e-4 * (1 + abs(ref)))
