@@ -18,6 +18,7 @@ def app_env(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("PRIORITIZER_CASE", str(ROOT / "inputs" / "default"))
     monkeypatch.setenv("PRIORITIZER_DB", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+    monkeypatch.setenv("PRIORITIZER_AUTH", "none")  # one person on a laptop: sign-in off
     monkeypatch.setenv("PRIORITIZER_STUDIES", str(tmp_path / "studies"))
     return tmp_path
 
