@@ -51,13 +51,11 @@ def raw_table(case: Case, table: str) -> pd.DataFrame | None:
     if data is None:
         df = case.table(table)
         return None if df is None else df.copy()
-    for enc in ("utf-8-sig", "cp932"):
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # the loader accepted it, so one of the two decodes
+    from prioritizer.case.readers import IssueLog, decode
+
+    # The loader's own decoding rules (UTF-8, BOM, CP932): the file already passed them.
+    text, _ = decode(data, TABLES[table], IssueLog())
+    if text is None:
         return case.table(table)
     return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
 

@@ -96,6 +96,44 @@ def cli_lang() -> str:
     return lang if lang in ("ja", "en") else "ja"
 
 
+@contextmanager
+def stage_progress(
+    var: Any, enabled: bool, label: Callable[[str], str], *, transient: bool = True
+) -> Iterator[None]:
+    """A rich progress bar per stage on stderr while a service reports through ``var``.
+
+    ``var`` is the service's ContextVar holding a ``report(stage, done, total)`` callback; the bar
+    shows only when ``enabled`` (a terminal), so piped output and JSON stay clean.
+    """
+    if not enabled:
+        yield
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=transient,
+    )
+    tasks: dict[str, Any] = {}
+
+    def report(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(label(stage), total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    token = var.set(report)
+    try:
+        with bar:
+            yield
+    finally:
+        var.reset(token)
+
+
 def table_text(table: pd.DataFrame, lang: str | None = None) -> str:
     """A table for people: localised headers and cells (the catalogue's), or a word when empty.
 

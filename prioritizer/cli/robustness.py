@@ -7,8 +7,6 @@ The table output opens with the verdict a committee can quote (``verdict`` in th
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -27,6 +25,7 @@ from prioritizer.cli.common import (
     ReasonOpt,
     clean_errors,
     run_service,
+    stage_progress,
 )
 from prioritizer.errors import InputError, Issue
 
@@ -56,38 +55,11 @@ def _weights(text: str | None) -> dict[str, float] | None:
     return out
 
 
-@contextmanager
-def _progress(enabled: bool) -> Iterator[None]:
-    """A rich progress bar with ETA on stderr while the service runs (only on a terminal)."""
+def _progress(enabled: bool) -> Any:
+    """A progress bar with ETA on stderr while the service runs (only on a terminal)."""
     from prioritizer.robustness.service import PROGRESS
 
-    if not enabled:
-        yield
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    tasks: dict[str, Any] = {}
-
-    def report(stage: str, done: int, total: int) -> None:
-        if stage not in tasks:
-            tasks[stage] = bar.add_task(_STAGES.get(stage, stage), total=total)
-        bar.update(tasks[stage], completed=done)
-
-    token = PROGRESS.set(report)
-    try:
-        with bar:
-            yield
-    finally:
-        PROGRESS.reset(token)
+    return stage_progress(PROGRESS, enabled, lambda stage: _STAGES.get(stage, stage))
 
 
 def present_verdict(

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,7 +21,9 @@ from prioritizer.cli.common import (
     OutputFormat,
     ReasonOpt,
     clean_errors,
+    cli_lang,
     run_service,
+    stage_progress,
 )
 
 
@@ -31,46 +31,13 @@ def _default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def _lang() -> Any:
-    # the CLI speaks Japanese first, as the app does; PRIORITIZER_LANG=en switches
-    return "en" if os.environ.get("PRIORITIZER_LANG", "").lower().startswith("en") else "ja"
-
-
-@contextmanager
-def _progress(enabled: bool) -> Iterator[None]:
-    """A rich progress bar with ETA on stderr while the study runs (only on a terminal)."""
+def _progress(enabled: bool) -> Any:
+    """A progress bar with ETA on stderr while the study runs (only on a terminal); it stays after."""
     from prioritizer.study.service import PROGRESS
-
-    if not enabled:
-        yield
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from prioritizer.text import t
 
-    lang = _lang()
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=False,
-    )
-    tasks: dict[str, Any] = {}
-
-    def report(stage: str, done: int, total: int) -> None:
-        if stage not in tasks:
-            tasks[stage] = bar.add_task(t(f"study.stage.{stage}", lang), total=total)
-        bar.update(tasks[stage], completed=done, total=total)
-
-    token = PROGRESS.set(report)
-    try:
-        with bar:
-            yield
-    finally:
-        PROGRESS.reset(token)
+    lang = cli_lang()
+    return stage_progress(PROGRESS, enabled, lambda stage: t(f"study.stage.{stage}", lang), transient=False)
 
 
 @app.command("study")
@@ -153,5 +120,5 @@ def study_cmd(
         from prioritizer.text import render
 
         msg = {"kind": "study_incomplete", "done": st.get("tasks_done", 0), "total": st.get("tasks_total", 0)}
-        sys.stderr.write(render(msg, _lang()) + "\n")
+        sys.stderr.write(render(msg, cli_lang()) + "\n")
         raise typer.Exit(130)
