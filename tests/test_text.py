@@ -70,3 +70,19 @@ def test_an_unknown_message_kind_is_an_error_not_a_silent_key():
     with pytest.raises(KeyError, match="no template"):
         render({"kind": "no.such.kind"})
     assert t("no.such.key") == "no.such.key"
+
+
+def test_units_are_written_in_the_readers_language():
+    assert field("days_of_cover", "ja") == "備蓄日数（日）"
+    assert field("days_of_cover", "en") == "Days of cover (days)"
+    assert field("benefit", "en") == "Benefit (criticality-weighted 億円)"
+    assert field("cost", "en") == "Cost (億円)"  # the money unit is the product's own in both languages
+
+
+def test_the_walk_flags_japanese_in_an_english_header():
+    import pandas as pd
+
+    from prioritizer.text.tables import untranslated
+
+    assert untranslated(pd.DataFrame({"Lead time (か月)": ["1"]}), "en")
+    assert not untranslated(pd.DataFrame({"Cost (億円)": ["1"]}), "en")

@@ -148,8 +148,9 @@ def field(name: str, lang: Lang = DEFAULT_LANG, *, unit: bool = True) -> str:
     if f is None:
         return name
     text = f.ja if lang == "ja" else f.en
-    if unit and f.unit:
-        return f"{text}（{f.unit}）" if lang == "ja" else f"{text} ({f.unit})"
+    u = f.unit_in(lang) if unit else None
+    if u:
+        return f"{text}（{u}）" if lang == "ja" else f"{text} ({u})"
     return text
 
 

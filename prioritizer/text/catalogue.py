@@ -4,7 +4,8 @@ Each file may hold four sections, all optional:
 
 ``text``      ``key: [ja, en]``                     screen and document wording
 ``vocab``     ``vocabulary: {value: [ja, en]}``     enumerated values (domain, instrument, status, …)
-``fields``    ``field: [ja, en]`` or ``{ja, en, unit}``  column / JSON-field labels (headers, axes)
+``fields``    ``field: [ja, en]`` or ``{ja, en, unit}``  column / JSON-field labels (headers, axes);
+              ``unit`` is one string both languages print (億円) or ``[ja, en]`` (``[日, days]``)
 ``messages``  ``kind: [ja, en]``                    templates for the library's structured messages
 
 A feature owns one file (``allocation.yaml``, ``trade.yaml``, …) so that wording for
@@ -33,7 +34,11 @@ class CatalogueError(ValueError):
 class Field:
     ja: str
     en: str
-    unit: str | None = None  # a unit both languages print as is (億円, %, 日) — else None
+    unit: str | None = None  # the unit as Japanese prints it (億円, 日, か月); None = no unit
+    unit_en: str | None = None  # as English prints it, when it differs (days, months)
+
+    def unit_in(self, lang: str) -> str | None:
+        return (self.unit_en or self.unit) if lang == "en" else self.unit
 
 
 @dataclass
@@ -83,7 +88,12 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
             if isinstance(value, dict):
                 if not {"ja", "en"} <= set(value):
                     raise CatalogueError(f"{path.name} fields.{key}: needs ja and en")
-                cat.fields[key] = Field(str(value["ja"]), str(value["en"]), value.get("unit"))
+                unit = value.get("unit")
+                if isinstance(unit, list):  # [ja, en]: a unit written differently in each language
+                    ja_u, en_u = _pair(f"{path.name} fields.{key}.unit", unit)
+                    cat.fields[key] = Field(str(value["ja"]), str(value["en"]), ja_u, en_u)
+                else:
+                    cat.fields[key] = Field(str(value["ja"]), str(value["en"]), unit)
             else:
                 ja, en = _pair(f"{path.name} fields.{key}", value)
                 cat.fields[key] = Field(ja, en)

@@ -55,6 +55,8 @@ def header(column: str, lang: Lang = DEFAULT_LANG, *, labels: Mapping[str, str] 
     return field(column, lang)
 
 
+# Kana and kanji: an English header may carry the money unit 億円 but no other Japanese.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _PATTERNS = (re.compile(r"^b(\d+)$"), re.compile(r"^w_c:(.+)$"))
 
 
@@ -129,6 +131,8 @@ def untranslated(df: pd.DataFrame, lang: Lang) -> list[str]:
         label = str(c).strip()
         if snake.match(label) or label in raw_values:
             problems.append(f"header {label!r}")
+        if lang == "en" and _CJK.search(label.replace("億円", "").replace("兆円", "")):
+            problems.append(f"Japanese in English header {label!r}")
         # "物資ID (good_id)": the data page names the file column beside the label.
         base = re.sub(r" \([a-z0-9_]+\)$", "", label)
         if base in id_headers or base.endswith("ID") or df[c].dtype == bool:
