@@ -12,6 +12,7 @@ unique in the reference (two-sided rhs range around the rhs).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -63,6 +64,51 @@ def _pair(seed: int):
 @pytest.mark.parametrize("seed", range(60))
 def test_structured_solve_has_the_general_models_optimum_funded_set_and_prices(seed: int) -> None:
     _data, a, b = _pair(seed)
+    _same_answer(a, b)
+
+
+@pytest.mark.parametrize("seed", range(0, 60, 3))
+def test_windowed_polish_and_structured_start_change_nothing(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The national-scale shortcuts, forced on small cases: a one-segment window around each class's
+    stock value in every exact LP (so the window must be proven by prices or widened) and the
+    structured warm start for every master — same optimum, funded set and prices as PuLP."""
+    import prioritizer.allocation.joint as joint
+    import prioritizer.allocation.subproblem as subproblem
+
+    monkeypatch.setattr(subproblem, "WINDOW", 1)
+    monkeypatch.setattr(joint, "WARM_START_FROM", 0)
+    _data, a, b = _pair(seed)
+    _same_answer(a, b)
+
+
+def test_a_window_is_accepted_only_when_the_prices_prove_it() -> None:
+    """Hand-made class: rates 5, 4, 3, 2, 1 per 億円, one column kept (the window), class price
+    τ = 3 (= the window column's rate − its reduced cost). Optimal iff every segment before the
+    window has rate ≥ τ (held full) and every one after has rate ≤ τ (held empty)."""
+    from types import SimpleNamespace
+
+    from prioritizer.allocation.curves import CurveClass
+    from prioritizer.allocation.subproblem import window_ok
+
+    rates = np.array([5.0, 4.0, 3.0, 2.0, 1.0])
+    c = CurveClass(np.array([1.0]), np.arange(5), np.ones(5), rates)
+    sp_ = SimpleNamespace(classes=[c])
+    span = [np.array([0])]
+
+    def ok(j: int) -> bool:  # window = segment j alone, τ = 3
+        sub = SimpleNamespace(cost=np.array([rates[j]]))
+        h = SimpleNamespace(getSolution=lambda: SimpleNamespace(col_dual=[rates[j] - 3.0]))
+        return window_ok(sub, sp_, span, [(j, j + 1)], h)  # type: ignore[arg-type]
+
+    assert ok(2)  # 5, 4 full; 2, 1 empty
+    assert ok(1) and ok(3)  # a tie at the edge (rate 3 = τ) is optimal either way
+    assert not ok(0)  # rate 4 > τ left empty
+    assert not ok(4)  # rate 2 < τ held full
+
+
+def _same_answer(a: Any, b: Any) -> None:
     assert a.status == b.status
     if a.status != "optimal":
         return

@@ -43,19 +43,19 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from dataclasses import replace as dc_replace
 
 import highspy
 import numpy as np
-import scipy.sparse as sp
 
 from prioritizer.allocation.arrays import ArrayModel
 from prioritizer.allocation.curves import Split, Structure
 from prioritizer.allocation.curves import compress as _compress
 from prioritizer.allocation.curves import split_model as _split
-from prioritizer.allocation.highs_arrays import highs_of, verify_arrays
+from prioritizer.allocation.highs_arrays import verify_arrays
 from prioritizer.allocation.progress import stage
-from prioritizer.allocation.quiet import solver_output_to_stderr
 from prioritizer.allocation.solve import SolveOutcome, _status_name, status_message, status_of
+from prioritizer.allocation.subproblem import Sub, assemble, class_values, full_point, polish, run
 
 #: HiGHS' default relative MIP gap, used when the caller gives none
 DEFAULT_GAP = 1e-4
@@ -63,119 +63,6 @@ DEFAULT_GAP = 1e-4
 CURVE_SHARE = 0.1
 #: binaries from which the master gets a warm start
 WARM_START_FROM = 1000
-
-
-@dataclass
-class _Sub:
-    """A plain LP/MILP in the attributes :func:`.highs_arrays.highs_of` reads."""
-
-    A: sp.csr_matrix
-    cost: np.ndarray
-    col_lo: np.ndarray
-    col_hi: np.ndarray
-    row_lo: np.ndarray
-    row_hi: np.ndarray
-    integer: np.ndarray
-    #: v_model = v_sub / col_scale, y_model = y_sub * row_scale (set by :func:`_scale`)
-    col_scale: np.ndarray | None = None
-    row_scale: np.ndarray | None = None
-
-
-def _assemble(
-    model: ArrayModel, sp_: Split, curves: list[tuple[np.ndarray, np.ndarray]], *, strengthen: bool
-) -> tuple[_Sub, list[np.ndarray]]:
-    """The master (or polish) problem: kept rows and columns plus one column per curve segment."""
-    A = model.A[sp_.keep_rows][:, sp_.keep_cols].tocsr()
-    integer = model.integer[sp_.keep_cols].copy()
-    row_lo = model.row_lo[sp_.keep_rows] - sp_.rhs_shift
-    row_hi = model.row_hi[sp_.keep_rows] - sp_.rhs_shift
-    if strengthen and integer.any():
-        A = A.tocoo()
-        is_sf = sp_.keep_rows[A.row] >= model.n_rules
-        hit = is_sf & integer[A.col] & np.isfinite(row_lo[A.row])
-        A.data[hit] = np.minimum(A.data[hit], np.maximum(row_lo[A.row[hit]], 0.0))
-        A = A.tocsr()
-        A.eliminate_zeros()
-    blocks, costs, his, spans = [A], [model.cost[sp_.keep_cols]], [model.col_hi[sp_.keep_cols]], []
-    n0 = A.shape[1]
-    for c, (ln, sl) in zip(sp_.classes, curves, strict=True):
-        nz = np.flatnonzero(c.ratio)
-        rows = np.repeat(sp_.coupling[nz], len(ln))
-        cols = np.tile(np.arange(len(ln)), len(nz))
-        vals = np.repeat(c.ratio[nz], len(ln))
-        blocks.append(sp.csr_matrix((vals, (rows, cols)), shape=(A.shape[0], len(ln))))
-        costs.append(sl)
-        his.append(ln)
-        spans.append(np.arange(n0, n0 + len(ln)))
-        n0 += len(ln)
-    big = sp.hstack(blocks).tocsr()
-    ncur = n0 - A.shape[1]
-    sub = _Sub(
-        A=big,
-        cost=np.concatenate(costs),
-        col_lo=np.concatenate([model.col_lo[sp_.keep_cols], np.zeros(ncur)]),
-        col_hi=np.concatenate(his),
-        row_lo=row_lo,
-        row_hi=row_hi,
-        integer=np.concatenate([integer, np.zeros(ncur, dtype=bool)]),
-    )
-    _scale(model, sp_, sub)
-    return sub, spans
-
-
-def _scale(model: ArrayModel, sp_: Split, sub: _Sub) -> None:
-    """Write the linked goods' shortfall rows in 億円 rather than units (exact, for conditioning).
-
-    Row ``f + q + Σ κ M/12 x ≥ need`` of good g times its unit price P_g, with ``f' = P_g f`` and
-    ``q' = P_g q``: coefficients and needs in units span ~1e-6…1e8 on a national case, in 億円
-    they are ~1. Values and duals are mapped back exactly (``v = v'/s``, ``y = r y'``).
-    """
-    d = model.data
-    n_keep = len(sp_.keep_cols)
-    cs = np.ones(sub.A.shape[1])
-    rs = np.ones(sub.A.shape[0])
-    price = np.where(np.isfinite(d.unit_price) & (d.unit_price > 0), d.unit_price, 1.0)
-    kr = sp_.keep_rows
-    sfm = kr >= model.n_rules
-    rs[sfm] = price[model.sf_good[kr[sfm] - model.n_rules]]
-    col_good = np.full(len(model.col_names), -1, dtype=np.int64)
-    for (g, _s), c in model.f.items():
-        col_good[c.index] = g
-    for k, c in enumerate(model.q):
-        col_good[c.index] = int(d.stock_goods[k])
-    kg = col_good[sp_.keep_cols]
-    cs[:n_keep] = np.where(kg >= 0, price[np.maximum(kg, 0)], 1.0)
-    sub.A = (sp.diags(rs) @ sub.A @ sp.diags(1.0 / cs)).tocsr()
-    sub.cost = sub.cost / cs
-    sub.col_lo, sub.col_hi = sub.col_lo * cs, sub.col_hi * cs
-    sub.row_lo, sub.row_hi = sub.row_lo * rs, sub.row_hi * rs
-    sub.col_scale, sub.row_scale = cs, rs
-
-
-def _run(
-    sub: _Sub,
-    *,
-    mip: bool,
-    offset: float,
-    time_limit: float | None,
-    gap: float | None,
-    start: np.ndarray | None = None,
-) -> highspy.Highs:
-    h = highs_of(sub, mip=mip)  # type: ignore[arg-type]
-    h.changeObjectiveOffset(float(offset))
-    if start is not None:
-        sol = highspy.HighsSolution()
-        sol.col_value = start.tolist()
-        sol.value_valid = True
-        with solver_output_to_stderr():
-            h.setSolution(sol)
-    if time_limit is not None:
-        h.setOptionValue("time_limit", max(float(time_limit), 0.01))
-    if gap is not None:
-        h.setOptionValue("mip_rel_gap", float(gap))
-    with solver_output_to_stderr():
-        h.run()
-    return h
 
 
 @dataclass
@@ -187,31 +74,7 @@ class JointResult:
     path: str = "master+polish"
 
 
-def _full_point(model: ArrayModel, sp_: Split, spans: list[np.ndarray], sol: np.ndarray) -> np.ndarray:
-    """The full model's point from a polish solution: per-good stock from its curve segments,
-    then every dropped shortfall and soft-target slack at its row's minimum."""
-    d = model.data
-    v = np.zeros(len(model.col_names))
-    v[sp_.keep_cols] = sol[: len(sp_.keep_cols)]
-    q = sp_.lo.copy()
-    price = d.unit_price[d.stock_goods] if len(d.stock_goods) else np.zeros(0)
-    for c, span in zip(sp_.classes, spans, strict=True):
-        np.add.at(q, c.seg_k, sol[span] / price[c.seg_k])
-    qcol = np.array([c.index for c in model.q], dtype=np.int64)
-    if len(sp_.free_k):
-        fk = sp_.free_k
-        v[qcol[fk]] = np.clip(q[fk], sp_.lo[fk], sp_.hi[fk])
-    if len(sp_.f_rows):
-        v[sp_.f_cols] = 0.0
-        act = model.A[sp_.f_rows] @ v
-        v[sp_.f_cols] = np.maximum(model.row_lo[sp_.f_rows] - act, 0.0)
-    for i, k, a, uc in sp_.pg_rows:
-        if uc >= 0:
-            v[uc] = max(0.0, float(model.row_lo[i]) - a * v[qcol[k]])
-    return v
-
-
-def _duals(model: ArrayModel, sp_: Split, h: highspy.Highs, sub: _Sub, v: np.ndarray) -> dict[str, float]:
+def _duals(model: ArrayModel, sp_: Split, h: highspy.Highs, sub: Sub, v: np.ndarray) -> dict[str, float]:
     """Row prices of the full model: kept rows from the polish LP, dropped rows in closed form.
 
     Dropped shortfall row: ``−π_s w_g`` while the good is short in that scenario, else 0.
@@ -294,40 +157,80 @@ def _outcome(
     return out
 
 
-def _polish(
-    model: ArrayModel, sp_: Split, fix: np.ndarray | None, *, time_limit: float | None
-) -> tuple[highspy.Highs, _Sub, list[np.ndarray]]:
-    """The LP with full-resolution curves; integers fixed at ``fix`` (kept-column values) or relaxed."""
-    full = [(c.seg_len, c.seg_rate) for c in sp_.classes]
-    sub, spans = _assemble(model, sp_, full, strengthen=False)
-    if fix is not None:
-        ii = np.flatnonzero(sub.integer)
-        sub.col_lo[ii] = sub.col_hi[ii] = np.round(fix[ii])
-    sub.integer[:] = False
-    h = _run(sub, mip=False, offset=sp_.offset, time_limit=time_limit, gap=None)
-    return h, sub, spans
+def _start_model(model: ArrayModel, v: np.ndarray, free_p: np.ndarray) -> ArrayModel:
+    """``model`` with every project column fixed at ``v`` except the projects in ``free_p``.
 
-
-def _warm_start(sub: _Sub, offset: float, *, time_limit: float, gap: float) -> np.ndarray | None:
-    """An incumbent for the master: its LP relaxation, integral binaries fixed, the rest as a MILP.
-
-    (RENS-like, Berthold 2014.) On the national case the master's dual bound is within 1e-5
-    of the optimum after its first cut rounds, while HiGHS' own heuristics need far longer
-    to find a point that good; any feasible point is fine here — the master still proves
-    the gap.
+    A good none of whose free projects adds capacity is then no longer linked: its shortfall
+    rows lose the fixed capacity (``need − Σ κ_p (M_s/12) x_p``, at least 0) and it joins the
+    stock curves. The heuristic's MILP is then small — the free binaries and the goods they
+    supply — where the master keeps every linked good's rows.
     """
-    h = _run(sub, mip=False, offset=offset, time_limit=time_limit, gap=None)
+    d = model.data
+    m = model.copy()
+    proj_cols = [c.index for c in model.x] + [c.index for c in model.y.values()]
+    col_p = np.full(len(model.col_names), -1, dtype=np.int64)
+    col_p[[c.index for c in model.x]] = np.arange(len(model.x))
+    for p, c in model.y.items():
+        col_p[c.index] = p
+    pc = np.asarray(proj_cols, dtype=np.int64)
+    fixed = pc[~np.isin(col_p[pc], free_p)]
+    m.col_lo[fixed] = m.col_hi[fixed] = v[fixed]
+    cap = d.capacity.copy()
+    keep_cap = np.zeros(len(cap), dtype=bool)
+    keep_cap[free_p] = True
+    cap[~keep_cap] = 0.0
+    m.data = dc_replace(d, capacity=cap)
+    # capacity the fixed projects add to each shortfall row
+    vf = np.zeros(len(model.col_names))
+    xcols = np.array([c.index for c in model.x], dtype=np.int64)
+    fx = xcols[~keep_cap]
+    vf[fx] = v[fx]
+    contrib = (model.A[model.n_rules :] @ vf) if len(model.sf_good) else np.zeros(0)
+    m.sf_need = np.maximum(model.sf_need - contrib, 0.0)
+    return m
+
+
+def _warm_start(
+    model: ArrayModel, sp_: Split, sub: Sub, *, time_limit: float, gap: float
+) -> np.ndarray | None:
+    """Integer values of a good first incumbent (RENS on the structure; Berthold 2014).
+
+    The master's LP relaxation (fast: one simplex solve) leaves few binaries fractional. Fix
+    every project at its LP value but those, turn the goods they no longer link into curves
+    (:func:`_start_model`), and solve that small MILP. On the national case the master's dual
+    bound is within 1e-5 of the optimum after its first cut round while HiGHS' own heuristics
+    need far longer to find a point that good; any feasible point is fine — the master still
+    proves the gap. Returns the model's integer columns' values, or None.
+    """
+    lp = Sub(sub.A, sub.cost, sub.col_lo, sub.col_hi, sub.row_lo, sub.row_hi, np.zeros_like(sub.integer))
+    lp.col_scale, lp.row_scale = sub.col_scale, sub.row_scale
+    h = run(lp, mip=False, offset=sp_.offset, time_limit=time_limit, gap=None)
     if status_of(h, h.getModelStatus()) != "optimal":
         return None
-    x = np.asarray(h.getSolution().col_value, dtype=float)
-    fixed = sub.integer & (np.abs(x - np.round(x)) <= 1e-9)
-    lo, hi = sub.col_lo.copy(), sub.col_hi.copy()
-    lo[fixed] = hi[fixed] = np.round(x[fixed])
-    sub2 = _Sub(sub.A, sub.cost, lo, hi, sub.row_lo, sub.row_hi, sub.integer, sub.col_scale, sub.row_scale)
-    h2 = _run(sub2, mip=True, offset=offset, time_limit=time_limit, gap=gap)
+    xs = (
+        np.asarray(h.getSolution().col_value, dtype=float)[: len(sp_.keep_cols)]
+        / sub.col_scale[: len(sp_.keep_cols)]
+    )
+    v = np.zeros(len(model.col_names))
+    v[sp_.keep_cols] = xs
+    ints = np.flatnonzero(model.integer)
+    frac = ints[np.abs(v[ints] - np.round(v[ints])) > 1e-9]
+    v[ints] = np.where(np.abs(v[ints] - np.round(v[ints])) <= 1e-9, np.round(v[ints]), v[ints])
+    col_p = {c.index: p for p, c in enumerate(model.x)} | {c.index: p for p, c in model.y.items()}
+    free_p = np.unique(np.array([col_p[j] for j in frac if j in col_p], dtype=np.int64))
+    m2 = _start_model(model, v, free_p)
+    sp2 = _split(m2)
+    sub2, _ = assemble(m2, sp2, [_compress(c, 200)[:2] for c in sp2.classes], strengthen=True)
+    h2 = run(sub2, mip=True, offset=sp2.offset, time_limit=time_limit, gap=gap)
     if int(h2.getInfo().primal_solution_status) != 2:
         return None
-    return np.asarray(h2.getSolution().col_value, dtype=float)
+    x2 = (
+        np.asarray(h2.getSolution().col_value, dtype=float)[: len(sp2.keep_cols)]
+        / sub2.col_scale[: len(sp2.keep_cols)]
+    )
+    v2 = np.where(m2.col_lo == m2.col_hi, m2.col_lo, 0.0)
+    v2[sp2.keep_cols] = x2
+    return np.round(v2[ints])
 
 
 def solve_joint(
@@ -353,7 +256,7 @@ def solve_joint(
         m *= 4
         curves = [_compress(c, m) for c in sp_.classes]
         eps = sum(e for _, _, e in curves)
-    sub, _ = _assemble(model, sp_, [(ln, sl) for ln, sl, _ in curves], strengthen=True)
+    sub, mspans = assemble(model, sp_, [(ln, sl) for ln, sl, _ in curves], strengthen=True)
     st.master_columns, st.master_rows = sub.A.shape[1], sub.A.shape[0]
     st.curve_error = eps
     stage("solve", columns=st.master_columns, rows=st.master_rows)
@@ -362,31 +265,37 @@ def solve_joint(
     g_master = max(g_lim - eps / scale, 0.0)
     ws_limit = 20.0 if time_limit is None else max(min(20.0, 0.25 * time_limit), 0.01)
     # small masters solve faster than the warm start costs (bench --quick: 500 projects)
-    start = (
-        _warm_start(sub, sp_.offset, time_limit=ws_limit, gap=g_master)
+    ws = (
+        _warm_start(model, sp_, sub, time_limit=ws_limit, gap=g_master)
         if int(sub.integer.sum()) >= WARM_START_FROM
         else None
     )
+    start = None
+    if ws is not None:
+        pos = np.searchsorted(sp_.keep_cols, np.flatnonzero(model.integer))
+        start = (pos, ws * sub.col_scale[pos])
     times["warm_start"] = time.perf_counter() - t1
     left_m = None if time_limit is None else max(time_limit - (time.perf_counter() - t0), 0.01)
-    hm = _run(sub, mip=True, offset=sp_.offset, time_limit=left_m, gap=g_master, start=start)
+    hm = run(sub, mip=True, offset=sp_.offset, time_limit=left_m, gap=g_master, start=start)
     ms = hm.getModelStatus()
     status = status_of(hm, ms)
     info = hm.getInfo()
     if status not in ("optimal", "time_limit") or int(info.primal_solution_status) != 2:
         return None
-    xm = (np.asarray(hm.getSolution().col_value, dtype=float) / sub.col_scale)[: len(sp_.keep_cols)]
+    msol = np.asarray(hm.getSolution().col_value, dtype=float) / sub.col_scale
+    xm = msol[: len(sp_.keep_cols)]
+    centres = class_values(sp_, mspans, None, msol)
     bound = float(info.mip_dual_bound) if math.isfinite(info.mip_dual_bound) else math.inf
     times["master"] = time.perf_counter() - t1
     t1 = time.perf_counter()
     stage("polish")
     # the polish is an LP; it gets at least 30 s so a stopped master still yields its incumbent
     left = None if time_limit is None else max(time_limit - (time.perf_counter() - t0), 30.0)
-    hp, psub, spans = _polish(model, sp_, xm, time_limit=left)
+    hp, psub, spans, wins = polish(model, sp_, xm, time_limit=left, centres=centres)
     if status_of(hp, hp.getModelStatus()) != "optimal":
         return None
     psol = np.asarray(hp.getSolution().col_value, dtype=float) / psub.col_scale
-    v = _full_point(model, sp_, spans, psol)
+    v = full_point(model, sp_, spans, psol, wins)
     z = float(model.cost @ v)
     ub = bound + eps
     pgap = max(ub - z, 0.0) / max(1.0, abs(z))
@@ -405,10 +314,12 @@ def solve_joint(
     rel = None
     if relaxation:
         stage("relaxation")
-        hr, rsub, rspans = _polish(model, sp_, None, time_limit=time_limit)
+        hr, rsub, rspans, rwins = polish(
+            model, sp_, None, time_limit=time_limit, centres=class_values(sp_, spans, wins, psol)
+        )
         if status_of(hr, hr.getModelStatus()) == "optimal":
             rsol = np.asarray(hr.getSolution().col_value, dtype=float) / rsub.col_scale
-            rv = _full_point(model, sp_, rspans, rsol)
+            rv = full_point(model, sp_, rspans, rsol, rwins)
             rel = _outcome(
                 model,
                 rv,

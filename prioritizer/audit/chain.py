@@ -34,7 +34,20 @@ def normalise(obj: Any) -> Any:
     numpy scalars become Python numbers, tuples and sets become lists (sets sorted),
     non-finite floats become ``None``, dict keys become strings.
     """
-    if obj is None or isinstance(obj, bool | str):
+    # exact-type fast paths first: a national result holds millions of plain values, and
+    # isinstance against the Mapping ABC costs more than the conversion itself
+    tp = type(obj)
+    if tp is str or tp is bool or obj is None:
+        return obj
+    if tp is float:
+        return obj if math.isfinite(obj) else None
+    if tp is int:
+        return obj
+    if tp is dict:
+        return {k if type(k) is str else str(k): normalise(v) for k, v in obj.items()}
+    if tp is list:
+        return [normalise(v) for v in obj]
+    if isinstance(obj, bool | str):
         return obj
     if isinstance(obj, int):
         return int(obj)

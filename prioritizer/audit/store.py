@@ -34,7 +34,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 from sqlalchemy.pool import StaticPool
 
 from prioritizer.audit import schema as t
-from prioritizer.audit.chain import GENESIS, canonical, digest_of, link_hash, sha256_bytes
+from prioritizer.audit.chain import GENESIS, canonical, digest_of, link_hash, sha256_bytes, sha256_text
 from prioritizer.audit.entities import RunSummary, StoredRun, VerifyReport
 from prioritizer.errors import AuditError, InputError, Issue
 
@@ -289,12 +289,16 @@ def _model_name(model: dict[str, Any] | None, params: dict[str, Any]) -> str | N
     return None
 
 
-def run_content(row: dict[str, Any]) -> dict[str, Any]:
+def run_content(row: dict[str, Any], *, canonical_texts: bool = False) -> dict[str, Any]:
     """The chained content of a run record, built from its ``audit_runs`` row.
 
     Small, decision-relevant fields are verbatim (who, when, why, weights, method, input
     digests) so a reader of the raw chain sees them; the large JSON parts are covered by
     their SHA-256 so the chain stays compact while any edit to them still breaks it.
+
+    ``canonical_texts``: the row's JSON columns were just written by :func:`canonical`, so
+    their digest is the SHA-256 of the text itself (canonical JSON is a fixed point of
+    parse-and-canonicalise); verify re-parses what is stored instead.
     """
     out = {
         "run_id": row["run_id"],
@@ -307,7 +311,10 @@ def run_content(row: dict[str, Any]) -> dict[str, Any]:
         "weights": _loads(row["weights"]),
         "method": _loads(row["method"]),
         "input_digests": _loads(row["input_digests"]),
-        "sha256": {k: digest_of(_loads(row[k])) for k in ("params", "model", "policy", "versions", "result")},
+        "sha256": {
+            k: sha256_text(row[k]) if canonical_texts else digest_of(_loads(row[k]))
+            for k in ("params", "model", "policy", "versions", "result")
+        },
     }
     # Runs recorded before sign-in existed have no identity; their content stays as it was hashed.
     if row.get("identity"):
@@ -449,7 +456,7 @@ class AuditStore:
             run_id = f"R{n_runs:06d}"
             seq += 1
             row.update(run_id=run_id, seq=seq)
-            content = canonical(run_content(row))
+            content = canonical(run_content(row, canonical_texts=True))
             run_hash = link_hash(prev, content)
             row["hash"] = run_hash
             conn.execute(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 TIERS: tuple[str, ...] = ("public", "restricted", "secret")
@@ -34,7 +35,10 @@ TIERED_TABLES: tuple[str, ...] = ("goods", "projects", "flows")
 def _ranks(df: pd.DataFrame) -> pd.Series:
     if "tier" not in df.columns:
         return pd.Series(0, index=df.index)
-    return df["tier"].map(tier_rank)
+    # rank the distinct labels only: a national flows table has millions of rows but ≤ 4 labels
+    codes, labels = pd.factorize(df["tier"], use_na_sentinel=True)
+    ranks = np.array([tier_rank(x) for x in labels] + [0], dtype=np.int64)
+    return pd.Series(ranks[codes], index=df.index)
 
 
 def case_tier(case: Any) -> str:
