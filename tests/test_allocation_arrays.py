@@ -131,3 +131,20 @@ def test_cli_backend_option_runs_the_array_model_with_the_same_benefit() -> None
     assert runs["arrays"]["benefit"] == pytest.approx(runs["pulp"]["benefit"], rel=1e-9)
     bad = CliRunner().invoke(app, ["allocate", root, "--format", "json", "--no-audit", "--backend", "cplex"])
     assert bad.exit_code != 0 and "backend must be one of" in bad.output
+
+
+def test_bulk_shortfall_descriptions_read_as_the_pulp_models_rows() -> None:
+    """as_built renders the shortfall block in bulk; every row must read exactly as the PuLP
+    model's row of the same name, in both languages."""
+    from prioritizer.allocation.arrays import as_built
+
+    case = generate_frames(goods=80, projects=20, scenarios=12, partners=5, months=24, seed=3).to_case()
+    data, _ = prepare(case)
+    built = as_built(build_arrays(data))
+    ref = build_problem(data)
+    sf = [n for n, m in ref.rows.items() if m.kind == "shortfall"]
+    assert len(sf) >= 50
+    for name in sf:
+        for lang in ("ja", "en"):
+            assert built.rows[name].description(lang) == ref.rows[name].description(lang), (name, lang)
+    assert "シナリオ「" in built.rows[sf[0]].description_ja

@@ -37,3 +37,32 @@ def test_link_hash_is_sha256_of_previous_hash_then_content():
     want = hashlib.sha256(("0" * 64 + '{"run_id":"R000001"}').encode()).hexdigest()
     assert link_hash(GENESIS, content) == want
     assert digest_of({"run_id": "R000001"}) == hashlib.sha256(b'{"run_id":"R000001"}').hexdigest()
+
+
+def test_the_plain_fast_path_writes_the_same_text_as_the_normalising_walk():
+    """canonical() skips normalise() for plain JSON; for everything else it must fall back, so the
+    text is always json.dumps(normalise(x)) — hand-checked cases where a shortcut would differ."""
+    import datetime as dt
+    import enum
+    import json
+
+    class Colour(enum.Enum):
+        RED = 1
+
+    def walk(x):
+        return json.dumps(normalise(x), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    cases = [
+        {"b": [1.5, 1e-05, 1e-07, -0.0, 12345678901234567890], "a": "機密性2", "c": None, "d": True},
+        {1: "int key", 10: "sorted as text", 2: "x"},  # "1" < "10" < "2"
+        {True: "bool key"},  # "True", not JSON's "true"
+        {"nan": float("nan"), "inf": float("inf")},
+        {"np": np.float64(0.1), "i": np.int64(3), "arr": np.arange(3)},
+        {"t": (1, 2), "s": {3, 1}, "d": dt.date(2026, 12, 1)},
+        {"e": Colour.RED},
+        [{"deep": [{"x": 1.0}]}] * 3,
+    ]
+    for x in cases:
+        assert canonical(x) == walk(x), x
+    assert canonical({1: "a", 10: "b", 2: "c"}) == '{"1":"a","10":"b","2":"c"}'
+    assert canonical({"x": float("nan")}) == '{"x":null}'

@@ -458,12 +458,47 @@ class ArrayBuilt:
         return self.y.get(p, self.x[p])
 
 
+def _shortfall_metas(model: ArrayModel) -> list[RowMeta]:
+    """Every shortfall row's descriptor at once, descriptions rendered in bulk: the same
+    messages :meth:`ArrayModel.meta` builds one by one, ~10× faster for a national case."""
+    from prioritizer.text.catalogue import catalogue
+
+    tja, ten = catalogue().messages["alloc.row.shortfall"]  # bare {good} and {scenario} fields
+    d = model.data
+    gj = [n[0] or i for n, i in zip(d.good_names, d.good_ids, strict=True)]
+    ge = [n[1] or i for n, i in zip(d.good_names, d.good_ids, strict=True)]
+    sj = [sc.name_ja or sc.id for sc in d.scenarios]
+    se = [sc.name_en or sc.id for sc in d.scenarios]
+    out = []
+    for g, s, need in zip(
+        model.sf_good.tolist(), model.sf_scen.tolist(), model.sf_need.tolist(), strict=True
+    ):
+        fields = {"good_ja": gj[g], "good_en": ge[g], "scenario_ja": sj[s], "scenario_en": se[s]}
+        desc = {"kind": "alloc.row.shortfall", "rhs": need, **fields}
+        out.append(
+            RowMeta(
+                f"shortfall_{d.good_ids[g]}_{d.scenarios[s].id}",
+                "shortfall",
+                ">=",
+                need,
+                d.good_unit[g],
+                desc=desc,
+                what={"kind": "alloc.what.shortfall", "rhs": need, **fields},
+                texts=(
+                    tja.format_map({"good": gj[g], "scenario": sj[s]}),
+                    ten.format_map({"good": ge[g], "scenario": se[s]}),
+                ),
+            )
+        )
+    return out
+
+
 def as_built(model: ArrayModel) -> ArrayBuilt:
     rows: dict[str, RowMeta] = {}
     pname: dict[str, str] = {}
-    for key, meta in model.iter_rows():
+    for i, meta in enumerate([*model.metas, *_shortfall_metas(model)]):
         rows[meta.name] = meta
-        pname[meta.name] = key
+        pname[meta.name] = f"r{i}"
     return ArrayBuilt(
         arrays=model,
         data=model.data,

@@ -49,12 +49,16 @@ class RowMeta:
     desc: dict[str, Any] = field(default_factory=dict)
     #: the rule named inside a sentence, e.g. {"kind": "alloc.what.budget_year", "year": 2026}
     what: dict[str, Any] = field(default_factory=dict)
+    #: (ja, en) description already rendered from ``desc`` (bulk-built rows: a national case has 100,000)
+    texts: tuple[str, str] | None = None
 
     @property
     def user(self) -> bool:
         return self.kind in USER_KINDS
 
     def description(self, lang: str) -> str:
+        if self.texts is not None:
+            return self.texts[0] if lang == "ja" else self.texts[1]
         return render(self.desc, lang) if self.desc else self.name  # type: ignore[arg-type]
 
     def what_text(self, lang: str) -> str:

@@ -793,8 +793,9 @@ def _partner_shares(case: Case) -> dict[str, dict[str, float]]:
         return {}
     df = fl[["good_id", "partner", "period", "value"]].copy()
     df["value"] = pd.to_numeric(df["value"], errors="coerce").fillna(0.0)
-    periods = sorted(df["period"].astype(str).unique())[-12:]
-    df = df[df["period"].astype(str).isin(periods)]
+    per = df["period"].astype(str)
+    periods = sorted(per.unique())[-12:]
+    df = df[per.isin(periods)]
     by = df.groupby(["good_id", "partner"])["value"].sum()
     tot = df.groupby("good_id")["value"].sum()
     annual_imports = tot * 12.0 / max(len(periods), 1)
@@ -810,8 +811,13 @@ def _partner_shares(case: Case) -> dict[str, dict[str, float]]:
         ir = import_reliance(annual_imports.reindex(idx).to_numpy(), dom.to_numpy(), exp.to_numpy())
         known = np.isfinite(ir)
         reliance.loc[np.asarray(idx, dtype=object)[known]] = ir[known]
+    g_of = by.index.get_level_values(0)
+    t = tot.reindex(g_of).to_numpy()
+    ok = t > 0
+    share = by.to_numpy()[ok] / t[ok] * reliance.reindex(g_of).to_numpy()[ok]
     out: dict[str, dict[str, float]] = {}
-    for (g, p), v in by.items():
-        if tot[g] > 0:
-            out.setdefault(str(p), {})[str(g)] = float(v / tot[g] * reliance[g])
+    for g, p, v in zip(
+        g_of[ok].astype(str), by.index.get_level_values(1)[ok].astype(str), share.tolist(), strict=True
+    ):
+        out.setdefault(p, {})[g] = v
     return out

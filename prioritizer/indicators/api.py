@@ -253,10 +253,10 @@ def latest(
     if has.any():
         sub = _long_frame(a, None)
         # keep the row of each good's last observed month
-        labels = p.periods
-        want = {(g, labels[t]) for g, t in zip(p.goods[has], last[has], strict=True)}
-        keep = [(g, per) in want for g, per in zip(sub["good_id"], sub["period"], strict=True)]
-        frames.append(sub[keep])
+        labels = np.asarray(p.periods, dtype=object)
+        last_label = pd.Series(labels[last[has]], index=pd.Index(np.asarray(p.goods)[has], dtype=object))
+        want = sub["good_id"].astype(object).map(last_label)
+        frames.append(sub[(sub["period"].astype(object) == want).to_numpy(dtype=bool)])
     rest = _no_flow_rows(a)
     if len(rest):
         frames.append(rest)

@@ -63,10 +63,15 @@ def _claim(cat: Catalogue, section: str, key: str, fname: str) -> None:
     cat.origin[(section, key)] = fname
 
 
+#: libyaml's safe loader when PyYAML was built with it (the catalogue is read by every command:
+#: 0.6 s in pure Python, 0.05 s in C); the same safe subset either way
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
     cat = Catalogue()
     for path in sorted(directory.glob("*.yaml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
         if not isinstance(doc, dict):
             raise CatalogueError(f"{path.name}: top level must be a mapping")
         unknown = set(doc) - set(SECTIONS)
