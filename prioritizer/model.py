@@ -333,7 +333,9 @@ def load_model(ref: str | Path | dict | DecisionModel | None, case_root: Path | 
         )
     file = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(
+            path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        )
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InputError(
             [Issue(file, None, None, None, f"cannot read the model as UTF-8 YAML: {exc}")]
