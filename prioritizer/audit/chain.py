@@ -46,7 +46,16 @@ def normalise(obj: Any) -> Any:
     if tp is int:
         return obj
     if tp is dict:
-        return {k if type(k) is str else str(k): normalise(v) for k, v in obj.items()}
+        out = {}
+        for k, v in obj.items():
+            t = type(v)  # scalars inline: a national result's rows are flat dicts of numbers
+            if t is str or t is int or t is bool or v is None:
+                out[k if type(k) is str else str(k)] = v
+            elif t is float:
+                out[k if type(k) is str else str(k)] = v if v - v == 0.0 else None
+            else:
+                out[k if type(k) is str else str(k)] = normalise(v)
+        return out
     if tp is list:
         return [normalise(v) for v in obj]
     if isinstance(obj, bool | str):

@@ -117,7 +117,11 @@ def _propagate(case: Case, panel: Panel, chain: supplychain.SupplyChain) -> np.n
 # --------------------------------------------------------------------------- frames
 
 
-def _long_frame(a: Analysis, month: int | None) -> pd.DataFrame:
+def _long_frame(
+    a: Analysis, month: int | None, cells: tuple[np.ndarray, np.ndarray] | None = None
+) -> pd.DataFrame:
+    """Rows of (good, period): every observed cell, one month for all goods, or the given
+    observed ``cells`` (good index, period index) only."""
     p = a.panel
     values = a.values
     G, T = p.observed.shape
@@ -129,7 +133,9 @@ def _long_frame(a: Analysis, month: int | None) -> pd.DataFrame:
                 monitoring.lag_change(values[k], 1) if p.freq == "M" else np.full(values[k].shape, np.nan)
             )
             changes[f"{k}_yoy"] = monitoring.lag_change(values[k], p.per_year)
-    if month is None:
+    if cells is not None:
+        gi, ti = cells
+    elif month is None:
         gi, ti = np.nonzero(p.observed)
     else:
         gi = np.arange(G)
@@ -251,12 +257,8 @@ def latest(
     has = last >= 0
     frames = []
     if has.any():
-        sub = _long_frame(a, None)
-        # keep the row of each good's last observed month
-        labels = np.asarray(p.periods, dtype=object)
-        last_label = pd.Series(labels[last[has]], index=pd.Index(np.asarray(p.goods)[has], dtype=object))
-        want = sub["good_id"].astype(object).map(last_label)
-        frames.append(sub[(sub["period"].astype(object) == want).to_numpy(dtype=bool)])
+        # only each good's last observed month (the full long frame is goods × months)
+        frames.append(_long_frame(a, None, cells=(np.flatnonzero(has), last[has])))
     rest = _no_flow_rows(a)
     if len(rest):
         frames.append(rest)
