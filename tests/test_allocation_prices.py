@@ -131,3 +131,25 @@ def test_benefit_adds_up_on_the_default_case() -> None:
     zero = solve_problem(built.prob, mip=False)
     assert zero.objective == pytest.approx(res.baseline_objective)
     assert baseline_terms(data)["objective"] == pytest.approx(res.baseline_objective)
+
+
+def test_the_lp_relaxation_of_the_pulp_model_is_optimal_even_when_fractional() -> None:
+    """The relaxation is an LP: its point is checked against rows and bounds, not integrality
+    (it was reported as 'error' — constraint violated — whenever a binary came out fractional)."""
+    from pathlib import Path
+
+    import pulp
+
+    from prioritizer.allocation.api import prepare
+    from prioritizer.allocation.build import build_problem
+    from prioritizer.allocation.explain import lp_relaxation
+    from prioritizer.case import load_case
+
+    data, _ = prepare(load_case(Path(__file__).resolve().parent.parent / "inputs" / "default"))
+    built = build_problem(data)
+    rel = lp_relaxation(built)
+    ints = [v.name for v in built.prob.variables() if v.cat == pulp.LpInteger]
+    frac = [n for n in ints if abs(rel.values[n] - round(rel.values[n])) > 1e-6]
+    assert frac, "the default case's relaxation has a fractional project (else this test shows nothing)"
+    assert rel.status == "optimal" and not rel.violations
+    assert rel.duals

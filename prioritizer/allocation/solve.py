@@ -94,6 +94,10 @@ def _status_name(h: highspy.Highs, ms: Any) -> str:
         return str(ms)
 
 
+#: MILPs up to this many integer columns solve without HiGHS' sub-MIP heuristics
+SMALL_MIP = 500
+
+
 def solve_problem(
     prob: pulp.LpProblem,
     *,
@@ -105,6 +109,10 @@ def solve_problem(
 ) -> SolveOutcome:
     """Solve ``prob`` with HiGHS (passed explicitly) and return an honest outcome."""
     opts: dict[str, Any] = {}
+    if mip and sum(v.cat == pulp.LpInteger for v in prob.variables()) <= SMALL_MIP:
+        # HiGHS' RINS/RENS sub-MIPs are 3/4 of a small MILP's time (default case: 0.12 s → 0.04 s,
+        # same optimum); branch and bound finds the incumbent of a few hundred binaries anyway
+        opts.update(mip_heuristic_run_rins=False, mip_heuristic_run_rens=False)
     solver = pulp.HiGHS(
         mip=mip,
         msg=False,
@@ -177,7 +185,8 @@ def read_outcome(
     )
     out.message = status_message(status, have_point, mip_gap)
     if have_point:
-        out.violations = verify(prob, values)
+        # an LP solve of a model with integer columns (fixed LP, relaxation) is not held to integrality
+        out.violations = verify(prob, values, integrality=is_mip)
         if out.violations:
             out.message = (out.message + "; " if out.message else "") + (
                 f"{len(out.violations)} constraint(s) violated by the returned point"
@@ -236,8 +245,9 @@ def _settle_unbounded_or_infeasible(h: highspy.Highs) -> str:
     return "error"
 
 
-def verify(prob: pulp.LpProblem, values: dict[str, float]) -> list[str]:
-    """Every violated row, bound or integrality of ``values`` in words (empty = feasible)."""
+def verify(prob: pulp.LpProblem, values: dict[str, float], *, integrality: bool = True) -> list[str]:
+    """Every violated row, bound or (with ``integrality``) integrality of ``values`` in words
+    (empty = feasible)."""
     bad: list[str] = []
     for v in prob.variables():
         x = values.get(v.name, 0.0)
@@ -245,7 +255,7 @@ def verify(prob: pulp.LpProblem, values: dict[str, float]) -> list[str]:
             bad.append(f"{v.name} = {x:g} below its lower bound {v.lowBound:g}")
         if v.upBound is not None and x > v.upBound + CHECK_TOL * (1 + abs(v.upBound)):
             bad.append(f"{v.name} = {x:g} above its upper bound {v.upBound:g}")
-        if v.cat == pulp.LpInteger and abs(x - round(x)) > 1e-6:
+        if integrality and v.cat == pulp.LpInteger and abs(x - round(x)) > 1e-6:
             bad.append(f"{v.name} = {x:g} is not integral")
     for name, c in rows_of(prob).items():
         act = sum(a * values.get(var.name, 0.0) for var, a in c.items())
