@@ -119,14 +119,16 @@ def resolve_criticality(
     # can be re-weighted for a what-if and the override is recorded as such.
     m = model if model is not None else policy.model
     key = _criticality_key(case, m, weights)
+    # on the case object: the app shares one Case between sessions, so each call keeps its own
+    # reference (another session may replace the entry meanwhile)
     cache: dict[Any, pd.Series] = case.__dict__.setdefault("_criticality_cache", {})
-    if key is None or key not in cache:
+    crit = None if key is None else cache.get(key)
+    if crit is None:
         crit = criticality(case, m, weights=dict(weights) if weights else None)
-        if key is None:
-            return crit, "model"
-        cache.clear()  # one entry: the what-ifs of one case rarely go back to an older weighting
-        cache[key] = crit
-    return cache[key].copy(), "model"
+        if key is not None:
+            cache.clear()  # one entry: the what-ifs of one case rarely go back to an older weighting
+            cache[key] = crit
+    return crit.copy(), "model"
 
 
 def _criticality_key(case: Case, model: Any, weights: Mapping[str, float] | None) -> Any:
