@@ -136,6 +136,27 @@ def test_a_worker_that_dies_mid_task_is_replaced_and_the_task_rerun(tmp_path):
     assert [got[i]["status"] for i in range(3)] == ["optimal"] * 3
 
 
+def test_a_task_whose_scattered_context_died_with_its_only_worker_is_resubmitted(tmp_path):
+    """One worker holds the only copy of the scattered context; the task kills it, so the
+    scheduler cancels the task (its input is gone for good). The engine scatters again and
+    resubmits: every task ends optimal (it used to come back as a FutureCancelledError)."""
+    from prioritizer.study.engine import _bare_main
+
+    main = _bare_main()
+    one = LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0"
+    )
+    try:
+        with Engine(workers=0, address=one.scheduler_address, retries=2) as eng:
+            got = _collect(eng, _dies_once, str(tmp_path), _jobs(3, "only-copy"))
+    finally:
+        one.close()
+        if main is not None:
+            sys.modules["__main__"] = main
+    assert (tmp_path / "died-0").exists()
+    assert [got[i]["status"] for i in range(3)] == ["optimal"] * 3
+
+
 def test_unreachable_address_is_a_clear_error_before_any_work(case, tmp_path):
     sdir = tmp_path / "s"
     with pytest.raises(InputError) as ei:

@@ -22,10 +22,12 @@ import types
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from prioritizer.errors import InputError, Issue
+from prioritizer.errors import InputError, Issue, PrioritizerError
 
 DEFAULT_RETRIES = 2
 CONNECT_TIMEOUT = "10s"
+#: seconds for a local cluster's workers to come up (each imports the whole stack)
+WORKER_START_TIMEOUT = 180
 
 Job = tuple[str, dict[str, Any]]
 Done = Callable[[str, dict[str, Any], dict[str, Any]], None]
@@ -187,8 +189,18 @@ class Engine:
             return
         from distributed import as_completed
 
+        if self.cluster is not None:
+            # scatter reaches the workers that are up: wait for all, so one death loses no context
+            try:
+                self.client.wait_for_workers(self.workers, timeout=WORKER_START_TIMEOUT)
+            except TimeoutError:
+                raise PrioritizerError(
+                    f"{self.workers} local Dask workers did not start within {WORKER_START_TIMEOUT} s; "
+                    "try fewer --workers, or run serially with --workers 0"
+                ) from None
         ctx_f = self.client.scatter(ctx, broadcast=True, hash=False)
         by_key: dict[str, Job] = {}
+        lost: dict[str, int] = {}  # resubmissions per job name
         futures = []
         for name, spec in jobs:
             f = self.client.submit(
@@ -198,10 +210,28 @@ class Engine:
             futures.append(f)
         try:
             with self.client.as_current():
-                for fut, res in as_completed(futures, with_results=True, raise_errors=False):
+                done = as_completed(futures, with_results=True, raise_errors=False)
+                for fut, res in done:
                     name, spec = by_key[fut.key]
+                    if fut.status == "cancelled" and lost.get(name, 0) < self.retries:
+                        # the scheduler cancels a task whose input (the scattered context) was held
+                        # only by a worker that died: scatter again and resubmit, as a retry
+                        lost[name] = lost.get(name, 0) + 1
+                        ctx_f = self.client.scatter(ctx, broadcast=True, hash=False)
+                        nf = self.client.submit(
+                            fn, ctx_f, spec, key=f"{fut.key}-r{lost[name]}", retries=self.retries, pure=False
+                        )
+                        by_key[nf.key] = (name, spec)
+                        futures.append(nf)
+                        done.add(nf)
+                        continue
                     if fut.status == "error":  # raised on every attempt, or the worker kept dying
                         res = _failure(spec, fut.exception(), self.retries + 1)
+                    elif fut.status == "cancelled":
+                        err = (
+                            res if isinstance(res, BaseException) else RuntimeError("the task was cancelled")
+                        )
+                        res = _failure(spec, err, self.retries + 1)
                     on_done(name, spec, res)
         finally:
             self.client.cancel(futures)
