@@ -24,6 +24,8 @@ from prioritizer.allocation.solve import (
     Ranging,
     SolveOutcome,
     _status_name,
+    flag_violations,
+    solution_status_name,
     status_message,
     status_of,
 )
@@ -111,7 +113,7 @@ def solve_arrays(
     ms = h.getModelStatus()
     info = h.getInfo()
     psol = int(info.primal_solution_status)
-    sol_name = {0: "none", 1: "infeasible", 2: "feasible"}.get(psol, str(psol))
+    sol_name = solution_status_name(psol)
     mip_gap = float(info.mip_gap) if is_mip and math.isfinite(info.mip_gap) else None
     mip_bound = float(info.mip_dual_bound) if is_mip and math.isfinite(info.mip_dual_bound) else None
     status = status_of(h, ms)
@@ -157,12 +159,7 @@ def solve_arrays(
         ranging=out_ranging,
     )
     out.message = status_message(status, have_point, mip_gap)
-    if violations:
-        out.violations = violations
-        out.status = "error"
-        out.message = (out.message + "; " if out.message else "") + (
-            f"{len(violations)} constraint(s) violated by the returned point"
-        )
+    flag_violations(out, violations)
     return out
 
 

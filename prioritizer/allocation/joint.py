@@ -54,7 +54,14 @@ from prioritizer.allocation.curves import compress as _compress
 from prioritizer.allocation.curves import split_model as _split
 from prioritizer.allocation.highs_arrays import verify_arrays
 from prioritizer.allocation.progress import stage
-from prioritizer.allocation.solve import SolveOutcome, _status_name, status_message, status_of
+from prioritizer.allocation.solve import (
+    SolveOutcome,
+    _status_name,
+    flag_violations,
+    solution_status_name,
+    status_message,
+    status_of,
+)
 from prioritizer.allocation.subproblem import Sub, assemble, class_values, full_point, polish, run
 
 #: HiGHS' default relative MIP gap, used when the caller gives none
@@ -107,6 +114,16 @@ def _duals(model: ArrayModel, sp_: Split, h: highspy.Highs, sub: Sub, v: np.ndar
     return {f"r{i}": (0.0 if t == 0 else float(t)) for i, t in enumerate(y)}
 
 
+Point = tuple[dict[str, float], dict[str, float], float]
+
+
+def _point(model: ArrayModel, v: np.ndarray) -> Point:
+    """A full-model point keyed by name: (column values, row activities, objective)."""
+    values = dict(zip(model.col_names, v.tolist(), strict=True))
+    activity = {f"r{i}": float(a) for i, a in enumerate(model.A @ v)}
+    return values, activity, float(model.cost @ v)
+
+
 def _outcome(
     model: ArrayModel,
     v: np.ndarray | None,
@@ -118,16 +135,15 @@ def _outcome(
     bound: float | None,
     seconds: float,
     duals: dict[str, float] | None,
+    point: Point | None = None,
 ) -> SolveOutcome:
+    """``point``: the same ``v`` already keyed by name (the MILP answer and its fixed LP share it)."""
     values: dict[str, float] = {}
     activity: dict[str, float] = {}
     objective = None
     violations: list[str] = []
     if v is not None:
-        values = dict(zip(model.col_names, v.tolist(), strict=True))
-        act = model.A @ v
-        activity = {f"r{i}": float(a) for i, a in enumerate(act)}
-        objective = float(model.cost @ v)
+        values, activity, objective = point if point is not None else _point(model, v)
         violations = verify_arrays(model, v, mip=mip)
     ms = h.getModelStatus()
     psol = int(h.getInfo().primal_solution_status)
@@ -139,7 +155,7 @@ def _outcome(
         reduced_costs=None,
         activity=activity,
         highs_status=_status_name(h, ms),
-        solution_status={0: "none", 1: "infeasible", 2: "feasible"}.get(psol, str(psol)),
+        solution_status=solution_status_name(psol),
         mip_gap=gap,
         mip_bound=bound,
         seconds=seconds,
@@ -148,13 +164,17 @@ def _outcome(
         highs=None,
     )
     out.message = status_message(status, v is not None, gap)
-    if violations:
-        out.violations = violations
-        out.status = "error"
-        out.message = (out.message + "; " if out.message else "") + (
-            f"{len(violations)} constraint(s) violated by the returned point"
-        )
+    flag_violations(out, violations)
     return out
+
+
+def _project_of_column(model: ArrayModel) -> np.ndarray:
+    """The project each column decides (its ``x`` or ``y``), −1 for the other columns."""
+    col_p = np.full(len(model.col_names), -1, dtype=np.int64)
+    col_p[[c.index for c in model.x]] = np.arange(len(model.x))
+    for p, c in model.y.items():
+        col_p[c.index] = p
+    return col_p
 
 
 def _start_model(model: ArrayModel, v: np.ndarray, free_p: np.ndarray) -> ArrayModel:
@@ -165,26 +185,17 @@ def _start_model(model: ArrayModel, v: np.ndarray, free_p: np.ndarray) -> ArrayM
     stock curves. The heuristic's MILP is then small — the free binaries and the goods they
     supply — where the master keeps every linked good's rows.
     """
-    d = model.data
     m = model.copy()
-    proj_cols = [c.index for c in model.x] + [c.index for c in model.y.values()]
-    col_p = np.full(len(model.col_names), -1, dtype=np.int64)
-    col_p[[c.index for c in model.x]] = np.arange(len(model.x))
-    for p, c in model.y.items():
-        col_p[c.index] = p
-    pc = np.asarray(proj_cols, dtype=np.int64)
-    fixed = pc[~np.isin(col_p[pc], free_p)]
+    col_p = _project_of_column(model)
+    fixed = np.flatnonzero((col_p >= 0) & ~np.isin(col_p, free_p))
     m.col_lo[fixed] = m.col_hi[fixed] = v[fixed]
-    cap = d.capacity.copy()
-    keep_cap = np.zeros(len(cap), dtype=bool)
-    keep_cap[free_p] = True
-    cap[~keep_cap] = 0.0
-    m.data = dc_replace(d, capacity=cap)
+    free = np.zeros(model.data.n_projects, dtype=bool)
+    free[free_p] = True
+    m.data = dc_replace(model.data, capacity=np.where(free, model.data.capacity, 0.0))
     # capacity the fixed projects add to each shortfall row
-    vf = np.zeros(len(model.col_names))
     xcols = np.array([c.index for c in model.x], dtype=np.int64)
-    fx = xcols[~keep_cap]
-    vf[fx] = v[fx]
+    vf = np.zeros(len(model.col_names))
+    vf[xcols[~free]] = v[xcols[~free]]
     contrib = (model.A[model.n_rules :] @ vf) if len(model.sf_good) else np.zeros(0)
     m.sf_need = np.maximum(model.sf_need - contrib, 0.0)
     return m
@@ -202,34 +213,25 @@ def _warm_start(
     need far longer to find a point that good; any feasible point is fine — the master still
     proves the gap. Returns the model's integer columns' values, or None.
     """
-    lp = Sub(sub.A, sub.cost, sub.col_lo, sub.col_hi, sub.row_lo, sub.row_hi, np.zeros_like(sub.integer))
-    lp.col_scale, lp.row_scale = sub.col_scale, sub.row_scale
+    lp = dc_replace(sub, integer=np.zeros_like(sub.integer))
     h = run(lp, mip=False, offset=sp_.offset, time_limit=time_limit, gap=None)
     if status_of(h, h.getModelStatus()) != "optimal":
         return None
-    xs = (
-        np.asarray(h.getSolution().col_value, dtype=float)[: len(sp_.keep_cols)]
-        / sub.col_scale[: len(sp_.keep_cols)]
-    )
     v = np.zeros(len(model.col_names))
-    v[sp_.keep_cols] = xs
+    v[sp_.keep_cols] = lp.values(h)[: len(sp_.keep_cols)]
     ints = np.flatnonzero(model.integer)
-    frac = ints[np.abs(v[ints] - np.round(v[ints])) > 1e-9]
-    v[ints] = np.where(np.abs(v[ints] - np.round(v[ints])) <= 1e-9, np.round(v[ints]), v[ints])
-    col_p = {c.index: p for p, c in enumerate(model.x)} | {c.index: p for p, c in model.y.items()}
-    free_p = np.unique(np.array([col_p[j] for j in frac if j in col_p], dtype=np.int64))
-    m2 = _start_model(model, v, free_p)
+    r = np.round(v[ints])
+    near = np.abs(v[ints] - r) <= 1e-9
+    v[ints[near]] = r[near]
+    free_p = np.unique(_project_of_column(model)[ints[~near]])
+    m2 = _start_model(model, v, free_p[free_p >= 0])
     sp2 = _split(m2)
     sub2, _ = assemble(m2, sp2, [_compress(c, 200)[:2] for c in sp2.classes], strengthen=True)
     h2 = run(sub2, mip=True, offset=sp2.offset, time_limit=time_limit, gap=gap)
     if int(h2.getInfo().primal_solution_status) != 2:
         return None
-    x2 = (
-        np.asarray(h2.getSolution().col_value, dtype=float)[: len(sp2.keep_cols)]
-        / sub2.col_scale[: len(sp2.keep_cols)]
-    )
     v2 = np.where(m2.col_lo == m2.col_hi, m2.col_lo, 0.0)
-    v2[sp2.keep_cols] = x2
+    v2[sp2.keep_cols] = sub2.values(h2)[: len(sp2.keep_cols)]
     return np.round(v2[ints])
 
 
@@ -282,7 +284,7 @@ def solve_joint(
     info = hm.getInfo()
     if status not in ("optimal", "time_limit") or int(info.primal_solution_status) != 2:
         return None
-    msol = np.asarray(hm.getSolution().col_value, dtype=float) / sub.col_scale
+    msol = sub.values(hm)
     xm = msol[: len(sp_.keep_cols)]
     centres = class_values(sp_, mspans, None, msol)
     bound = float(info.mip_dual_bound) if math.isfinite(info.mip_dual_bound) else math.inf
@@ -294,7 +296,7 @@ def solve_joint(
     hp, psub, spans, wins = polish(model, sp_, xm, time_limit=left, centres=centres)
     if status_of(hp, hp.getModelStatus()) != "optimal":
         return None
-    psol = np.asarray(hp.getSolution().col_value, dtype=float) / psub.col_scale
+    psol = psub.values(hp)
     v = full_point(model, sp_, spans, psol, wins)
     z = float(model.cost @ v)
     ub = bound + eps
@@ -307,9 +309,21 @@ def solve_joint(
     duals = _duals(model, sp_, hp, psub, v)
     times["duals"] = time.perf_counter() - t1
     seconds = time.perf_counter() - t0
-    out = _outcome(model, v, status=final, h=hm, mip=True, gap=pgap, bound=ub, seconds=seconds, duals=None)
+    pt = _point(model, v)
+    out = _outcome(
+        model, v, status=final, h=hm, mip=True, gap=pgap, bound=ub, seconds=seconds, duals=None, point=pt
+    )
     fixed = _outcome(
-        model, v, status="optimal", h=hp, mip=False, gap=None, bound=None, seconds=seconds, duals=duals
+        model,
+        v,
+        status="optimal",
+        h=hp,
+        mip=False,
+        gap=None,
+        bound=None,
+        seconds=seconds,
+        duals=duals,
+        point=pt,
     )
     rel = None
     if relaxation:
@@ -318,7 +332,7 @@ def solve_joint(
             model, sp_, None, time_limit=time_limit, centres=class_values(sp_, spans, wins, psol)
         )
         if status_of(hr, hr.getModelStatus()) == "optimal":
-            rsol = np.asarray(hr.getSolution().col_value, dtype=float) / rsub.col_scale
+            rsol = rsub.values(hr)
             rv = full_point(model, sp_, rspans, rsol, rwins)
             rel = _outcome(
                 model,

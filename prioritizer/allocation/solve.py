@@ -140,7 +140,7 @@ def read_outcome(
     info = h.getInfo()
     is_mip = mip and any(v.cat == pulp.LpInteger for v in prob.variables())
     psol = int(info.primal_solution_status)  # 0 none, 1 infeasible point, 2 feasible
-    sol_name = {0: "none", 1: "infeasible", 2: "feasible"}.get(psol, str(psol))
+    sol_name = solution_status_name(psol)
     mip_gap = float(info.mip_gap) if is_mip and math.isfinite(info.mip_gap) else None
     mip_bound = None
     if is_mip and math.isfinite(info.mip_dual_bound):
@@ -186,15 +186,27 @@ def read_outcome(
     out.message = status_message(status, have_point, mip_gap)
     if have_point:
         # an LP solve of a model with integer columns (fixed LP, relaxation) is not held to integrality
-        out.violations = verify(prob, values, integrality=is_mip)
-        if out.violations:
-            out.message = (out.message + "; " if out.message else "") + (
-                f"{len(out.violations)} constraint(s) violated by the returned point"
-            )
-            out.status = "error"
+        flag_violations(out, verify(prob, values, integrality=is_mip))
         if want_ranging and duals is not None:
             out.ranging = read_ranging(prob, h, values, activity)
     return out
+
+
+def solution_status_name(psol: int) -> str:
+    """HiGHS' primal solution status in words."""
+    return {0: "none", 1: "infeasible", 2: "feasible"}.get(psol, str(psol))
+
+
+def flag_violations(out: SolveOutcome, violations: list[str]) -> None:
+    """Record the rows a returned point breaks; such a point is an ``error``, never an answer
+    (shared by the PuLP, array and structured backends)."""
+    if not violations:
+        return
+    out.violations = violations
+    out.status = "error"
+    out.message = (out.message + "; " if out.message else "") + (
+        f"{len(violations)} constraint(s) violated by the returned point"
+    )
 
 
 def status_of(h: highspy.Highs, ms: Any) -> str:

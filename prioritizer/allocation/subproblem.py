@@ -28,9 +28,14 @@ class Sub:
     row_lo: np.ndarray
     row_hi: np.ndarray
     integer: np.ndarray
-    #: v_model = v_sub / col_scale, y_model = y_sub * row_scale (set by :func:`_scale`)
+    #: v_model = v_sub / col_scale, y_model = y_sub * row_scale (set by :func:`scale`)
     col_scale: np.ndarray | None = None
     row_scale: np.ndarray | None = None
+
+    def values(self, h: highspy.Highs) -> np.ndarray:
+        """The solution ``h`` holds for this problem, column values in the model's units."""
+        v = np.asarray(h.getSolution().col_value, dtype=float)
+        return v if self.col_scale is None else v / self.col_scale
 
 
 def assemble(
