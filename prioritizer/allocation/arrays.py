@@ -20,7 +20,6 @@ two models give the same optimum, funded set and coupling-row prices on generate
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -109,25 +108,7 @@ class ArrayModel:
         """The descriptor of row ``i`` (built on demand for shortfall rows)."""
         if i < len(self.metas):
             return self.metas[i]
-        e = i - len(self.metas)
-        d = self.data
-        g, s = int(self.sf_good[e]), int(self.sf_scen[e])
-        sc = d.scenarios[s]
-        gn = (d.good_names[g][0] or d.good_ids[g], d.good_names[g][1] or d.good_ids[g])
-        return _meta(
-            f"shortfall_{d.good_ids[g]}_{sc.id}",
-            "shortfall",
-            ">=",
-            float(self.sf_need[e]),
-            d.good_unit[g],
-            "shortfall",
-            **_pair("good", gn),
-            **_pair("scenario", (sc.name_ja or sc.id, sc.name_en or sc.id)),
-        )
-
-    def iter_rows(self) -> Iterator[tuple[str, RowMeta]]:
-        for i in range(self.n_rows):
-            yield f"r{i}", self.meta(i)
+        return _sf_meta(self.data, self.sf_good, self.sf_scen, self.sf_need, i - len(self.metas))
 
     def copy(self) -> ArrayModel:
         """A copy whose bounds and rows can change without touching this model (re-solves)."""
@@ -473,23 +454,21 @@ def _shortfall_metas(model: ArrayModel) -> list[RowMeta]:
     for g, s, need in zip(
         model.sf_good.tolist(), model.sf_scen.tolist(), model.sf_need.tolist(), strict=True
     ):
-        fields = {"good_ja": gj[g], "good_en": ge[g], "scenario_ja": sj[s], "scenario_en": se[s]}
-        desc = {"kind": "alloc.row.shortfall", "rhs": need, **fields}
-        out.append(
-            RowMeta(
-                f"shortfall_{d.good_ids[g]}_{d.scenarios[s].id}",
-                "shortfall",
-                ">=",
-                need,
-                d.good_unit[g],
-                desc=desc,
-                what={"kind": "alloc.what.shortfall", "rhs": need, **fields},
-                texts=(
-                    tja.format_map({"good": gj[g], "scenario": sj[s]}),
-                    ten.format_map({"good": ge[g], "scenario": se[s]}),
-                ),
-            )
+        m = _meta(
+            f"shortfall_{d.good_ids[g]}_{d.scenarios[s].id}",
+            "shortfall",
+            ">=",
+            need,
+            d.good_unit[g],
+            "shortfall",
+            **_pair("good", (gj[g], ge[g])),
+            **_pair("scenario", (sj[s], se[s])),
         )
+        m.texts = (
+            tja.format_map({"good": gj[g], "scenario": sj[s]}),
+            ten.format_map({"good": ge[g], "scenario": se[s]}),
+        )
+        out.append(m)
     return out
 
 
