@@ -21,6 +21,7 @@ from prioritizer.allocation.arrays import build_arrays
 from prioritizer.allocation.build import build_problem
 from prioritizer.case.policy import Policy
 from prioritizer.generate import generate_frames
+from tests._allocation_cases import vary_policy
 
 COUPLING = ("budget", "limit", "storage")
 
@@ -33,19 +34,7 @@ def _case(seed: int):
         scenarios=int(rng.integers(1, 6)),
         seed=seed,
     ).to_case()
-    pol = sc.policy.model_dump()
-    if seed % 4 == 3:
-        pol["stockpile"]["target_mode"] = "hard"
-        pol["stockpile"]["target_days"] = 5
-        pol["stockpile"]["target_days_by_good"] = {}
-        pol["stockpile"]["storage_capacity"] = None
-    if seed % 5 == 0 and sc.goods["stockpilable"].astype(bool).any():  # a cap counting stock spending
-        pol["limits"] = [
-            *pol.get("limits", []),
-            {"group": "instrument", "value": "stockpile", "max": 0.05 * (pol["budget"]["total"] or 100)},
-        ]
-    sc.policy = Policy.model_validate(pol)
-    return sc
+    return vary_policy(sc, seed)
 
 
 def _pair(seed: int, relax: bool):
