@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from prioritizer.app.main import PAGE_PATHS
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "_artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -159,19 +161,7 @@ def test_ranking_weights_and_allocation_in_a_real_browser(server, browser):
     page.close()
 
 
-PAGES = [
-    "ranking",
-    "weights",
-    "allocation",
-    "compare",
-    "robustness",
-    "stress",
-    "studies",
-    "monitoring",
-    "committee",
-    "audit",
-    "data",
-]
+PAGES = list(PAGE_PATHS)
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -12,22 +12,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from prioritizer.app.main import PAGE_PATHS
 from prioritizer.text.tables import untranslated
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = [
-    "ranking",
-    "weights",
-    "allocation",
-    "compare",
-    "robustness",
-    "stress",
-    "studies",
-    "monitoring",
-    "committee",
-    "audit",
-    "data",
-]
+PAGES = list(PAGE_PATHS)
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 RAW = re.compile(r"(?<![A-Za-z])(None|nan|NaN)(?![A-Za-z])")
 ALLOWED_SNAKE: set[str] = set()

@@ -11,21 +11,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from prioritizer.app.main import PAGE_PATHS
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
-PAGES = [
-    "ranking",
-    "weights",
-    "allocation",
-    "compare",
-    "robustness",
-    "stress",
-    "studies",
-    "monitoring",
-    "committee",
-    "audit",
-    "data",
-]
+PAGES = list(PAGE_PATHS)
 
 
 @pytest.fixture

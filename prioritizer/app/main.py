@@ -73,6 +73,24 @@ def _save_form() -> None:
                 auth_gate.refused(exc)
 
 
+#: every page: (draw function, title key, URL path) — the menu's order
+PAGE_SPEC = [
+    (ranking.page, "page.ranking", "ranking"),
+    (weights.page, "page.weights", "weights"),
+    (allocation.page, "page.allocation", "allocation"),
+    (compare.page, "page.compare", "compare"),
+    (robustness.page, "page.robustness", "robustness"),
+    (monitoring.page, "page.monitoring", "monitoring"),
+    (committee.page, "page.committee", "committee"),
+    (audit.page, "page.audit", "audit"),
+    (data.page, "page.data", "data"),
+    (stress.page, "page.stress", "stress"),
+    (studies.page, "page.studies", "studies"),
+]
+#: the URL path of every page (tests open each one)
+PAGE_PATHS = tuple(path for _fn, _key, path in PAGE_SPEC)
+
+
 def main() -> None:
     st.set_page_config(page_title="prioritizer", page_icon="🛡️", layout="wide")
     state.init()
@@ -83,19 +101,7 @@ def main() -> None:
     auth_gate.tier_banner()
     # ``start_page`` lets a link or a test open the app on a given page.
     start = st.session_state.get("start_page", "ranking")
-    spec = [
-        (ranking.page, "page.ranking", "ranking"),
-        (weights.page, "page.weights", "weights"),
-        (allocation.page, "page.allocation", "allocation"),
-        (compare.page, "page.compare", "compare"),
-        (robustness.page, "page.robustness", "robustness"),
-        (monitoring.page, "page.monitoring", "monitoring"),
-        (committee.page, "page.committee", "committee"),
-        (audit.page, "page.audit", "audit"),
-        (data.page, "page.data", "data"),
-        (stress.page, "page.stress", "stress"),
-        (studies.page, "page.studies", "studies"),
-    ]
+    spec = PAGE_SPEC
     pages = [st.Page(fn, title=state.tr(key), url_path=path) for fn, key, path in spec]
     # Streamlit serves its default page at "/" only, so a default page named "ranking" made
     # the deep link /ranking "Page not found". The root is an unlisted page showing the start
