@@ -93,15 +93,22 @@ def library(repeat: int) -> list[Result]:
     ]
 
 
+def _app_env(case: Path) -> Path:
+    """The app's environment for an AppTest on ``case``: sign-in off, a throw-away audit store
+    in a new folder (returned; the caller removes it)."""
+    tmp = Path(tempfile.mkdtemp(prefix="bench_app."))
+    os.environ["PRIORITIZER_CASE"] = str(case)
+    os.environ["PRIORITIZER_AUTH"] = "none"
+    os.environ["PRIORITIZER_DB"] = f"sqlite:///{tmp / 'audit.db'}"
+    return tmp
+
+
 def apptest(
     repeat: int, case: Path = CASE, pages: tuple[str, ...] = ("ranking", "allocation"), target: float = 0.3
 ) -> list[Result]:
     from streamlit.testing.v1 import AppTest
 
-    tmp = Path(tempfile.mkdtemp(prefix="bench_app."))
-    os.environ["PRIORITIZER_CASE"] = str(case)
-    os.environ["PRIORITIZER_AUTH"] = "none"
-    os.environ["PRIORITIZER_DB"] = f"sqlite:///{tmp / 'audit.db'}"
+    tmp = _app_env(case)
     out: list[Result] = []
     try:
         for page in pages:
@@ -153,10 +160,7 @@ def apptest_budget(case: Path, repeat: int, target: float) -> Result:
     what-if form, presses 再計算 and the whole page reruns — solve, prices, headline, tables."""
     from streamlit.testing.v1 import AppTest
 
-    tmp = Path(tempfile.mkdtemp(prefix="bench_app."))
-    os.environ["PRIORITIZER_CASE"] = str(case)
-    os.environ["PRIORITIZER_AUTH"] = "none"
-    os.environ["PRIORITIZER_DB"] = f"sqlite:///{tmp / 'audit.db'}"
+    tmp = _app_env(case)
     try:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
         at.session_state["start_page"] = "allocation"
