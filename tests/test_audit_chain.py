@@ -7,7 +7,15 @@ import math
 
 import numpy as np
 
-from prioritizer.audit.chain import GENESIS, canonical, digest_of, link_hash, normalise, sha256_text
+from prioritizer.audit.chain import (
+    GENESIS,
+    canonical,
+    digest_of,
+    link_hash,
+    normalise,
+    same_content,
+    sha256_text,
+)
 
 
 def test_sha256_fips_180_2_appendix_b1_vector():
@@ -41,16 +49,17 @@ def test_link_hash_is_sha256_of_previous_hash_then_content():
 
 def test_the_plain_fast_path_writes_the_same_text_as_the_normalising_walk():
     """canonical() skips normalise() for plain JSON; for everything else it must fall back, so the
-    text is always json.dumps(normalise(x)) — hand-checked cases where a shortcut would differ."""
+    text is always that of normalise(x) — hand-checked cases where a shortcut would differ."""
     import datetime as dt
     import enum
-    import json
+
+    import orjson
 
     class Colour(enum.Enum):
         RED = 1
 
     def walk(x):
-        return json.dumps(normalise(x), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return orjson.dumps(normalise(x), option=orjson.OPT_SORT_KEYS).decode()
 
     cases = [
         {"b": [1.5, 1e-05, 1e-07, -0.0, 12345678901234567890], "a": "機密性2", "c": None, "d": True},
@@ -65,4 +74,31 @@ def test_the_plain_fast_path_writes_the_same_text_as_the_normalising_walk():
     for x in cases:
         assert canonical(x) == walk(x), x
     assert canonical({1: "a", 10: "b", 2: "c"}) == '{"1":"a","10":"b","2":"c"}'
-    assert canonical({"x": float("nan")}) == '{"x":null}'
+    assert canonical({"x": float("nan"), "y": -math.inf}) == '{"x":null,"y":null}'
+    assert canonical({True: 1, "e": Colour.RED}) == '{"True":1,"e":1}'
+    assert canonical({"d": dt.date(2026, 12, 1)}) == '{"d":"2026-12-01"}'
+
+
+def test_float_notation_and_the_wide_integer_fallback():
+    """Shortest round-trip digits in orjson's notation; an int beyond 64 bits (which orjson cannot
+    write) takes the standard encoder for the whole text — either way the same value reads back."""
+    import json
+
+    assert canonical([1e-05, 1e-07, 1.5e16, 123456.0, 0.1]) == "[0.00001,1e-7,1.5e+16,123456.0,0.1]"
+    wide = {"n": 2**70, "f": 1e-07}
+    assert canonical(wide) == '{"f":1e-07,"n":1180591620717411303424}'
+    for x in ([1e-05, 1e-07, 5e-324, 1.7976931348623157e308, -0.0], wide):
+        assert json.loads(canonical(x)) == x
+
+
+def test_same_content_accepts_the_earlier_float_notation_by_value_only():
+    """Records written before the switch to orjson hold ``1e-07``; they still match the content
+    rebuilt from their rows, and a changed value still does not."""
+    import json
+
+    old = json.dumps({"gap": 1e-07, "w": [0.25, 1e-05]}, sort_keys=True, separators=(",", ":"))
+    assert old == '{"gap":1e-07,"w":[0.25,1e-05]}'
+    assert old != canonical({"gap": 1e-07, "w": [0.25, 1e-05]})
+    assert same_content(old, {"w": [0.25, 1e-05], "gap": 1e-07})
+    assert not same_content(old, {"w": [0.25, 1e-05], "gap": 2e-07})
+    assert not same_content("{not json", {"gap": 1e-07})

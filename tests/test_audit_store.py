@@ -383,3 +383,43 @@ def test_migrations_match_the_schema_module(db_url):
         assert len(heads) == 1 and ctx.get_current_revision() == heads[0]
         diffs = compare_metadata(ctx, metadata)
     assert diffs == []
+
+
+def test_a_store_written_in_the_earlier_float_notation_still_verifies(db_url, monkeypatch):
+    """Runs recorded before canonical JSON moved to orjson hold ``1e-07`` where orjson writes
+    ``1e-7``. Their hashes cover the text as stored: they verify, later runs chain on, and an
+    edit to an old run is still caught."""
+    from prioritizer.audit import chain
+    from prioritizer.audit import store as store_mod
+
+    def stdlib_canonical(obj):  # the encoder records were written with until 2026-12
+        return json.dumps(chain.normalise(obj), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    tiny = {"a": 1e-07, "b": 1.0 - 1e-07}
+    old = make_run(tiny, method={"method": "wsm", "tol": 1e-05}, params={"gap": 1e-07})
+    monkeypatch.setattr(store_mod, "canonical", stdlib_canonical)
+    record_run(old, db_url)
+    monkeypatch.undo()
+    with raw_engine(db_url).connect() as c:
+        content, result = c.execute(
+            text(
+                "SELECT r.content, u.result FROM audit_records r JOIN audit_runs u ON u.run_id = r.ref"
+                " WHERE r.ref = 'R000001'"
+            )
+        ).one()
+    assert '"a":1e-07' in content and '"tol":1e-05' in content and "1e-07" in result
+    assert canonical(json.loads(content)) != content  # today's text would differ
+
+    record_run(make_run(tiny, params={"gap": 1e-07}), db_url)
+    store = open_store(db_url)
+    rep = store.verify()
+    assert rep.ok, rep.first_broken
+    assert store.get("R000001").weights == tiny
+
+    with raw_engine(db_url).begin() as c:
+        c.execute(
+            text("UPDATE audit_runs SET result = :r WHERE run_id='R000001'"),
+            {"r": result.replace("1e-07", "2e-07", 1)},
+        )
+    fb = _broken(db_url)
+    assert fb.ref == "R000001" and "result" in fb.reason

@@ -1,9 +1,14 @@
 """Canonical JSON and SHA-256 hash chaining of audit records.
 
 Every record of the audit trail is stored as *canonical JSON* — keys sorted, no
-insignificant whitespace, UTF-8 without escaping, floats in Python's shortest
-round-trip form, non-finite floats as ``null`` (JSON has no NaN) — so that the same
-content always gives the same bytes on SQLite and PostgreSQL alike.
+insignificant whitespace, UTF-8 without escaping, floats as their shortest round-trip
+digits, non-finite floats as ``null`` (JSON has no NaN) — so that the same content always
+gives the same bytes on SQLite and PostgreSQL alike.
+
+Records are written by orjson (RFC 8259 text; floats in its notation, ``1e-7``). Records
+written before December 2026 used the standard library's encoder (``1e-07``): a record's
+digest is over the text as it was stored, and :func:`same_content` compares a stored text
+with rebuilt content by value, so those records verify unchanged.
 
 Records form a hash chain (the construction of Haber & Stornetta, "How to
 time-stamp a digital document", J. Cryptology 3(2), 1991, with SHA-256 of FIPS 180-4)::
@@ -22,6 +27,7 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping
+from enum import Enum
 from typing import Any
 
 import orjson
@@ -64,6 +70,8 @@ def normalise(obj: Any) -> Any:
         return int(obj)
     if isinstance(obj, float):
         return float(obj) if math.isfinite(obj) else None
+    if isinstance(obj, Enum):  # by value, as orjson writes an enum in canonical()'s fast path
+        return normalise(obj.value)
     if isinstance(obj, Mapping):
         return {str(k): normalise(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
@@ -84,8 +92,11 @@ def _not_plain(obj: Any) -> Any:
     raise TypeError(type(obj).__name__)
 
 
-_PLAIN_CHECK = (
-    orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+_CANONICAL = (
+    orjson.OPT_SORT_KEYS
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
 )
 
 
@@ -96,17 +107,36 @@ def _dumps(obj: Any) -> str:
 def canonical(obj: Any) -> str:
     """Canonical JSON text of ``obj`` (see module docstring).
 
-    A result that is already plain JSON (str keys, builtin values, no NaN) is written as it
-    is: orjson proves it plain in C (it refuses non-str keys, subclasses, dataclasses,
-    dates and numpy values), the standard encoder refuses NaN. Anything else goes through
-    :func:`normalise` first. Both give the same text; only the first skips a Python walk
-    over a national result's two million values.
+    A value that is already plain JSON (str keys, builtin values) is written by orjson as it
+    is: orjson refuses, in C, non-str keys, subclasses, dataclasses, dates and numpy values,
+    and writes NaN and ±inf as ``null`` just as :func:`normalise` maps them. Anything else
+    goes through :func:`normalise` first; both give the same text, only the first skips a
+    Python walk over a national result's two million values. An integer beyond 64 bits,
+    which orjson cannot write, falls back to the standard encoder.
     """
     try:
-        orjson.dumps(obj, default=_not_plain, option=_PLAIN_CHECK)
-        return _dumps(obj)
-    except (TypeError, ValueError):
-        return _dumps(normalise(obj))
+        return orjson.dumps(obj, default=_not_plain, option=_CANONICAL).decode()
+    except TypeError:
+        pass
+    plain = normalise(obj)
+    try:
+        return orjson.dumps(plain, option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:
+        return _dumps(plain)
+
+
+def same_content(stored: str, obj: Any) -> bool:
+    """Whether stored canonical text ``stored`` holds the content ``obj`` (rebuilt from rows).
+
+    Byte equality with today's :func:`canonical` first; otherwise equality of values, which
+    is what makes records written in the earlier float notation verify (their hash covers the
+    text as stored, so the text itself cannot have changed unnoticed)."""
+    if stored == canonical(obj):
+        return True
+    try:
+        return bool(json.loads(stored) == normalise(obj))
+    except ValueError:
+        return False
 
 
 def sha256_text(text: str) -> str:

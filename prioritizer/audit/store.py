@@ -34,7 +34,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 from sqlalchemy.pool import StaticPool
 
 from prioritizer.audit import schema as t
-from prioritizer.audit.chain import GENESIS, canonical, digest_of, link_hash, sha256_bytes, sha256_text
+from prioritizer.audit.chain import GENESIS, canonical, link_hash, sha256_bytes, sha256_text
 from prioritizer.audit.entities import RunSummary, StoredRun, VerifyReport
 from prioritizer.errors import AuditError, InputError, Issue
 
@@ -296,10 +296,14 @@ def run_content(row: dict[str, Any], *, canonical_texts: bool = False) -> dict[s
     digests) so a reader of the raw chain sees them; the large JSON parts are covered by
     their SHA-256 so the chain stays compact while any edit to them still breaks it.
 
-    ``canonical_texts``: the row's JSON columns were just written by :func:`canonical`, so
-    their digest is the SHA-256 of the text itself (canonical JSON is a fixed point of
-    parse-and-canonicalise); verify re-parses what is stored instead.
+    The digest of a JSON column is the SHA-256 of its text as stored (it was written by
+    :func:`canonical`). ``canonical_texts``: the row was just written, so its texts are not
+    parsed again; verify (the default) parses each, so a hand-edited unreadable column is
+    reported as such.
     """
+    if not canonical_texts:
+        for k in ("params", "model", "policy", "versions", "result"):
+            _loads(row[k])
     out = {
         "run_id": row["run_id"],
         "command": row["command"],
@@ -311,10 +315,7 @@ def run_content(row: dict[str, Any], *, canonical_texts: bool = False) -> dict[s
         "weights": _loads(row["weights"]),
         "method": _loads(row["method"]),
         "input_digests": _loads(row["input_digests"]),
-        "sha256": {
-            k: sha256_text(row[k]) if canonical_texts else digest_of(_loads(row[k]))
-            for k in ("params", "model", "policy", "versions", "result")
-        },
+        "sha256": {k: sha256_text(row[k]) for k in ("params", "model", "policy", "versions", "result")},
     }
     # Runs recorded before sign-in existed have no identity; their content stays as it was hashed.
     if row.get("identity"):

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from prioritizer.audit import schema as t
-from prioritizer.audit.chain import GENESIS, canonical, link_hash, sha256_bytes
+from prioritizer.audit.chain import GENESIS, canonical, link_hash, same_content, sha256_bytes
 from prioritizer.audit.entities import BrokenRecord, VerifyReport
 from prioritizer.audit.events import event_content as chained_event_content
 from prioritizer.audit.store import event_content, run_content
@@ -125,7 +125,7 @@ def verify_store(conn: Connection, anchor: str | None = None) -> VerifyReport:
             except (ValueError, TypeError):
                 bad(seq, kind, ref, "the run row holds unreadable JSON (edited by hand)")
                 continue
-            if canonical(rebuilt) != rec["content"]:
+            if not same_content(rec["content"], rebuilt):
                 bad(
                     seq, kind, ref, f"the run row was edited: {_content_diff(rec['content'], rebuilt)} differ"
                 )
@@ -146,7 +146,7 @@ def verify_store(conn: Connection, anchor: str | None = None) -> VerifyReport:
                 continue
             seen_events.add(seq)
             rebuilt = event_content(ev)
-            if canonical(rebuilt) != rec["content"]:
+            if not same_content(rec["content"], rebuilt):
                 bad(
                     seq,
                     kind,
@@ -164,7 +164,7 @@ def verify_store(conn: Connection, anchor: str | None = None) -> VerifyReport:
             except (ValueError, TypeError):
                 bad(seq, kind, ref, "the case-version row holds unreadable JSON (edited by hand)")
                 continue
-            if canonical(vrebuilt) != rec["content"] or vrow["hash"] != rec["hash"]:
+            if not same_content(rec["content"], vrebuilt) or vrow["hash"] != rec["hash"]:
                 bad(seq, kind, ref, "the case-version row was edited")
             vhave = version_files.get(ref, {})
             if vhave != vrebuilt["manifest"]:
@@ -183,7 +183,7 @@ def verify_store(conn: Connection, anchor: str | None = None) -> VerifyReport:
             except (ValueError, TypeError):
                 bad(seq, kind, ref, "the event row holds unreadable JSON (edited by hand)")
                 continue
-            if canonical(rebuilt) != rec["content"]:
+            if not same_content(rec["content"], rebuilt):
                 bad(
                     seq,
                     kind,
