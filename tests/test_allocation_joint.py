@@ -55,6 +55,17 @@ def test_structured_solve_has_the_general_models_optimum_funded_set_and_prices(s
     _same_answer(a, b)
 
 
+@pytest.mark.parametrize("seed", [0, 7])
+def test_the_result_is_plain_json_so_the_audit_writes_it_without_a_walk(seed: int) -> None:
+    """No numpy scalar may leak into the payload: the audit's canonical JSON then has to walk the
+    whole result in Python (0.5 s on the national case) instead of writing it in C."""
+    import orjson
+
+    _data, a, b = _pair(seed)
+    for res in (a, b):
+        orjson.dumps(res.to_json())  # raises TypeError on a numpy value or a non-str key
+
+
 @pytest.mark.parametrize("seed", range(0, 60, 3))
 def test_windowed_polish_and_structured_start_change_nothing(
     seed: int, monkeypatch: pytest.MonkeyPatch

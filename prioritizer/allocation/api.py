@@ -574,7 +574,8 @@ def baseline_terms(data: AllocationData) -> dict[str, float]:
     if data.target_mode == "soft":
         on = data.target_days > 0
         pen = float(data.target_penalty[on] @ data.target_days[on]) if on.any() else 0.0
-    return {"objective": -short - pen, "expected_shortfall_loss": short, "target_penalty": pen}
+    # plain floats: the audit's canonical JSON writes a plain result without a normalising walk
+    return {"objective": float(-short - pen), "expected_shortfall_loss": float(short), "target_penalty": pen}
 
 
 #: order of the explanation groups (issue 13 §3): solver status, then rules, targets, projects

@@ -75,6 +75,7 @@ class RowMeta:
 
 def _meta(name: str, kind: str, sense: str, rhs: float, unit: str, msg: str, **fields: Any) -> RowMeta:
     """A row descriptor whose description and in-sentence name share one set of fields."""
+    rhs = float(rhs)  # callers pass numpy sums; the payload (and its audit record) is plain JSON
     return RowMeta(
         name,
         kind,

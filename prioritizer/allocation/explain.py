@@ -42,7 +42,7 @@ BIND_TOL = 1e-6
 
 def slack_of(meta: RowMeta, activity: float) -> float:
     s = meta.rhs - activity if meta.sense == "<=" else activity - meta.rhs
-    return 0.0 if abs(s) <= BIND_TOL * (1 + abs(meta.rhs)) else s
+    return 0.0 if abs(s) <= BIND_TOL * (1 + abs(meta.rhs)) else float(s)
 
 
 def relax_gain(sense: str, shadow_price: float | None) -> float | None:
@@ -251,7 +251,7 @@ def project_rows(
             "spent": float(d.cost[p] * frac),
             "value": value,
             "value_source": d.value_source[p],
-            "value_per_oku": value / d.cost[p] if d.cost[p] > 0 else None,
+            "value_per_oku": float(value / d.cost[p]) if d.cost[p] > 0 else None,
             "reduced_cost": rc,
             "needed_value": None,
             "needed_value_lp": needed_lp,
