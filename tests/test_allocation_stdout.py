@@ -68,3 +68,41 @@ def test_progress_stages_go_to_stderr_in_order() -> None:
     assert len(stages) == len(words), proc.stderr[-2000:]
     for line, word in zip(stages, words, strict=True):
         assert word in line
+
+
+def test_two_threads_solve_at_once_and_stdout_comes_back_after_the_last() -> None:
+    """The redirection is held while any solve runs, but it must not serialise them: the joint
+    solve runs its LP relaxation beside the master. Both threads are inside the block at once
+    (a barrier they can only pass together), descriptor 1 is descriptor 2's file meanwhile, and
+    it is the original file again once both have left."""
+    import os
+    import threading
+
+    from prioritizer.allocation.quiet import solver_output_to_stderr
+
+    def ident(fd: int) -> tuple[int, int]:
+        st = os.fstat(fd)
+        return st.st_dev, st.st_ino
+
+    before = ident(1)
+    barrier = threading.Barrier(2, timeout=10)
+    inside: list[tuple[int, int]] = []
+    errors: list[BaseException] = []
+
+    def solve(hold: float) -> None:
+        try:
+            with solver_output_to_stderr():
+                barrier.wait()
+                inside.append(ident(1))
+                threading.Event().wait(hold)
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=solve, args=(h,)) for h in (0.05, 0.3)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(20)
+    assert not errors, errors
+    assert inside == [ident(2)] * 2
+    assert ident(1) == before

@@ -5,8 +5,8 @@ consumer. HiGHS writes its banner and log from C++ straight to file descriptor 1
 (highspy 1.16 prints the banner even before any option can be set), below anything
 Python's ``sys.stdout`` can catch. :func:`solver_output_to_stderr` therefore points
 descriptor 1 at descriptor 2 for the duration of a solve, flushes the C library's
-buffers before putting it back, and is re-entrant and thread-safe (the app solves in
-several threads; the descriptor is process-wide, so one lock and a depth count guard it).
+buffers before putting it back, and is re-entrant and thread-safe (the app and the joint solve run solves in
+several threads; the descriptor is process-wide, so a depth count under one lock guards it).
 """
 
 from __future__ import annotations
@@ -30,7 +30,11 @@ def _flush_c_stdio() -> None:
 
 @contextmanager
 def solver_output_to_stderr() -> Iterator[None]:
-    """Within the block, anything written to descriptor 1 lands on descriptor 2."""
+    """Within the block, anything written to descriptor 1 lands on descriptor 2.
+
+    The lock guards only the redirection's start and end, not the solve: two threads' solves
+    run at the same time (HiGHS releases the GIL), and descriptor 1 stays redirected until
+    the last of them ends."""
     global _depth, _saved_fd
     with _lock:
         if _depth == 0:
@@ -42,9 +46,10 @@ def solver_output_to_stderr() -> Iterator[None]:
             except OSError:  # no descriptor 1 or 2 (a detached service): nothing to protect
                 _saved_fd = None
         _depth += 1
-        try:
-            yield
-        finally:
+    try:
+        yield
+    finally:
+        with _lock:
             _depth -= 1
             if _depth == 0 and _saved_fd is not None:
                 _flush_c_stdio()
