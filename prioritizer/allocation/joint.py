@@ -42,8 +42,11 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import replace as dc_replace
+from typing import Any
 
 import highspy
 import numpy as np
@@ -79,6 +82,7 @@ class JointResult:
     relaxation: SolveOutcome | None
     structure: Structure
     path: str = "master+polish"
+    beside: Any = None  # what the caller's ``beside`` returned
 
 
 def _duals(model: ArrayModel, sp_: Split, h: highspy.Highs, sub: Sub, v: np.ndarray) -> dict[str, float]:
@@ -203,7 +207,7 @@ def _start_model(model: ArrayModel, v: np.ndarray, free_p: np.ndarray) -> ArrayM
 
 def _warm_start(
     model: ArrayModel, sp_: Split, sub: Sub, *, time_limit: float, gap: float
-) -> np.ndarray | None:
+) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Integer values of a good first incumbent (RENS on the structure; Berthold 2014).
 
     The master's LP relaxation (fast: one simplex solve) leaves few binaries fractional. Fix
@@ -211,14 +215,16 @@ def _warm_start(
     (:func:`_start_model`), and solve that small MILP. On the national case the master's dual
     bound is within 1e-5 of the optimum after its first cut round while HiGHS' own heuristics
     need far longer to find a point that good; any feasible point is fine — the master still
-    proves the gap. Returns the model's integer columns' values, or None.
+    proves the gap. Returns the model's integer columns' values (or None) and the master's LP
+    relaxation solution (or None).
     """
     lp = dc_replace(sub, integer=np.zeros_like(sub.integer))
     h = run(lp, mip=False, offset=sp_.offset, time_limit=time_limit, gap=None)
     if status_of(h, h.getModelStatus()) != "optimal":
-        return None
+        return None, None
+    lp_sol = lp.values(h)
     v = np.zeros(len(model.col_names))
-    v[sp_.keep_cols] = lp.values(h)[: len(sp_.keep_cols)]
+    v[sp_.keep_cols] = lp_sol[: len(sp_.keep_cols)]
     ints = np.flatnonzero(model.integer)
     r = np.round(v[ints])
     near = np.abs(v[ints] - r) <= 1e-9
@@ -229,10 +235,10 @@ def _warm_start(
     sub2, _ = assemble(m2, sp2, [_compress(c, 200)[:2] for c in sp2.classes], strengthen=True)
     h2 = run(sub2, mip=True, offset=sp2.offset, time_limit=time_limit, gap=gap)
     if int(h2.getInfo().primal_solution_status) != 2:
-        return None
+        return None, lp_sol
     v2 = np.where(m2.col_lo == m2.col_hi, m2.col_lo, 0.0)
     v2[sp2.keep_cols] = sub2.values(h2)[: len(sp2.keep_cols)]
-    return np.round(v2[ints])
+    return np.round(v2[ints]), lp_sol
 
 
 def solve_joint(
@@ -241,9 +247,13 @@ def solve_joint(
     time_limit: float | None = None,
     gap: float | None = None,
     relaxation: bool = True,
+    beside: Callable[[], Any] | None = None,
 ) -> JointResult | None:
     """Solve the MILP ``model`` through its structure; None when the master is not optimal or
-    stopped with an incumbent (the caller then runs the general model, e.g. for a conflict set)."""
+    stopped with an incumbent (the caller then runs the general model, e.g. for a conflict set).
+
+    ``beside``: work of the caller's that does not depend on the answer, run in a thread while
+    HiGHS solves the master; its return value is :attr:`JointResult.beside`."""
     t0 = time.perf_counter()
     g_lim = DEFAULT_GAP if gap is None else gap
     stage("structure")
@@ -267,11 +277,21 @@ def solve_joint(
     g_master = max(g_lim - eps / scale, 0.0)
     ws_limit = 20.0 if time_limit is None else max(min(20.0, 0.25 * time_limit), 0.01)
     # small masters solve faster than the warm start costs (bench --quick: 500 projects)
-    ws = (
+    ws, lp_sol = (
         _warm_start(model, sp_, sub, time_limit=ws_limit, gap=g_master)
         if int(sub.integer.sum()) >= WARM_START_FROM
-        else None
+        else (None, None)
     )
+    # Work that does not depend on the master runs beside it (HiGHS releases the GIL; two
+    # cores): the caller's ``beside`` and the LP relaxation, whose windows are centred on the
+    # master's own LP relaxation.
+    side = ThreadPoolExecutor(max_workers=2) if beside is not None or relaxation else None
+    beside_future = side.submit(beside) if side is not None and beside is not None else None
+    rel_future = None
+    if side is not None and relaxation and lp_sol is not None:
+        rel_future = side.submit(
+            polish, model, sp_, None, time_limit=time_limit, centres=class_values(sp_, mspans, None, lp_sol)
+        )
     start = None
     if ws is not None:
         pos = np.searchsorted(sp_.keep_cols, np.flatnonzero(model.integer))
@@ -283,6 +303,8 @@ def solve_joint(
     status = status_of(hm, ms)
     info = hm.getInfo()
     if status not in ("optimal", "time_limit") or int(info.primal_solution_status) != 2:
+        if side is not None:  # the caller falls back to the general model
+            side.shutdown(wait=False, cancel_futures=True)
         return None
     msol = sub.values(hm)
     xm = msol[: len(sp_.keep_cols)]
@@ -295,6 +317,8 @@ def solve_joint(
     left = None if time_limit is None else max(time_limit - (time.perf_counter() - t0), 30.0)
     hp, psub, spans, wins = polish(model, sp_, xm, time_limit=left, centres=centres)
     if status_of(hp, hp.getModelStatus()) != "optimal":
+        if side is not None:
+            side.shutdown(wait=False, cancel_futures=True)
         return None
     psol = psub.values(hp)
     v = full_point(model, sp_, spans, psol, wins)
@@ -328,9 +352,12 @@ def solve_joint(
     rel = None
     if relaxation:
         stage("relaxation")
-        hr, rsub, rspans, rwins = polish(
-            model, sp_, None, time_limit=time_limit, centres=class_values(sp_, spans, wins, psol)
-        )
+        if rel_future is not None:
+            hr, rsub, rspans, rwins = rel_future.result()
+        else:
+            hr, rsub, rspans, rwins = polish(
+                model, sp_, None, time_limit=time_limit, centres=class_values(sp_, spans, wins, psol)
+            )
         if status_of(hr, hr.getModelStatus()) == "optimal":
             rsol = rsub.values(hr)
             rv = full_point(model, sp_, rspans, rsol, rwins)
@@ -354,4 +381,7 @@ def solve_joint(
         "master_bound": bound,
         "polish_objective": z,
     }
-    return JointResult(out, fixed, rel, st)
+    beside_value = beside_future.result() if beside_future is not None else None
+    if side is not None:
+        side.shutdown()
+    return JointResult(out, fixed, rel, st, beside=beside_value)
