@@ -816,8 +816,12 @@ def _partner_shares(case: Case) -> dict[str, dict[str, float]]:
     ok = t > 0
     share = by.to_numpy()[ok] / t[ok] * reliance.reindex(g_of).to_numpy()[ok]
     out: dict[str, dict[str, float]] = {}
+    # lists first: iterating Arrow-backed labels yields them one Python call each
     for g, p, v in zip(
-        g_of[ok].astype(str), by.index.get_level_values(1)[ok].astype(str), share.tolist(), strict=True
+        g_of[ok].astype(str).tolist(),
+        by.index.get_level_values(1)[ok].astype(str).tolist(),
+        share.tolist(),
+        strict=True,
     ):
         out.setdefault(p, {})[g] = v
     return out
