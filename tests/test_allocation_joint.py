@@ -107,6 +107,53 @@ def test_a_window_is_accepted_only_when_the_prices_prove_it() -> None:
     assert not ok(4)  # rate 2 < τ held full
 
 
+def test_coupling_aggregation_keeps_the_hand_computed_optimum() -> None:
+    """max 3 q1 + 5 q2 + q3 + 5 x  s.t.  q1 ≤ 4,  q2 + x ≤ 3,  q3 + 5 x ≤ 5  (own rows),
+    q1 + 2 q2 + q3 + 3 x ≤ 10,  2 q1 + 4 q2 ≤ 12  (coupling rows),  q ≥ 0,  x ∈ {0, 1}.
+
+    By hand: x = 1 leaves q3 = 0 and q1 + 2 q2 ≤ 6, where q1 earns 3 and q2 2.5 per unit,
+    so q1 = 4, q2 = 1: 12 + 5 + 5 = 22; x = 0 gives at most 12 + 5 + 4 = 21. q1 and q2 charge
+    the coupling rows in the same proportion (1 : 2), q3 does not (1 : 0): two new columns."""
+    import scipy.sparse as sps
+
+    from prioritizer.allocation.subproblem import Sub, aggregate_coupling, run
+
+    A = sps.csr_matrix(
+        np.array(
+            [
+                [1, 0, 0, 0],
+                [0, 1, 0, 1],
+                [0, 0, 1, 5],
+                [1, 2, 1, 3],
+                [2, 4, 0, 0],
+            ],
+            dtype=float,
+        )
+    )
+    inf = np.inf
+
+    def sub() -> Sub:
+        return Sub(
+            A=A.copy(),
+            cost=np.array([3.0, 5.0, 1.0, 5.0]),
+            col_lo=np.zeros(4),
+            col_hi=np.array([inf, inf, inf, 1.0]),
+            row_lo=np.full(5, -inf),
+            row_hi=np.array([4.0, 3.0, 5.0, 10.0, 12.0]),
+            integer=np.array([False, False, False, True]),
+        )
+
+    agg = sub()
+    aggregate_coupling(agg, np.array([3, 4]), 4)
+    assert agg.A.shape == (7, 6)
+    assert (agg.A[3:5, :3] != 0).nnz == 0  # the coupling rows now charge only x and the new columns
+    for s in (sub(), agg):
+        h = run(s, mip=True, offset=0.0, time_limit=None, gap=0.0)
+        v = np.asarray(h.getSolution().col_value)
+        assert h.getInfo().objective_function_value == pytest.approx(22.0)
+        assert v[:4] == pytest.approx([4.0, 1.0, 0.0, 1.0])
+
+
 def _same_answer(a: Any, b: Any) -> None:
     assert a.status == b.status
     if a.status != "optimal":

@@ -268,7 +268,7 @@ def solve_joint(
         m *= 4
         curves = [_compress(c, m) for c in sp_.classes]
         eps = sum(e for _, _, e in curves)
-    sub, mspans = assemble(model, sp_, [(ln, sl) for ln, sl, _ in curves], strengthen=True)
+    sub, mspans = assemble(model, sp_, [(ln, sl) for ln, sl, _ in curves], strengthen=True, aggregate=True)
     st.master_columns, st.master_rows = sub.A.shape[1], sub.A.shape[0]
     st.curve_error = eps
     stage("solve", columns=st.master_columns, rows=st.master_rows)

@@ -45,10 +45,13 @@ def assemble(
     *,
     strengthen: bool,
     shift: np.ndarray | None = None,
+    aggregate: bool = False,
 ) -> tuple[Sub, list[np.ndarray]]:
     """The master (or polish) problem: kept rows and columns plus one column per curve segment.
 
-    ``shift``: more activity to take off the kept rows' bounds (segments held at their bound)."""
+    ``shift``: more activity to take off the kept rows' bounds (segments held at their bound).
+    ``aggregate``: :func:`aggregate_coupling` (the master; the warm start's small MILP solves
+    faster without it)."""
     A = model.A[sp_.keep_rows][:, sp_.keep_cols].tocsr()
     integer = model.integer[sp_.keep_cols].copy()
     base = sp_.rhs_shift if shift is None else sp_.rhs_shift + shift
@@ -85,7 +88,67 @@ def assemble(
         integer=np.concatenate([integer, np.zeros(ncur, dtype=bool)]),
     )
     scale(model, sp_, sub)
+    if aggregate:
+        aggregate_coupling(sub, sp_.coupling, len(sp_.keep_cols))
     return sub, spans
+
+
+def aggregate_coupling(sub: Sub, coupling: np.ndarray, n_keep: int) -> None:
+    """Route the linked continuous columns' coupling entries through one column per pattern (MIP only).
+
+    A linked good's stock or a divisible project's fraction sits both in its own rows and in
+    the few dense coupling rows. Columns whose coupling coefficients are proportional
+    (``a_rj = ρ_r s_j``, the same ρ up to 1e-12 relative) share one free column
+    ``Q = Σ_j s_j v_j`` (a new equality row), and each coupling row charges ``ρ_r Q`` instead.
+    The feasible set and objective are the same; HiGHS' path-aggregation cut separator, which
+    walks from each tight shortfall row through these columns into the coupling rows, takes
+    ~30 % less time on the national master (8.0 → 5.6 s after the warm start). New columns and rows go after all others (scale
+    1), so kept columns, curve spans and kept-row duals keep their positions.
+    """
+    if not len(coupling):
+        return
+    A = sub.A.tocsc()
+    is_c = np.zeros(A.shape[0], dtype=bool)
+    is_c[coupling] = True
+    coo = A.tocoo()
+    in_c = np.zeros(A.shape[1], dtype=bool)
+    in_o = np.zeros(A.shape[1], dtype=bool)
+    in_c[coo.col[is_c[coo.row]]] = True
+    in_o[coo.col[~is_c[coo.row]]] = True
+    cand = np.flatnonzero(in_c & in_o & ~sub.integer)
+    cand = cand[cand < n_keep]
+    if len(cand) < 2:
+        return
+    block = A[coupling][:, cand].toarray().T  # (candidates, coupling rows)
+    first = block[np.arange(len(cand)), np.argmax(block != 0, axis=1)]
+    ratio = block / first[:, None]
+    key = np.where(ratio == 0, 0.0, np.round(ratio, 12))
+    pattern, group = np.unique(key, axis=0, return_inverse=True)
+    group = np.asarray(group).ravel()
+    if len(pattern) >= len(cand):
+        return
+    m, n, g = A.shape[0], A.shape[1], len(pattern)
+    drop = np.isin(coo.col, cand) & is_c[coo.row]
+    rows = [coo.row[~drop], m + group, m + np.arange(g)]
+    cols = [coo.col[~drop], cand, n + np.arange(g)]
+    vals = [coo.data[~drop], first, -np.ones(g)]
+    pr, pc = np.nonzero(pattern)
+    rows.append(coupling[pc])
+    cols.append(n + pr)
+    vals.append(pattern[pr, pc])
+    sub.A = sp.csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(m + g, n + g)
+    )
+    sub.cost = np.concatenate([sub.cost, np.zeros(g)])
+    sub.col_lo = np.concatenate([sub.col_lo, np.full(g, -np.inf)])
+    sub.col_hi = np.concatenate([sub.col_hi, np.full(g, np.inf)])
+    sub.row_lo = np.concatenate([sub.row_lo, np.zeros(g)])
+    sub.row_hi = np.concatenate([sub.row_hi, np.zeros(g)])
+    sub.integer = np.concatenate([sub.integer, np.zeros(g, dtype=bool)])
+    if sub.col_scale is not None:
+        sub.col_scale = np.concatenate([sub.col_scale, np.ones(g)])
+    if sub.row_scale is not None:
+        sub.row_scale = np.concatenate([sub.row_scale, np.ones(g)])
 
 
 def scale(model: ArrayModel, sp_: Split, sub: Sub) -> None:
