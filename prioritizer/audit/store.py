@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, select, update
+from sqlalchemy import Connection, Engine, create_engine, event, func, literal_column, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
@@ -510,9 +510,33 @@ class AuditStore:
             have = set(conn.execute(select(t.blobs.c.digest).where(t.blobs.c.digest.in_(wanted))).scalars())
         for fname, h in sorted(digests.items()):
             if h not in have:
-                conn.execute(t.blobs.insert().values(digest=h, size=len(files[fname]), content=files[fname]))
+                self._insert_blob(conn, h, files[fname])
                 have.add(h)
             conn.execute(t.run_files.insert().values(run_id=run_id, name=fname, digest=h))
+
+    #: file snapshots from this size on are streamed into SQLite (see :meth:`_insert_blob`)
+    STREAM_BLOB_FROM = 8 << 20
+
+    def _insert_blob(self, conn: Connection, digest: str, data: bytes) -> None:
+        """One content-addressed blob, in the caller's transaction.
+
+        SQLite copies a bound parameter before writing it (sqlite3 binds with
+        SQLITE_TRANSIENT), so a national ``flows.csv`` (216 MB) would briefly be in memory twice.
+        Large blobs are therefore inserted as a ``zeroblob`` and written through SQLite's
+        incremental blob I/O in 16 MB pieces — same row, same bytes, same transaction."""
+        if conn.dialect.name != "sqlite" or len(data) < self.STREAM_BLOB_FROM:
+            conn.execute(t.blobs.insert().values(digest=digest, size=len(data), content=data))
+            return
+        conn.execute(t.blobs.insert().values(digest=digest, size=len(data), content=func.zeroblob(len(data))))
+        rowid = conn.execute(
+            select(literal_column("rowid")).select_from(t.blobs).where(t.blobs.c.digest == digest)
+        ).scalar_one()
+        raw = conn.connection.driver_connection
+        view = memoryview(data)
+        step = 16 << 20
+        with raw.blobopen(t.blobs.name, "content", rowid) as blob:
+            for i in range(0, len(data), step):
+                blob.write(view[i : i + step])
 
     def _previous_weights(self, conn: Connection, name: str | None, run_id: str) -> dict[str, float] | None:
         q = select(t.runs.c.weights).where(t.runs.c.run_id != run_id, t.runs.c.weights != "null")
