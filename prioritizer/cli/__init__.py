@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 
 import typer
@@ -50,5 +51,14 @@ def _register() -> None:
 _register()
 
 
+#: the cyclic collector's first-generation threshold for a CLI process (CPython's default: 700)
+GC_GEN0 = 100_000
+
+
 def main() -> None:
+    # A command builds millions of small, acyclic objects (a national result holds two million
+    # values) and then exits. With the default thresholds the collector ran 1,739 times on the
+    # national allocate, 1.1–1.2 s of walking live objects that are never garbage; at 100,000
+    # it runs 10 times (0.2–0.3 s). Cycles are still collected, only later.
+    gc.set_threshold(GC_GEN0, 50, 1000)
     app()
