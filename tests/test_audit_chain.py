@@ -102,3 +102,7 @@ def test_same_content_accepts_the_earlier_float_notation_by_value_only():
     assert same_content(old, {"w": [0.25, 1e-05], "gap": 1e-07})
     assert not same_content(old, {"w": [0.25, 1e-05], "gap": 2e-07})
     assert not same_content("{not json", {"gap": 1e-07})
+    # by value means by JSON value: true is not 1, and 1 is not 1.0
+    assert not same_content('{"a":1,"gap":1e-07}', {"a": True, "gap": 1e-07})
+    assert not same_content('{"a":1.0,"gap":1e-07}', {"a": 1, "gap": 1e-07})
+    assert not same_content('{"a":[1e-07]}', {"a": [1e-07, 1e-07]})

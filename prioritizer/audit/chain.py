@@ -134,9 +134,20 @@ def same_content(stored: str, obj: Any) -> bool:
     if stored == canonical(obj):
         return True
     try:
-        return bool(json.loads(stored) == normalise(obj))
+        return _identical(json.loads(stored), normalise(obj))
     except ValueError:
         return False
+
+
+def _identical(a: Any, b: Any) -> bool:
+    """Equal values of the same JSON types: Python's ``==`` would take ``true`` for ``1``."""
+    if type(a) is not type(b):
+        return False
+    if type(a) is dict:
+        return a.keys() == b.keys() and all(_identical(v, b[k]) for k, v in a.items())
+    if type(a) is list:
+        return len(a) == len(b) and all(_identical(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
 
 
 def sha256_text(text: str) -> str:
