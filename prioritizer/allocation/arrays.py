@@ -26,7 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from prioritizer.allocation.build import RowMeta, _meta, _pair, limit_fields
-from prioritizer.allocation.data import AllocationData
+from prioritizer.allocation.data import AllocationData, Scenario
 from prioritizer.errors import InputError, Issue
 
 INF = float("inf")
@@ -398,22 +398,42 @@ def build_arrays(data: AllocationData, *, relax: bool = False) -> ArrayModel:
 
 
 def _sf_name(data: AllocationData, g: np.ndarray, s: np.ndarray, e: int) -> str:
-    return f"shortfall_{data.good_ids[int(g[e])]}_{data.scenarios[int(s[e])].id}"
+    return _sf_label(data, int(g[e]), int(s[e]))
+
+
+def _sf_label(data: AllocationData, g: int, s: int) -> str:
+    return f"shortfall_{data.good_ids[g]}_{data.scenarios[s].id}"
+
+
+def _good_pair(data: AllocationData, g: int) -> tuple[str, str]:
+    return data.good_names[g][0] or data.good_ids[g], data.good_names[g][1] or data.good_ids[g]
+
+
+def _scenario_pair(sc: Scenario) -> tuple[str, str]:
+    return sc.name_ja or sc.id, sc.name_en or sc.id
 
 
 def _sf_meta(data: AllocationData, g: np.ndarray, s: np.ndarray, need: np.ndarray, e: int) -> RowMeta:
     gi, si = int(g[e]), int(s[e])
-    sc = data.scenarios[si]
-    gn = (data.good_names[gi][0] or data.good_ids[gi], data.good_names[gi][1] or data.good_ids[gi])
+    return _shortfall_meta(
+        data, gi, si, float(need[e]), _good_pair(data, gi), _scenario_pair(data.scenarios[si])
+    )
+
+
+def _shortfall_meta(
+    data: AllocationData, g: int, s: int, need: float, good: tuple[str, str], scenario: tuple[str, str]
+) -> RowMeta:
+    """The descriptor of good ``g``'s shortfall row in scenario ``s`` (names passed in, so the
+    bulk builder looks each good and scenario up once)."""
     return _meta(
-        _sf_name(data, g, s, e),
+        _sf_label(data, g, s),
         "shortfall",
         ">=",
-        float(need[e]),
-        data.good_unit[gi],
+        need,
+        data.good_unit[g],
         "shortfall",
-        **_pair("good", gn),
-        **_pair("scenario", (sc.name_ja or sc.id, sc.name_en or sc.id)),
+        **_pair("good", good),
+        **_pair("scenario", scenario),
     )
 
 
@@ -446,27 +466,17 @@ def _shortfall_metas(model: ArrayModel) -> list[RowMeta]:
 
     tja, ten = catalogue().messages["alloc.row.shortfall"]  # bare {good} and {scenario} fields
     d = model.data
-    gj = [n[0] or i for n, i in zip(d.good_names, d.good_ids, strict=True)]
-    ge = [n[1] or i for n, i in zip(d.good_names, d.good_ids, strict=True)]
-    sj = [sc.name_ja or sc.id for sc in d.scenarios]
-    se = [sc.name_en or sc.id for sc in d.scenarios]
+    goods = [_good_pair(d, g) for g in range(len(d.good_ids))]
+    scens = [_scenario_pair(sc) for sc in d.scenarios]
     out = []
     for g, s, need in zip(
         model.sf_good.tolist(), model.sf_scen.tolist(), model.sf_need.tolist(), strict=True
     ):
-        m = _meta(
-            f"shortfall_{d.good_ids[g]}_{d.scenarios[s].id}",
-            "shortfall",
-            ">=",
-            need,
-            d.good_unit[g],
-            "shortfall",
-            **_pair("good", (gj[g], ge[g])),
-            **_pair("scenario", (sj[s], se[s])),
-        )
+        good, scen = goods[g], scens[s]
+        m = _shortfall_meta(d, g, s, need, good, scen)
         m.texts = (
-            tja.format_map({"good": gj[g], "scenario": sj[s]}),
-            ten.format_map({"good": ge[g], "scenario": se[s]}),
+            tja.format_map({"good": good[0], "scenario": scen[0]}),
+            ten.format_map({"good": good[1], "scenario": scen[1]}),
         )
         out.append(m)
     return out
