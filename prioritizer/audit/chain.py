@@ -88,10 +88,6 @@ def normalise(obj: Any) -> Any:
     return str(obj)
 
 
-def _not_plain(obj: Any) -> Any:
-    raise TypeError(type(obj).__name__)
-
-
 _CANONICAL = (
     orjson.OPT_SORT_KEYS
     | orjson.OPT_PASSTHROUGH_SUBCLASS
@@ -108,14 +104,15 @@ def canonical(obj: Any) -> str:
     """Canonical JSON text of ``obj`` (see module docstring).
 
     A value that is already plain JSON (str keys, builtin values) is written by orjson as it
-    is: orjson refuses, in C, non-str keys, subclasses, dataclasses, dates and numpy values,
+    is: orjson refuses, in C, non-str keys, subclasses, dataclasses, dates and numpy values
+    (passed through to a ``default`` there is none of, so they raise TypeError),
     and writes NaN and ±inf as ``null`` just as :func:`normalise` maps them. Anything else
     goes through :func:`normalise` first; both give the same text, only the first skips a
     Python walk over a national result's two million values. An integer beyond 64 bits,
     which orjson cannot write, falls back to the standard encoder.
     """
     try:
-        return orjson.dumps(obj, default=_not_plain, option=_CANONICAL).decode()
+        return orjson.dumps(obj, option=_CANONICAL).decode()
     except TypeError:
         pass
     plain = normalise(obj)
