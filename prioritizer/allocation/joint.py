@@ -285,10 +285,11 @@ def solve_joint(
     # Work that does not depend on the master runs beside it (HiGHS releases the GIL; two
     # cores): the caller's ``beside`` and the LP relaxation, whose windows are centred on the
     # master's own LP relaxation.
-    side = ThreadPoolExecutor(max_workers=2) if beside is not None or relaxation else None
+    rel_beside = relaxation and lp_sol is not None
+    side = ThreadPoolExecutor(max_workers=2) if beside is not None or rel_beside else None
     beside_future = side.submit(beside) if side is not None and beside is not None else None
     rel_future = None
-    if side is not None and relaxation and lp_sol is not None:
+    if side is not None and rel_beside:
         rel_future = side.submit(
             polish, model, sp_, None, time_limit=time_limit, centres=class_values(sp_, mspans, None, lp_sol)
         )

@@ -5,8 +5,9 @@ consumer. HiGHS writes its banner and log from C++ straight to file descriptor 1
 (highspy 1.16 prints the banner even before any option can be set), below anything
 Python's ``sys.stdout`` can catch. :func:`solver_output_to_stderr` therefore points
 descriptor 1 at descriptor 2 for the duration of a solve, flushes the C library's
-buffers before putting it back, and is re-entrant and thread-safe (the app and the joint solve run solves in
-several threads; the descriptor is process-wide, so a depth count under one lock guards it).
+buffers before putting it back, and is re-entrant and thread-safe (the app and the joint
+solve run solves in several threads; the descriptor is process-wide, so a depth count under
+one lock guards it).
 """
 
 from __future__ import annotations

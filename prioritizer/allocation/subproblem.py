@@ -94,7 +94,7 @@ def assemble(
 
 
 def aggregate_coupling(sub: Sub, coupling: np.ndarray, n_keep: int) -> None:
-    """Route the linked continuous columns' coupling entries through one column per pattern (MIP only).
+    """Route the linked continuous columns' coupling entries through one column per pattern.
 
     A linked good's stock or a divisible project's fraction sits both in its own rows and in
     the few dense coupling rows. Columns whose coupling coefficients are proportional
@@ -102,8 +102,9 @@ def aggregate_coupling(sub: Sub, coupling: np.ndarray, n_keep: int) -> None:
     ``Q = Σ_j s_j v_j`` (a new equality row), and each coupling row charges ``ρ_r Q`` instead.
     The feasible set and objective are the same; HiGHS' path-aggregation cut separator, which
     walks from each tight shortfall row through these columns into the coupling rows, takes
-    ~30 % less time on the national master (8.0 → 5.6 s after the warm start). New columns and rows go after all others (scale
-    1), so kept columns, curve spans and kept-row duals keep their positions.
+    ~30 % less time on the national master (8.0 → 5.6 s after the warm start). New columns
+    and rows go after all others (scale 1), so kept columns, curve spans and kept-row duals
+    keep their positions.
     """
     if not len(coupling):
         return
