@@ -101,12 +101,11 @@ def main() -> None:
     auth_gate.tier_banner()
     # ``start_page`` lets a link or a test open the app on a given page.
     start = st.session_state.get("start_page", "ranking")
-    spec = PAGE_SPEC
-    pages = [st.Page(fn, title=state.tr(key), url_path=path) for fn, key, path in spec]
+    pages = [st.Page(fn, title=state.tr(key), url_path=path) for fn, key, path in PAGE_SPEC]
     # Streamlit serves its default page at "/" only, so a default page named "ranking" made
     # the deep link /ranking "Page not found". The root is an unlisted page showing the start
     # page, every page keeps its own path, and the menu is drawn with page links.
-    start_fn, start_key = next((fn, key) for fn, key, path in spec if path == start)
+    start_fn, start_key = next((fn, key) for fn, key, path in PAGE_SPEC if path == start)
     home = st.Page(start_fn, title=state.tr(start_key), url_path="home", default=True)
     nav = st.navigation([home, *pages], position="hidden")
     with st.sidebar:

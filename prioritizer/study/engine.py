@@ -201,13 +201,16 @@ class Engine:
         ctx_f = self.client.scatter(ctx, broadcast=True, hash=False)
         by_key: dict[str, Job] = {}
         lost: dict[str, int] = {}  # resubmissions per job name
-        futures = []
-        for name, spec in jobs:
-            f = self.client.submit(
-                fn, ctx_f, spec, key=f"study-{name}-{spec.get('nonce', '')}", retries=self.retries, pure=False
-            )
+        futures: list[Any] = []
+
+        def submit(name: str, spec: dict[str, Any], key: str, ctx_f: Any) -> Any:
+            f = self.client.submit(fn, ctx_f, spec, key=key, retries=self.retries, pure=False)
             by_key[f.key] = (name, spec)
             futures.append(f)
+            return f
+
+        for name, spec in jobs:
+            submit(name, spec, f"study-{name}-{spec.get('nonce', '')}", ctx_f)
         try:
             with self.client.as_current():
                 done = as_completed(futures, with_results=True, raise_errors=False)
@@ -218,12 +221,7 @@ class Engine:
                         # only by a worker that died: scatter again and resubmit, as a retry
                         lost[name] = lost.get(name, 0) + 1
                         ctx_f = self.client.scatter(ctx, broadcast=True, hash=False)
-                        nf = self.client.submit(
-                            fn, ctx_f, spec, key=f"{fut.key}-r{lost[name]}", retries=self.retries, pure=False
-                        )
-                        by_key[nf.key] = (name, spec)
-                        futures.append(nf)
-                        done.add(nf)
+                        done.add(submit(name, spec, f"{fut.key}-r{lost[name]}", ctx_f))
                         continue
                     if fut.status == "error":  # raised on every attempt, or the worker kept dying
                         res = _failure(spec, fut.exception(), self.retries + 1)
