@@ -103,15 +103,13 @@ def _app_env(case: Path) -> Path:
     return tmp
 
 
-def apptest(
-    repeat: int, case: Path = CASE, pages: tuple[str, ...] = ("ranking", "allocation"), target: float = 0.3
-) -> list[Result]:
+def apptest(repeat: int) -> list[Result]:
     from streamlit.testing.v1 import AppTest
 
-    tmp = _app_env(case)
+    tmp = _app_env(CASE)
     out: list[Result] = []
     try:
-        for page in pages:
+        for page in ("ranking", "allocation"):
 
             def first_run(page: str = page) -> AppTest:
                 at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
@@ -128,7 +126,7 @@ def apptest(
             from prioritizer.case import load_case
             from prioritizer.runs import execute
 
-            default_w = execute("rank", load_case(case), {}).result["weights"]
+            default_w = execute("rank", load_case(CASE), {}).result["weights"]
             k = iter(range(1000, 10**6))
 
             def rerun(at: AppTest = at, w0: dict[str, float] = default_w, k: Iterator[int] = k) -> None:
@@ -140,12 +138,11 @@ def apptest(
             ours = measure(rerun, repeat=repeat, warmup=1, memory=True)
             out.append(
                 Result(
-                    f"weight change → {page} page (AppTest rerun)"
-                    + ("" if case == CASE else f", {case.name}"),
+                    f"weight change → {page} page (AppTest rerun)",
                     "first uncached run",
                     ours,
                     cold,
-                    target=target,
+                    target=0.3,
                     note="full script rerun in AppTest (no browser); baseline = first run of the page"
                     + (" incl. case load and imports" if page == "ranking" else " (case already cached)"),
                 )
