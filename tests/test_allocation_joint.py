@@ -66,20 +66,77 @@ def test_the_result_is_plain_json_so_the_audit_writes_it_without_a_walk(seed: in
         orjson.dumps(res.to_json())  # raises TypeError on a numpy value or a non-str key
 
 
+@pytest.mark.parametrize("wait_from", [0, 2])
 @pytest.mark.parametrize("seed", range(0, 60, 3))
 def test_windowed_polish_and_structured_start_change_nothing(
-    seed: int, monkeypatch: pytest.MonkeyPatch
+    seed: int, wait_from: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The national-scale shortcuts, forced on small cases: a one-segment window around each class's
     stock value in every exact LP (so the window must be proven by prices or widened) and the
-    structured warm start for every master — same optimum, funded set and prices as PuLP."""
+    structured warm start, made beside every master — same optimum, funded set and prices as
+    PuLP. With ``wait_from`` 0 the master waits for the start at HiGHS' first query, so every
+    master takes it; with the default it takes it only if it is still at work after a cut round."""
     import prioritizer.allocation.joint as joint
     import prioritizer.allocation.subproblem as subproblem
 
     monkeypatch.setattr(subproblem, "WINDOW", 1)
     monkeypatch.setattr(joint, "WARM_START_FROM", 0)
+    monkeypatch.setattr(joint, "WAIT_FROM_QUERY", wait_from)
     _data, a, b = _pair(seed)
     _same_answer(a, b)
+    st = b.solver["structure"]
+    if st is not None and wait_from == 0 and st["info"]["warm_start"]["found"]:
+        assert st["info"]["warm_start"]["offered_at_query"] == 0
+
+
+def test_a_point_supplied_while_the_solve_runs_becomes_its_first_incumbent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """max 5a + 4b + 3c  s.t.  2a + 3b + c ≤ 5,  a, b, c ∈ {0, 1}: by hand the optimum is 9 at
+    (1, 1, 0). The point (0, 0, 1), worth 3, is handed over at HiGHS' first query (after its
+    set-up, before any heuristic of its own): the first incumbent line of HiGHS' log is a user
+    solution ("X") worth 3, and the solve still ends at 9. Presolve is off, or it would solve
+    the problem before the MIP solver asks."""
+    import scipy.sparse as sps
+
+    import prioritizer.allocation.subproblem as subproblem
+    from prioritizer.allocation.subproblem import Sub, run
+
+    log: list[str] = []
+    highs_of = subproblem.highs_of
+
+    def recording(model: Any, *, mip: bool) -> Any:
+        h = highs_of(model, mip=mip)
+        h.setOptionValue("presolve", "off")
+        h.setOptionValue("output_flag", True)  # the log, to the callback only
+        h.setOptionValue("log_to_console", False)
+        h.cbLogging.subscribe(lambda e: log.append(e.message))
+        return h
+
+    monkeypatch.setattr(subproblem, "highs_of", recording)
+    asked: list[int] = []
+
+    def supply(n: int) -> np.ndarray | None:
+        asked.append(n)
+        return np.array([0.0, 0.0, 1.0]) if n == 0 else None
+
+    knapsack = Sub(
+        A=sps.csr_matrix(np.array([[2.0, 3.0, 1.0]])),
+        cost=np.array([5.0, 4.0, 3.0]),
+        col_lo=np.zeros(3),
+        col_hi=np.ones(3),
+        row_lo=np.array([-np.inf]),
+        row_hi=np.array([5.0]),
+        integer=np.ones(3, dtype=bool),
+    )
+    h = run(knapsack, mip=True, offset=0.0, time_limit=None, gap=0.0, supply=supply)
+    assert asked[0] == 0
+    # display lines: source letter, nodes, queue, leaves, explored, best bound, best solution, …
+    lines = [line.split() for line in log]
+    found = [w for w in lines if len(w) > 6 and len(w[0]) == 1 and w[0].isalpha() and w[1].isdigit()]
+    assert found[0][0] == "X" and float(found[0][6]) == pytest.approx(3.0)
+    assert h.getInfo().objective_function_value == pytest.approx(9.0)
+    assert np.asarray(h.getSolution().col_value) == pytest.approx([1.0, 1.0, 0.0])
 
 
 def test_a_window_is_accepted_only_when_the_prices_prove_it() -> None:
