@@ -24,7 +24,8 @@ _depth = 0
 _saved_fd: int | None = None
 
 
-def _flush_c_stdio() -> None:
+def flush_c_stdio() -> None:
+    """Flush the C library's output buffers (what C code wrote through stdio)."""
     with suppress(OSError, AttributeError):  # no C runtime symbol table (e.g. some Windows builds)
         ctypes.CDLL(None).fflush(None)
 
@@ -53,7 +54,7 @@ def solver_output_to_stderr() -> Iterator[None]:
         with _lock:
             _depth -= 1
             if _depth == 0 and _saved_fd is not None:
-                _flush_c_stdio()
+                flush_c_stdio()
                 os.dup2(_saved_fd, 1)
                 os.close(_saved_fd)
                 _saved_fd = None

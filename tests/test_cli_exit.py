@@ -1,0 +1,73 @@
+"""The CLI ends without tearing its heap down, but with the exit status, output and clean-up of a
+normal interpreter exit (``prioritizer.cli._exit``). Each case runs in its own process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _py(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+
+
+MAIN = "import sys; from prioritizer.cli import main; sys.argv = ['prioritizer', *sys.argv[1:]]; main()"
+
+
+def test_a_usage_error_keeps_click_status_2_and_its_message() -> None:
+    proc = _py(MAIN, "allocate", "no/such/case", "--no-audit")
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert "no such folder" in proc.stderr
+
+
+def test_help_exits_0_with_all_of_its_text_on_stdout() -> None:
+    proc = _py(MAIN, "--help")
+    assert proc.returncode == 0
+    for command in ("allocate", "rank", "audit", "study", "stress"):
+        assert command in proc.stdout
+
+
+def test_buffered_output_and_exit_handlers_are_not_lost() -> None:
+    """Text still in Python's buffer, text in the C library's stdio buffer and an atexit
+    handler's line all reach the pipe; a string exit code prints and gives status 1."""
+    code = (
+        "import atexit, ctypes, sys\n"
+        "from prioritizer.cli import _exit\n"
+        "atexit.register(lambda: sys.stdout.write('handler ran\\n'))\n"
+        "sys.stdout.write('python buffer\\n')\n"
+        "libc = ctypes.CDLL(None)\n"
+        "libc.printf(b'c buffer\\n')\n"
+        "_exit('stopped: bad input')\n"
+    )
+    proc = _py(code)
+    assert proc.returncode == 1
+    # two buffers, so no order between them: each line arrives whole, once
+    assert sorted(proc.stdout.splitlines()) == ["c buffer", "handler ran", "python buffer"]
+    assert proc.stderr.strip() == "stopped: bad input"
+
+
+def test_a_live_thread_is_joined_by_the_normal_exit() -> None:
+    """With a non-daemon thread still at work, skipping the teardown would kill it mid-way."""
+    code = (
+        "import threading, time, sys\n"
+        "from prioritizer.cli import _exit\n"
+        "def work():\n"
+        "    time.sleep(0.5)\n"
+        "    print('thread finished', flush=True)\n"
+        "threading.Thread(target=work).start()\n"
+        "_exit(3)\n"
+    )
+    proc = _py(code)
+    assert proc.returncode == 3
+    assert proc.stdout.strip() == "thread finished"
