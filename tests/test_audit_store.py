@@ -383,6 +383,36 @@ def test_migrations_match_the_schema_module(db_url):
         assert len(heads) == 1 and ctx.get_current_revision() == heads[0]
         diffs = compare_metadata(ctx, metadata)
     assert diffs == []
+    from prioritizer.audit.store import SCHEMA_HEAD
+
+    assert heads[0] == SCHEMA_HEAD  # the check that skips Alembic knows the newest revision
+
+
+def test_an_up_to_date_store_opens_without_alembic_and_an_older_one_is_upgraded(db_url):
+    """Opening a store at the newest revision reads its version row only (no Alembic import,
+    checked in a fresh process); a store at an older revision still goes through Alembic."""
+    import subprocess
+    import sys
+
+    open_store(db_url)  # created and at head
+    code = (
+        "import sys; from prioritizer.audit import open_store; open_store(sys.argv[1]); "
+        "print('alembic' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, db_url], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False", out.stderr[-2000:]
+    from alembic import command
+
+    from prioritizer.audit.store import _alembic_config
+
+    cfg = _alembic_config()
+    with raw_engine(db_url).begin() as c:
+        cfg.attributes["connection"] = c
+        command.downgrade(cfg, "0002")
+    out = subprocess.run([sys.executable, "-c", code, db_url], capture_output=True, text=True, check=False)
+    assert out.returncode == 0 and out.stdout.strip() == "True", out.stderr[-2000:]
+    with raw_engine(db_url).connect() as c:
+        assert c.execute(text("SELECT version_num FROM audit_schema_version")).scalar() == "0003"
 
 
 def test_a_store_written_in_the_earlier_float_notation_still_verifies(db_url, monkeypatch):

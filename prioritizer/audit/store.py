@@ -206,8 +206,29 @@ def _alembic_config():  # type: ignore[no-untyped-def]
     return cfg
 
 
+#: the newest migration's revision (tests/test_audit_store.py holds it equal to Alembic's head)
+SCHEMA_HEAD = "0003"
+
+
+def _at_head(engine: Engine) -> bool:
+    """Whether the store's schema is :data:`SCHEMA_HEAD`, read without Alembic.
+
+    Opening a store is part of every recorded command; importing Alembic to find out that
+    nothing needs upgrading took 0.18 s of each. A fresh or older store goes to :func:`_migrate`.
+    """
+    try:
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql(f"SELECT version_num FROM {t.VERSION_TABLE}").scalars().all()
+            conn.rollback()
+    except SQLAlchemyError:  # no version table yet (a fresh store), or unreadable: let Alembic say
+        return False
+    return rows == [SCHEMA_HEAD]
+
+
 def _migrate(engine: Engine, url: str) -> None:
     """Bring the schema to the newest revision, under a lock so parallel openers agree."""
+    if _at_head(engine):
+        return
     from alembic import command
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
