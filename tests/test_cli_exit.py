@@ -71,3 +71,19 @@ def test_a_live_thread_is_joined_by_the_normal_exit() -> None:
     proc = _py(code)
     assert proc.returncode == 3
     assert proc.stdout.strip() == "thread finished"
+
+
+def test_a_recorded_run_leaves_no_write_ahead_log_behind(tmp_path: Path) -> None:
+    """The store's connections are closed at exit: SQLite then checkpoints its write-ahead log
+    into the database and deletes it, so the next command does not recover a log that grew
+    by every run before."""
+    db = tmp_path / "audit.sqlite"
+    for _ in range(2):
+        proc = _py(MAIN, "allocate", "inputs/default", "--format", "json", "--db", f"sqlite:///{db}")
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        assert db.is_file()
+        assert not (tmp_path / "audit.sqlite-wal").exists()
+    import sqlite3
+
+    with sqlite3.connect(db) as c:  # both runs are in the database file itself
+        assert c.execute("SELECT count(*) FROM audit_runs").fetchone()[0] == 2
