@@ -481,3 +481,21 @@ def test_a_large_snapshot_streamed_into_sqlite_reads_back_byte_for_byte(tmp_path
             text("UPDATE audit_blobs SET content = :b WHERE size > 64"), {"b": big.replace(b"g1,", b"g9,", 1)}
         )
     assert not open_store(url).verify().ok
+
+
+def test_a_new_sqlite_store_has_64_kb_pages_and_an_existing_one_keeps_its_own(tmp_path):
+    """Large results and file snapshots are written page by page: a new store uses SQLite's
+    largest page; a store made before keeps its 4 KB pages and still records."""
+    new = tmp_path / "new.sqlite"
+    record_run(make_run(), f"sqlite:///{new}")
+    with sqlite3.connect(new) as c:
+        assert c.execute("PRAGMA page_size").fetchone()[0] == 65536
+    old = tmp_path / "old.sqlite"
+    with sqlite3.connect(old) as c:  # an empty database file written with the old default
+        c.execute("PRAGMA page_size = 4096")
+        c.execute("CREATE TABLE t(x)")
+        c.execute("DROP TABLE t")
+    record_run(make_run(), f"sqlite:///{old}")
+    with sqlite3.connect(old) as c:
+        assert c.execute("PRAGMA page_size").fetchone()[0] == 4096
+        assert c.execute("SELECT count(*) FROM audit_runs").fetchone()[0] == 1
