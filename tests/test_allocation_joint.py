@@ -89,6 +89,30 @@ def test_windowed_polish_and_structured_start_change_nothing(
         assert st["info"]["warm_start"]["offered_at_query"] == 0
 
 
+def test_the_master_waits_for_its_warm_start_only_after_a_cut_round_and_never_past_its_limit() -> None:
+    """HiGHS' first two queries (after set-up, after the root LP) do not wait for a start still
+    in the making; from the third on the master waits for it — but not past the caller's
+    time limit, as HiGHS cannot stop while it waits in the callback. The point is handed over
+    once."""
+    import time
+
+    from prioritizer.allocation.joint import WAIT_FROM_QUERY, _StartBeside
+
+    assert WAIT_FROM_QUERY == 2
+    late = _StartBeside(deadline=time.perf_counter() + 0.05)  # never made: the limit ends the wait
+    assert late.offer(0) is None and late.offer(1) is None and not late.answered
+    t = time.perf_counter()
+    assert late.offer(2) is None
+    assert 0.04 <= time.perf_counter() - t < 1.0 and late.answered and late.offered_at is None
+    assert late.offer(3) is None  # answered once: no second wait
+
+    ready = _StartBeside()
+    ready.point = np.array([1.0, 0.0])
+    ready.ready.set()
+    assert ready.offer(0) is not None and ready.offered_at == 0  # ready early: taken at once
+    assert ready.offer(1) is None
+
+
 def test_a_point_supplied_while_the_solve_runs_becomes_its_first_incumbent(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -269,11 +269,14 @@ class _StartBeside:
     than the warm start (national case: 5–6 s against 1.5 s), so the two overlap; HiGHS picks
     the point up when it next asks for an outside solution (:meth:`offer`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, deadline: float | None = None) -> None:
         self.ready = threading.Event()
         self.point: np.ndarray | None = None
-        self.offered_at: int | None = None
+        self.answered = False  # HiGHS had its answer (the point, or none: failed or too late)
+        self.offered_at: int | None = None  # the query at which HiGHS got the point
         self.seconds = 0.0
+        #: ``time.perf_counter()`` past which the master does not wait (the caller's time limit)
+        self.deadline = deadline
 
     def make(
         self, model: ArrayModel, sp_: Split, sub: Sub, *, time_limit: float, gap: float
@@ -292,9 +295,13 @@ class _StartBeside:
 
     def offer(self, asked: int) -> np.ndarray | None:
         """What to answer HiGHS' ``asked``-th query (the point once, else None)."""
-        if self.offered_at is not None or (asked < WAIT_FROM_QUERY and not self.ready.is_set()):
+        if self.answered or (asked < WAIT_FROM_QUERY and not self.ready.is_set()):
             return None
-        self.ready.wait()
+        left = None if self.deadline is None else max(self.deadline - time.perf_counter(), 0.0)
+        ready = self.ready.wait(left)  # HiGHS cannot stop while it waits here: not past the limit
+        self.answered = True
+        if not ready or self.point is None:
+            return None
         self.offered_at = asked
         return self.point
 
@@ -335,7 +342,8 @@ def solve_joint(
     g_master = max(g_lim - eps / scale, 0.0)
     ws_limit = 20.0 if time_limit is None else max(min(20.0, 0.25 * time_limit), 0.01)
     # small masters solve faster than the warm start costs (bench --quick: 500 projects)
-    start = _StartBeside() if int(sub.integer.sum()) >= WARM_START_FROM else None
+    deadline = None if time_limit is None else t0 + time_limit
+    start = _StartBeside(deadline) if int(sub.integer.sum()) >= WARM_START_FROM else None
 
     def start_then_relaxation() -> Any:
         assert start is not None
