@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests._python import run_python
 
 NOISY = """
 import sys, highspy
@@ -35,14 +33,7 @@ main()
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", NOISY, *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        check=False,
-    )
+    return run_python(NOISY, *args)
 
 
 def test_json_on_stdout_stays_parseable_when_highs_logs_to_the_console() -> None:

@@ -3,36 +3,22 @@ normal interpreter exit (``prioritizer.cli._exit``). Each case runs in its own p
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _py(code: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        check=False,
-    )
-
+from tests._python import run_python
 
 MAIN = "import sys; from prioritizer.cli import main; sys.argv = ['prioritizer', *sys.argv[1:]]; main()"
 
 
 def test_a_usage_error_keeps_click_status_2_and_its_message() -> None:
-    proc = _py(MAIN, "allocate", "no/such/case", "--no-audit")
+    proc = run_python(MAIN, "allocate", "no/such/case", "--no-audit")
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert "no such folder" in proc.stderr
 
 
 def test_help_exits_0_with_all_of_its_text_on_stdout() -> None:
-    proc = _py(MAIN, "--help")
+    proc = run_python(MAIN, "--help")
     assert proc.returncode == 0
     for command in ("allocate", "rank", "audit", "study", "stress"):
         assert command in proc.stdout
@@ -50,7 +36,7 @@ def test_buffered_output_and_exit_handlers_are_not_lost() -> None:
         "libc.printf(b'c buffer\\n')\n"
         "_exit('stopped: bad input')\n"
     )
-    proc = _py(code)
+    proc = run_python(code)
     assert proc.returncode == 1
     # two buffers, so no order between them: each line arrives whole, once
     assert sorted(proc.stdout.splitlines()) == ["c buffer", "handler ran", "python buffer"]
@@ -68,7 +54,7 @@ def test_a_live_thread_is_joined_by_the_normal_exit() -> None:
         "threading.Thread(target=work).start()\n"
         "_exit(3)\n"
     )
-    proc = _py(code)
+    proc = run_python(code)
     assert proc.returncode == 3
     assert proc.stdout.strip() == "thread finished"
 
@@ -79,7 +65,7 @@ def test_a_recorded_run_leaves_no_write_ahead_log_behind(tmp_path: Path) -> None
     by every run before."""
     db = tmp_path / "audit.sqlite"
     for _ in range(2):
-        proc = _py(MAIN, "allocate", "inputs/default", "--format", "json", "--db", f"sqlite:///{db}")
+        proc = run_python(MAIN, "allocate", "inputs/default", "--format", "json", "--db", f"sqlite:///{db}")
         assert proc.returncode == 0, proc.stderr[-2000:]
         assert db.is_file()
         assert not (tmp_path / "audit.sqlite-wal").exists()
