@@ -89,3 +89,11 @@ def test_every_chart_kind_draws_in_both_renderers():
         ET.fromstring(to_svg(spec))
     stacked = specs[7]
     assert stacked.categories == ["2024-01", "2024-02"] and stacked.series[0].values == [1.0, 3.0]
+
+
+def test_spend_chart_titles_name_the_grouping_in_the_readers_language():
+    df = pd.DataFrame({"domain": ["dependence"], "spend": [10.0]})
+    assert build.spend(df, "domain", "domain", "ja").title == "支出の内訳: 領域"
+    assert build.spend(df, "domain", "domain", "en").title.endswith(": Domain")
+    # a column the catalogue does not know keeps its own name
+    assert build.spend(df.rename(columns={"domain": "g"}), "g", None, "ja").title.endswith(": g")

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from prioritizer.charts.spec import ChartSpec, Series
-from prioritizer.text import Lang, name_of, t, vocab, vocabulary
+from prioritizer.text import Lang, field, name_of, t, vocab, vocabulary
 
 
 def _item_label(r: Mapping[str, Any], lang: Lang) -> str:
@@ -73,7 +73,8 @@ def spend(
     labels = [vocab(vocab_name, v, lang) if vocab_name else str(v) for v in df[group]]
     return ChartSpec(
         kind="bar",
-        title=title or f"{t('alloc.spend_by', lang)}: {group}",
+        # the grouping's own label (「領域」, not the column name "domain") in the reader's language
+        title=title or f"{t('alloc.spend_by', lang)}: {field(group, lang, unit=False)}",
         categories=labels,
         series=[Series(t("col.cost", lang), [float(v) for v in df["spend"]])],
         y_label=t("col.cost", lang),
