@@ -265,3 +265,34 @@ def test_cli_rank_bad_input_exit_2_nothing_printed(case_dir):
     )
     res = CliRunner().invoke(app, ["rank", str(case_dir), "--no-audit", "--method", "magic"])
     assert res.exit_code == 2 and "promethee_ii" in res.stderr
+
+
+def test_a_weight_what_if_reuses_the_cases_indicators_until_a_table_is_replaced(monkeypatch):
+    """The latest indicators depend on the case's tables, not on the weights: two weightings of
+    one case compute them once and give what a fresh case gives; a replaced table (an edit)
+    computes them again."""
+    from prioritizer.case import load_case
+    from prioritizer.indicators import api as ind_api
+
+    root = Path(__file__).resolve().parents[1] / "inputs" / "default"
+    calls = []
+    real = ind_api.latest
+
+    def counted(case, *a, **k):
+        calls.append(1)
+        return real(case, *a, **k)
+
+    monkeypatch.setattr(ind_api, "latest", counted)
+    case = load_case(root)
+    w = api.score(case).weights
+    other = {k: v * (2.0 if i == 0 else 1.0) for i, (k, v) in enumerate(w.items())}
+    a = api.criticality(case, weights=dict(w))
+    b = api.criticality(case, weights=other)
+    assert len(calls) == 2 - 1  # the second weighting reused the indicators
+    pd.testing.assert_series_equal(a, api.criticality(load_case(root), weights=dict(w)))
+    pd.testing.assert_series_equal(b, api.criticality(load_case(root), weights=other))
+    assert not a.equals(b)  # the weights did change the answer
+    n = len(calls)
+    case.flows = case.flows.copy()  # an edit replaces the frame
+    api.criticality(case, weights=dict(w))
+    assert len(calls) == n + 1
