@@ -190,23 +190,17 @@ def run(
     offset: float,
     time_limit: float | None,
     gap: float | None,
-    start: tuple[np.ndarray, np.ndarray] | None = None,
     supply: Callable[[int], np.ndarray | None] | None = None,
 ) -> highspy.Highs:
     """Solve ``sub`` in HiGHS (its own, scaled columns).
 
-    ``start``: (columns, values), a partial start that HiGHS completes by an LP before it begins.
     ``supply``: asked each time the MIP solver looks for an outside solution (after its set-up,
     after the root LP, after each root cut round, before each dive), with how many times it
-    asked before; it returns a full point in ``sub``'s columns or None. Unlike ``start``, the
-    point may still be in the making in another thread while the solve runs.
+    asked before; it returns a full point in ``sub``'s columns or None. The point may still be
+    in the making in another thread while the solve runs.
     """
     h = highs_of(sub, mip=mip)  # type: ignore[arg-type]
     h.changeObjectiveOffset(float(offset))
-    if start is not None:
-        idx, val = start
-        with solver_output_to_stderr():
-            h.setSolution(len(idx), np.asarray(idx, dtype=np.int32), np.asarray(val, dtype=float))
     if supply is not None:
         asked = count()
 
