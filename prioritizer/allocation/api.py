@@ -118,35 +118,30 @@ def resolve_criticality(
     # Weights go through scoring's own override path, so an elicited model (AHP, swing)
     # can be re-weighted for a what-if and the override is recorded as such.
     m = model if model is not None else policy.model
-    key = _criticality_key(case, m, weights)
-    # on the case object: the app shares one Case between sessions, so each call keeps its own
-    # reference (another session may replace the entry meanwhile)
-    cache: dict[Any, pd.Series] = case.__dict__.setdefault("_criticality_cache", {})
-    crit = None if key is None else cache.get(key)
-    if crit is None:
-        crit = criticality(case, m, weights=dict(weights) if weights else None)
-        if key is not None:
-            cache.clear()  # one entry: the what-ifs of one case rarely go back to an older weighting
-            cache[key] = crit
+    key = _criticality_key(m, weights)
+
+    def score() -> pd.Series:
+        return criticality(case, m, weights=dict(weights) if weights else None)
+
+    # kept on the case (one entry: the what-ifs of one case rarely go back to an older weighting)
+    crit = score() if key is None else case.kept("criticality", key, score)
     return crit.copy(), "model"
 
 
-def _criticality_key(case: Case, model: Any, weights: Mapping[str, float] | None) -> Any:
-    """What the model's criticality depends on, or None when that cannot be told cheaply.
+def _criticality_key(model: Any, weights: Mapping[str, float] | None) -> Any:
+    """What the model's criticality depends on besides the case, or None when that cannot be
+    told cheaply.
 
     A budget or rule what-if re-solves the allocation but not the scoring (0.1 s of the 0.2 s
-    on the default case); the key is the identity of every table of the case (an edit makes
-    new frames), the model as given and the weights.
+    on the default case); :meth:`Case.kept` holds the case's parts (an edit makes new frames),
+    the key is the model as given and the weights.
     """
-    from dataclasses import fields
-
     from prioritizer.audit.chain import canonical
 
     if not (model is None or isinstance(model, str | Path | dict)):
         return None
-    tables = tuple(id(getattr(case, f.name)) for f in fields(case))
     w = None if not weights else tuple(sorted((str(k), float(v)) for k, v in weights.items()))
-    return tables, canonical(model) if isinstance(model, dict) else str(model), w
+    return canonical(model) if isinstance(model, dict) else str(model), w
 
 
 def prepare(

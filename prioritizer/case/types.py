@@ -17,9 +17,10 @@ A table that was not supplied is ``None`` — features that need it switch off.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from prioritizer.case.policy import Policy
 
 #: table name -> file name inside a case folder (also the sheet name in a workbook)
+_T = TypeVar("_T")
+
 TABLES: dict[str, str] = {
     "goods": "goods.csv",
     "flows": "flows.csv",
@@ -72,3 +75,25 @@ class Case:
 
     def counts(self) -> dict[str, int]:
         return {t: len(df) for t in TABLES if (df := self.table(t)) is not None}
+
+    def kept(self, name: str, key: Hashable, make: Callable[[], _T]) -> _T:
+        """``make()``, kept on this case while it holds the same parts and ``key`` is equal.
+
+        The app shares one Case between reruns and sessions, so a result derived from it (a
+        model's criticality, the latest indicators) is computed again only when a part was
+        replaced — an edit makes new frames — or ``key`` changed. The entry holds the parts
+        themselves and compares them by identity, so a freed frame's id taken by a new frame
+        cannot pass for it. One entry per ``name``; the value is shared, not copied.
+        """
+        parts = tuple(getattr(self, f.name) for f in fields(self))
+        memo: dict[str, tuple[tuple[object, ...], Hashable, object]] = self.__dict__.setdefault("_kept", {})
+        entry = memo.get(name)  # one read: another session may replace the entry meanwhile
+        if (
+            entry is not None
+            and entry[1] == key
+            and all(a is b for a, b in zip(entry[0], parts, strict=True))
+        ):
+            return entry[2]  # type: ignore[return-value]
+        value = make()
+        memo[name] = (parts, key, value)
+        return value
