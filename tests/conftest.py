@@ -9,6 +9,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+
+@pytest.fixture(autouse=True)
+def _own_cli_session(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test has its own command-line session file (never the developer's own sign-in)."""
+    monkeypatch.setenv("PRIORITIZER_SESSION", str(tmp_path_factory.mktemp("session") / "session"))
+
 #: A small, hand-checkable valid case touching every table (rows are spreadsheet rows: header = 1).
 MINIMAL_CASE: dict[str, str] = {
     "goods.csv": (

@@ -44,9 +44,12 @@ def test_a_customs_file_becomes_a_new_case_version_with_its_flows(tmp_path: Path
     # The default case on disk is untouched, and saving makes a version holding the new flows.
     assert (ROOT / "inputs" / "default" / "flows.csv").read_bytes() == case.files["flows.csv"]
     db = f"sqlite:///{tmp_path / 'a.sqlite'}"
-    v = controller.save_version(
-        res.outcome.files, "田中", "税関統計 2026年", case.name, None, db, base_files=dict(case.files)
-    )
+    from prioritizer import door
+    from prioritizer.auth.identity import Identity
+
+    who = door.app_caller(Identity("tanaka", "田中", "planner", "local", "secret"), open_store(db))
+    v = controller.save_version(who, res.outcome.files, "税関統計 2026年", case.name, None, base_files=dict(case.files))
+    assert v.actor == "tanaka"
     assert "flows.csv" in v.changes
     assert b"2026-03" in get_files(open_store(db), v.version_id)["flows.csv"]
 

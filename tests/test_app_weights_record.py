@@ -40,7 +40,11 @@ def test_applied_ahp_weights_are_saved_with_the_matrix_that_gave_them(db):
 
     params = {"weights": w, "judgements": at.session_state["judgements"]}
     run = execute("rank", load_case(ROOT / "inputs" / "default"), params)
-    rid = controller.record(run, "佐藤", "AHP で重み付け", db)
+    from prioritizer import door
+    from prioritizer.auth.identity import Identity
+
+    who = door.app_caller(Identity("sato", "佐藤", "planner", "local", "secret"), open_store(db))
+    rid = controller.save(who, run, "AHP で重み付け")
     rec = open_store(db).get(rid).result["elicitation"]
     assert rec["method"] == "ahp (app)"
     assert rec["judgements"]["matrix"] == [[1.0] * 4] * 4 and rec["cr"] == pytest.approx(0.0, abs=1e-12)

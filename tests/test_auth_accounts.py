@@ -39,6 +39,13 @@ def _cli(*args, stdin=None):
 
 def test_users_cli_adds_lists_and_never_prints_the_password(tmp_path):
     db = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    # The first account is made by the OS user of a store without accounts; from then on an
+    # admin signed in with `login` manages them (issue 25).
+    r = _cli("users", "add", "boss", "--role", "admin", "--password-stdin", "--db", db, stdin="boss-pass-99\n")
+    assert r.exit_code == 0, r.output
+    r = _cli("users", "add", "x", "--role", "viewer", "--db", db)
+    assert r.exit_code == 6 and "prioritizer login" in r.output
+    assert _cli("login", "boss", "--password-stdin", "--db", db, stdin="boss-pass-99\n").exit_code == 0
     r = _cli(
         "users",
         "add",
@@ -59,6 +66,7 @@ def test_users_cli_adds_lists_and_never_prints_the_password(tmp_path):
     r = _cli("users", "list", "--format", "json", "--db", db)
     assert json.loads(r.output) == {
         "users": [
+            {"user": "boss", "role": "admin", "display_name": "boss", "clearance": "public", "active": True},
             {
                 "user": "tanaka",
                 "role": "planner",
@@ -70,7 +78,7 @@ def test_users_cli_adds_lists_and_never_prints_the_password(tmp_path):
     }
     store = open_store(db)
     with store._read() as conn:
-        stored = conn.execute(select(t.users.c.password_hash)).scalar()
+        stored = conn.execute(select(t.users.c.password_hash).where(t.users.c.user == "tanaka")).scalar()
         events = conn.execute(select(t.events.c.detail)).scalars().all()
         records = conn.execute(select(t.records.c.content)).scalars().all()
     assert stored.startswith("$argon2id$")
@@ -98,7 +106,8 @@ def test_unknown_role_clearance_and_duplicate_user_are_clear_errors(tmp_path):
     r = _cli("users", "add", "x", "--role", "boss", "--clearance", "top", "--db", db)
     assert r.exit_code == 2
     assert "boss" in r.output and "top" in r.output  # both problems at once
-    assert _cli("users", "add", "x", "--role", "viewer", "--db", db).exit_code == 0
+    assert _cli("users", "add", "x", "--role", "admin", "--password-stdin", "--db", db, stdin="x-pass-1234\n").exit_code == 0
+    assert _cli("login", "x", "--password-stdin", "--db", db, stdin="x-pass-1234\n").exit_code == 0
     r = _cli("users", "add", "x", "--role", "viewer", "--db", db)
     assert r.exit_code == 2 and "exists" in r.output
 

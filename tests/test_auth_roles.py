@@ -138,7 +138,10 @@ def test_export_above_clearance_is_refused_and_recorded(store):
     assert got == [("v", "secret", "public"), ("p", "secret", "restricted")]
 
 
-def test_review_cli_comments_approves_and_refuses_by_the_actors_account(tmp_path, default_case):
+def test_review_cli_acts_as_the_signed_in_account_and_never_as_the_typed_actor(
+    tmp_path, default_case, monkeypatch
+):
+    """Issue 25: `--actor c1` with no session records nothing as c1; after `login` the account acts."""
     import json
 
     from typer.testing import CliRunner
@@ -146,34 +149,30 @@ def test_review_cli_comments_approves_and_refuses_by_the_actors_account(tmp_path
     from prioritizer.cli import app
 
     db = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    monkeypatch.setenv("PRIORITIZER_SESSION", str(tmp_path / "session"))
     store = open_store(db)
-    accounts.add_user(store, "suzuki", "committee", None, display_name="鈴木")
-    accounts.add_user(store, "sato", "planner", None)
+    accounts.add_user(store, "suzuki", "committee", "suzuki-pass-1", display_name="鈴木")
+    accounts.add_user(store, "sato", "planner", "sato-pass-123")
     rid = services.save_run(WHO["planner"], execute("rank", default_case, {}), "案", store)
     cli = CliRunner()
+
+    def login(user: str, pw: str) -> None:
+        r = cli.invoke(app, ["login", user, "--password-stdin", "--db", db], input=pw + "\n")
+        assert r.exit_code == 0, r.output
+
+    # no session: the typed actor is only a note, and a write is refused (exit 6, recorded)
+    r = cli.invoke(app, ["review", "approve", rid, "--actor", "suzuki", "--db", db])
+    assert r.exit_code == 6 and "prioritizer login" in r.output
+    login("suzuki", "suzuki-pass-1")
     r = cli.invoke(
-        app, ["review", "comment", "latest", "根拠は？", "--actor", "suzuki", "--db", db, "-f", "json"]
+        app, ["review", "comment", "latest", "根拠は？", "--actor", "会議室A", "--db", db, "-f", "json"]
     )
     assert r.exit_code == 0, r.output
-    r = cli.invoke(
-        app,
-        [
-            "review",
-            "approve",
-            rid,
-            "--decision",
-            "reject",
-            "--note",
-            "再検討",
-            "--actor",
-            "suzuki",
-            "--db",
-            db,
-        ],
-    )
+    r = cli.invoke(app, ["review", "approve", rid, "--decision", "reject", "--note", "再検討", "--db", db])
     assert r.exit_code == 0, r.output
-    r = cli.invoke(app, ["review", "approve", rid, "--actor", "sato", "--db", db])
-    assert r.exit_code == 6  # a planner does not approve
+    login("sato", "sato-pass-123")
+    r = cli.invoke(app, ["review", "approve", rid, "--actor", "suzuki", "--db", db])
+    assert r.exit_code == 6  # a planner does not approve, whatever --actor says
     r = cli.invoke(app, ["review", "show", rid, "--db", db, "-f", "json"])
     rows = json.loads(r.output)["discussion"]
     assert [(x["kind"], x["actor"], x["role"], x["method"]) for x in rows] == [
@@ -181,4 +180,8 @@ def test_review_cli_comments_approves_and_refuses_by_the_actors_account(tmp_path
         ("approval", "suzuki", "committee", "cli"),
     ]
     assert rows[1]["decision"] == "reject" and rows[1]["text"] == "再検討"
-    assert _refusals(store) == [("sato", "approve")]
+    events = list_events(store, "comment")
+    assert events[0]["identity"]["note"] == "会議室A"  # the free note is kept beside the identity
+    import getpass
+
+    assert _refusals(store) == [(getpass.getuser(), "approve"), ("sato", "approve")]

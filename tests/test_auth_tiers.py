@@ -63,19 +63,21 @@ def test_a_clearance_sees_only_rows_at_or_below_it(tiered_case):
 
 
 def test_cli_output_and_records_follow_the_accounts_clearance(tiered_case, tmp_path):
+    from _signin import add, login
+
     db = f"sqlite:///{tmp_path / 'a.sqlite'}"
     store = open_store(db)
-    accounts.add_user(store, "yamada", "viewer", None, clearance="secret")  # viewers are held to public
-    accounts.add_user(store, "sato", "planner", None, clearance="restricted")
-    r = CliRunner().invoke(
-        app, ["rank", str(tiered_case), "--format", "json", "--actor", "yamada", "--db", db]
-    )
+    add(store, "yamada", "viewer", clearance="secret")  # viewers are held to public
+    add(store, "sato", "planner", clearance="restricted")
+    login(db, "yamada")
+    r = CliRunner().invoke(app, ["rank", str(tiered_case), "--format", "json", "--db", db])
     assert r.exit_code == 0, r.output
     got = json.loads(r.output)
     ids = {x["id"] for x in got["ranking"]}
     assert not ({"antimony", "lithium"} & ids)
     assert "tier" not in got  # computed on public rows only
-    r = CliRunner().invoke(app, ["rank", str(tiered_case), "--format", "json", "--actor", "sato", "--db", db])
+    login(db, "sato")
+    r = CliRunner().invoke(app, ["rank", str(tiered_case), "--format", "json", "--db", db])
     got = json.loads(r.output)
     ids = {x["id"] for x in got["ranking"]}
     assert "antimony" in ids and "lithium" not in ids
@@ -133,9 +135,12 @@ def test_a_report_above_the_readers_clearance_is_refused_and_recorded(tiered_cas
     from prioritizer.case.tiers import labelled
     from prioritizer.runs import execute
 
+    from _signin import add, login
+
     db = f"sqlite:///{tmp_path / 'a.sqlite'}"
     store = open_store(db)
-    accounts.add_user(store, "yamada", "viewer", None)
+    add(store, "yamada", "viewer")
+    add(store, "sato", "planner", clearance="restricted")
     case = visible_case(load_case(tiered_case), "restricted")
     rid = services.save_run(
         Identity("sato", "佐藤", "planner", "local", "restricted"),
@@ -144,16 +149,14 @@ def test_a_report_above_the_readers_clearance_is_refused_and_recorded(tiered_cas
         store,
     )
     out = tmp_path / "r.html"
-    r = CliRunner().invoke(
-        app, ["report", rid, "--format", "html", "--actor", "yamada", "--out", str(out), "--db", db]
-    )
+    login(db, "yamada")
+    r = CliRunner().invoke(app, ["report", rid, "--format", "html", "--out", str(out), "--db", db])
     assert r.exit_code == 6 and not out.exists()
     refused = list_events(store, "refused")
     assert [(e["actor"], e["detail"]["action"], e["detail"]["tier"]) for e in refused] == [
         ("yamada", "export", "restricted")
     ]
-    r = CliRunner().invoke(
-        app, ["report", rid, "--format", "html", "--actor", "sato", "--out", str(out), "--db", db]
-    )
-    assert r.exit_code == 0, r.output  # sato has no account here: the CLI default clearance applies
+    login(db, "sato")
+    r = CliRunner().invoke(app, ["report", rid, "--format", "html", "--out", str(out), "--db", db])
+    assert r.exit_code == 0, r.output  # a planner cleared for restricted may export it
     assert "機密性2" in out.read_text(encoding="utf-8")

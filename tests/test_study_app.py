@@ -48,7 +48,6 @@ def test_a_small_study_shows_frequencies_and_robust_portfolio_and_is_recorded(ap
     ni["予算の下限（億円）"].set_value(8000.0)
     ni["予算の刻み（億円）"].set_value(1500.0)
     ni["重みのサンプル数"].set_value(2)
-    at.text_input(key="study_actor").input("planner")
     at.text_input(key="study_reason").input("app study")
     next(b for b in at.button if b.label == "スタディを開始").click()
     at.run()
@@ -59,7 +58,8 @@ def test_a_small_study_shows_frequencies_and_robust_portfolio_and_is_recorded(ap
     assert "最大後悔（億円）" in table.columns
     assert "最大後悔最小化ポートフォリオ" in " ".join(table.iloc[:, 0].astype(str))
     runs = open_store().runs()
-    assert [(r.command, r.actor) for r in runs] == [("study", "planner")]
+    # the signed-in identity (sign-in off here), never a typed name
+    assert [(r.command, r.actor) for r in runs] == [("study", "anonymous (sign-in off)")]
 
 
 def test_starting_without_actor_and_reason_asks_for_both(app_env):

@@ -32,20 +32,36 @@ from prioritizer.auth.sessions import Session
 from prioritizer.text import t, vocab
 
 _KEY = "auth_session"
+#: the session's secret token (the store keeps only its SHA-256)
+_TOKEN = "auth_token"
+
+
+def _start(identity: Identity, must_reset: bool = False) -> Session:
+    """A new session, recorded in the store so that revoking the account ends it."""
+    from prioritizer.auth.sessions import open_session
+
+    st.session_state[_TOKEN] = open_session(_store(), identity, "app")
+    return Session.start(identity, must_reset)
+
+
+def _has_accounts(db: str | None) -> bool:
+    from prioritizer import door
+
+    return door.has_accounts(door.store_for(db, create=False))
 
 
 def _store() -> Any:
-    from prioritizer.audit import open_store
+    from prioritizer import door
 
-    return open_store(st.session_state.get("db"))
+    return door.store_for(st.session_state.get("db"), create=True)
 
 
 @st.cache_resource(show_spinner=False)
 def _first_start(db: str | None) -> bool:
     """Once per server process: create the first admin if the store has no account."""
-    from prioritizer.audit import open_store
+    from prioritizer import door
 
-    secret = accounts.bootstrap_admin(open_store(db))
+    secret = accounts.bootstrap_admin(door.store_for(db, create=True))
     if secret:
         # The console is the operator's; the one-time password is shown nowhere else.
         print(
@@ -99,20 +115,42 @@ def require() -> Identity:
         st.error(str(exc))
         st.stop()
     if mode == "none":
+        # Sign-in off is for a store without accounts (one person); with accounts it would be
+        # a way around the door, so the app refuses to serve.
+        if _has_accounts(st.session_state.get("db")):
+            st.error(state.tr("auth.off_refused"))
+            st.stop()
         st.warning(state.tr("auth.off_banner"), icon="⚠️")
         return anonymous()
     ss = st.session_state
     sess: Session | None = ss.get(_KEY)
-    if sess is not None and sess.expired():
-        ss.pop(_KEY, None)
-        ss["auth_expired"] = True
-        if sess.identity.method == "oidc" and hasattr(st, "logout"):
-            st.logout()
-        sess = None
+    if sess is not None:
+        # The store decides at every rerun: an account disabled or reset, or a session ended
+        # elsewhere, ends this one at once; role and clearance are the account's current ones.
+        from prioritizer.auth.sessions import check_session
+
+        got = check_session(_store(), ss.get(_TOKEN, ""), "app", method=sess.identity.method)
+        if got.identity is None and sess.identity.method == "oidc" and got.status == "inactive":
+            # an identity-provider user without a local account (a public viewer): the provider
+            # revokes it; nothing in the store to check
+            got = (
+                type(got)(sess.identity, "ok")
+                if accounts.get_user(_store(), sess.identity.user) is None
+                else got
+            )
+        if got.identity is None:
+            ss.pop(_KEY, None)
+            ss.pop(_TOKEN, None)
+            ss["auth_expired"] = True
+            if sess.identity.method == "oidc" and hasattr(st, "logout"):
+                st.logout()
+            sess = None
+        elif sess.identity.method != "oidc":
+            sess = Session(got.identity, sess.started, sess.last_seen, sess.must_reset)
     if sess is None:
         oidc = _oidc_identity() if _auth_secrets() and not _oidc_check() else None
         if oidc is not None:
-            sess = Session.start(oidc)
+            sess = _start(oidc)
     if sess is None:
         _sign_in_page()
         st.stop()
@@ -144,7 +182,7 @@ def _sign_in_page() -> None:
             # One message for every failure: it must not tell which accounts exist.
             st.error(state.tr("auth.failed"))
         else:
-            st.session_state[_KEY] = Session.start(got.identity, got.must_reset)
+            st.session_state[_KEY] = _start(got.identity, got.must_reset)
             st.rerun()
     auth = _auth_secrets()
     if auth and not missing:
@@ -170,7 +208,8 @@ def _choose_password(sess: Session) -> None:
         except Exception as exc:  # an InputError naming the rule the password broke
             state.show_error(exc)
             return
-        st.session_state[_KEY] = Session.start(sess.identity)
+        # Changing the password ended every session of the account, this one included.
+        st.session_state[_KEY] = _start(sess.identity)
         st.rerun()
 
 
@@ -187,10 +226,22 @@ def _sidebar(ident: Identity) -> None:
             )
         )
         if st.button(state.tr("auth.sign_out"), key="sign-out"):
+            from prioritizer.auth.sessions import end_session
+
+            token = st.session_state.pop(_TOKEN, None)
+            if token:
+                end_session(_store(), token, "logout")
             st.session_state.pop(_KEY, None)
             if ident.method == "oidc" and hasattr(st, "logout"):
                 st.logout()
             st.rerun()
+
+
+def caller() -> Any:
+    """The door's caller for this page: the signed-in identity and the store."""
+    from prioritizer import door
+
+    return door.app_caller(identity(), _store())
 
 
 def identity() -> Identity:
@@ -205,19 +256,16 @@ def identity() -> Identity:
 
 def tier_banner() -> None:
     """A banner naming the highest tier of what this page may show (「機密性2」…)."""
-    from prioritizer.case.tiers import case_tier, hidden_rows
+    from prioritizer import door
     from prioritizer.errors import PrioritizerError
 
     try:
-        c = state.case()
-        full = state.full_case()
+        tier, hidden = door.tier_facts(caller(), state.full_case())
     except PrioritizerError:
         return
-    tier = case_tier(c)
     lang = state.lang()
     if tier != "public":
         st.info(t("auth.tier_banner", lang, tier=vocab("tier", tier, lang)), icon="🔒")
-    hidden = sum(hidden_rows(full, identity().effective_clearance).values())
     if hidden:
         st.caption(t("auth.hidden_rows", lang, n=hidden))
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from prioritizer.case import Case, load_case
+from prioritizer.case import Case
 from prioritizer.case.types import TABLES
 from prioritizer.errors import InputError, Issue
 
@@ -60,11 +60,27 @@ def raw_table(case: Case, table: str) -> pd.DataFrame | None:
     return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
 
 
-def edit_case(case: Case, tables: dict[str, pd.DataFrame], workdir: Path | None = None) -> EditOutcome:
+def edit_case(
+    case: Case,
+    tables: dict[str, pd.DataFrame],
+    workdir: Path | None = None,
+    *,
+    full: Case | None = None,
+    clearance: str = "secret",
+) -> EditOutcome:
     """Replace whole tables of ``case`` and validate the result with the normal loader.
 
+    ``case`` is what the editor sees; ``full`` (default: the same) the whole case. Rows of
+    ``full`` the editor cannot see are kept as they are in every edited table, so an edit by
+    someone who cannot see every row never deletes the hidden ones; problems in those rows are
+    counted, never named (:func:`prioritizer.door.redact`).
     Nothing is saved here: the caller records a version only when ``issues`` is empty.
     """
+    from prioritizer.door import check_folder
+
+    if full is not None and full is not case:
+        tables = {name: _with_hidden(full, case, name, df) for name, df in tables.items()}
+        case = full
     files = {n: b for n, b in case.files.items() if not n.lower().endswith((".xlsx", ".xlsm"))}
     if len(files) != len(case.files):  # a workbook case is saved as CSV files from now on
         for table, fname in TABLES.items():
@@ -82,10 +98,30 @@ def edit_case(case: Case, tables: dict[str, pd.DataFrame], workdir: Path | None 
     folder = Path(tempfile.mkdtemp(prefix="prioritizer-edit-", dir=workdir))
     for name, data in files.items():
         (folder / Path(name).name).write_bytes(data)
-    try:
-        return EditOutcome(files, load_case(folder))
-    except InputError as exc:
-        return EditOutcome(files, None, exc.issues)
+    loaded, issues = check_folder(folder, files, clearance)
+    return EditOutcome(files, loaded, issues)
+
+
+def _with_hidden(full: Case, seen: Case, table: str, edited: pd.DataFrame) -> pd.DataFrame:
+    """``edited`` (a table as its reader saw it) plus the rows of ``full`` that reader could not see."""
+    whole, shown = raw_table(full, table), raw_table(seen, table)
+    if whole is None or shown is None or "id" not in whole.columns:
+        return edited
+    hidden = whole[~whole["id"].astype(str).isin(set(shown["id"].astype(str)))]
+    if hidden.empty:
+        return edited
+    out = pd.concat([edited.astype(object), hidden.astype(object)], ignore_index=True)
+    return out.fillna("")
+
+
+def hidden_count(full: Case, seen: Case, tables: tuple[str, ...]) -> int:
+    """How many rows of ``tables`` the reader of ``seen`` does not see in ``full``."""
+    n = 0
+    for table in tables:
+        a, b = full.table(table), seen.table(table)
+        if a is not None and b is not None:
+            n += len(a) - len(b)
+    return n
 
 
 def add_row(df: pd.DataFrame | None, row: dict[str, Any]) -> pd.DataFrame:
@@ -102,43 +138,35 @@ def add_row(df: pd.DataFrame | None, row: dict[str, Any]) -> pd.DataFrame:
 
 
 def save_version(
+    caller: Any,
     files: dict[str, bytes],
-    actor: str,
     reason: str,
     case_name: str,
     parent: str | None,
-    db: str | None,
     base_files: dict[str, bytes] | None = None,
 ) -> Any:
-    from prioritizer.audit import open_store
-    from prioritizer.audit.versions import save_version as _save
+    """Record ``files`` as a case version authored by the signed-in caller (through the door:
+    role checked, refusal recorded); there is no author to type."""
+    from prioritizer import door
 
-    if not actor.strip() or not reason.strip():
-        raise InputError(
-            [Issue("case version", None, "actor/reason", None, "enter both an actor and a reason")]
-        )
-    return _save(
-        open_store(db),
-        files,
-        actor=actor.strip(),
-        reason=reason.strip(),
-        case_name=case_name,
-        parent=parent,
-        base_files=base_files,
+    return door.save_version(
+        caller, files, reason=reason, case_name=case_name, parent=parent, base_files=base_files
     )
 
 
-def load_version(version_id: str, db: str | None, workdir: Path | None = None) -> Case:
-    """A saved version as a case; raises (naming the files) when its snapshot is missing."""
-    from prioritizer.audit import open_store
-    from prioritizer.audit.versions import get_files
+def load_version(caller: Any, version_id: str, workdir: Path | None = None) -> Case:
+    """A saved version as a case; raises (naming the files) when its snapshot is missing.
 
-    files = get_files(open_store(db), version_id)
+    The whole version is loaded (the pages filter it to the reader's clearance); restoring a
+    version needs the right to read case versions."""
+    from prioritizer import door
+
+    _, files = door.version_files(caller, version_id, "case.versions")
     folder = Path(tempfile.mkdtemp(prefix=f"prioritizer-{version_id}-", dir=workdir)) / version_id
     folder.mkdir()
     for name, data in files.items():
         (folder / Path(name).name).write_bytes(data)
-    return load_case(folder)
+    return door.load_whole(folder)
 
 
 def change_summary(changes: dict[str, dict[str, list[str]]], lang: str = "ja") -> list[str]:
@@ -186,6 +214,7 @@ def trade_import(
     country_codes: tuple[str, bytes] | None = None,
     world: bool = False,
     workdir: Path | None = None,
+    clearance: str = "secret",
 ) -> TradeImport:
     """Preview official trade files against the case's HS map and merge them into its files.
 
@@ -229,8 +258,8 @@ def trade_import(
     folder = Path(tempfile.mkdtemp(prefix="prioritizer-trade-case-", dir=workdir))
     for name, data in merged.items():
         (folder / Path(name).name).write_bytes(data)
-    try:
-        outcome = EditOutcome(merged, load_case(folder))
-    except InputError as exc:
-        outcome = EditOutcome(merged, None, exc.issues)
+    from prioritizer.door import check_folder
+
+    loaded, issues = check_folder(folder, merged, clearance)
+    outcome = EditOutcome(merged, loaded, issues)
     return TradeImport(report.preview, report, outcome)

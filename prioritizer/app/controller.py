@@ -12,14 +12,16 @@ import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from prioritizer.case import Case, load_case
+if TYPE_CHECKING:
+    from prioritizer.runs import Run
+
+from prioritizer.case import Case
 from prioritizer.case.types import TABLES
-from prioritizer.errors import InputError, Issue
-from prioritizer.runs import Run, execute
+from prioritizer.errors import Issue
 from prioritizer.summaries import (  # noqa: F401 - re-exported: pages call controller.*
     funding_changes,
     project_spend,
@@ -40,20 +42,12 @@ def params_key(case: Case, command: str, params: dict[str, Any]) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def compute(case: Case, command: str, params: dict[str, Any], actor: str = "", reason: str = "") -> Run:
-    return execute(command, case, params, actor=actor, reason=reason)
+def compute(caller: Any, case: Case, command: str, params: dict[str, Any]) -> Run:
+    """A Run computed through the door on what ``caller`` may see (not recorded: saving records
+    a copy authored by whoever saves it)."""
+    from prioritizer import door
 
-
-def record(run: Run, actor: str, reason: str, db: str | None = None) -> str:
-    """Record a computed Run with who and why; returns its run id (raises AuditError)."""
-    from prioritizer.audit import record_run
-
-    if not actor.strip() or not reason.strip():
-        raise InputError([Issue("scenario", None, "actor/reason", None, "enter both an actor and a reason")])
-    # The computed Run is shared by every session through the app's cache: record a copy so
-    # that one person's save never stamps actor, reason or run id on another's result. The
-    # copy keeps ``created_at``, the time the result was computed.
-    return record_run(copy_for_record(run, actor.strip(), reason.strip()), db)
+    return door.compute(caller, command, case, params, record=False)
 
 
 def copy_for_record(run: Run, actor: str, reason: str) -> Run:
@@ -71,12 +65,14 @@ def copy_for_record(run: Run, actor: str, reason: str) -> Run:
     )
 
 
-def save(identity: Any, run: Run, reason: str, db: str | None = None) -> str:
-    """Record ``run`` authored by the signed-in ``identity`` (the service checks its role)."""
-    from prioritizer.audit import open_store
-    from prioritizer.auth.services import save_run
+def save(caller: Any, run: Run, reason: str) -> str:
+    """Record ``run`` authored by the signed-in caller (through the door: role and tier checked)."""
+    from prioritizer import door
 
-    return save_run(identity, run, reason, open_store(db))
+    # The computed Run is shared by every session through the app's cache: record a copy so
+    # that one person's save never stamps actor, reason or run id on another's result. The
+    # copy keeps ``created_at``, the time the result was computed.
+    return door.save(caller, copy_for_record(run, caller.identity.actor, reason.strip()), reason)
 
 
 # --------------------------------------------------------------------------- uploads
@@ -116,10 +112,11 @@ def load_upload(files: list[tuple[str, bytes]], workdir: Path | None = None) -> 
     for name, data in files:
         (folder / Path(name).name).write_bytes(data)
     target = folder / Path(xlsx[0]).name if xlsx else folder
-    try:
-        return UploadOutcome(load_case(target), [], folder)
-    except InputError as exc:
-        return UploadOutcome(None, exc.issues, folder)
+    from prioritizer.door import check_folder
+
+    # the uploader's own files: every problem is named to them
+    loaded, problems = check_folder(target, dict(files), "secret")
+    return UploadOutcome(loaded, problems, folder)
 
 
 # --------------------------------------------------------------------------- view models
@@ -202,6 +199,7 @@ from prioritizer.app.case_edit import (  # noqa: E402, F401
     add_row,
     change_summary,
     edit_case,
+    hidden_count,
     load_version,
     raw_table,
     save_version,

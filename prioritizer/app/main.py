@@ -66,7 +66,7 @@ def _save_form() -> None:
                 ids = []
                 for command, params in (("rank", state.rank_params()), ("allocate", state.alloc_params())):
                     run = state.run(command, params)
-                    ids.append(controller.save(ident, run, reason, st.session_state.get("db")))
+                    ids.append(controller.save(auth_gate.caller(), run, reason))
                     st.session_state["saved"].append((ids[-1], command, run.result))
                 st.success(state.tr("save.done", run_id=", ".join(ids)))
             except PrioritizerError as exc:

@@ -7,20 +7,20 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from prioritizer import door
 from prioritizer.app import auth_gate, state
-from prioritizer.auth import services
 from prioritizer.auth.roles import allowed
 from prioritizer.errors import PrioritizerError
 from prioritizer.text import t, vocab
 
 
-def section(store: Any, ids: list[str]) -> None:
+def section(who: Any, ids: list[str]) -> None:
     lang = state.lang()
     st.subheader(state.tr("review.title"))
     if not ids:
         return
     rid = st.selectbox(state.tr("review.run"), ids, key="review-run")
-    events = services.discussion(store, rid)
+    events = door.discussion(who, rid)
     if events:
         rows = [
             {
@@ -36,12 +36,12 @@ def section(store: Any, ids: list[str]) -> None:
         st.dataframe(df, hide_index=True, width="stretch")
     else:
         st.caption(state.tr("review.none"))
-    ident = auth_gate.identity()
+    ident = who.identity
     try:
         if allowed(ident, "comment"):
             text = st.text_area(state.tr("review.comment"), key="review-text")
             if st.button(state.tr("review.add_comment"), key="review-comment"):
-                seq = services.comment_run(ident, rid, text, store)
+                seq = door.comment(who, rid, text)
                 st.success(state.tr("review.done", seq=seq))
         if allowed(ident, "approve"):
             c1, c2 = st.columns([1, 3])
@@ -53,18 +53,7 @@ def section(store: Any, ids: list[str]) -> None:
             )
             note = c2.text_input(state.tr("review.note"), key="review-note")
             if st.button(state.tr("review.record_decision"), key="review-approve"):
-                seq = services.approve_run(ident, rid, decision, note, store)
+                seq = door.approve(who, rid, decision, note)
                 st.success(state.tr("review.done", seq=seq))
     except PrioritizerError as exc:
         auth_gate.refused(exc)
-
-
-def may_export_run(store: Any, run_id: str) -> bool:
-    """Check (and record a refusal of) exporting a recorded run above the reader's clearance."""
-    tier = (store.get(run_id).result or {}).get("tier") or "public"
-    try:
-        services.check_export(auth_gate.identity(), f"report {run_id}", tier, store)
-    except PrioritizerError as exc:
-        auth_gate.refused(exc)
-        return False
-    return True

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from prioritizer.app import controller
-from prioritizer.case import Case, load_case
-from prioritizer.runs import Run
+from prioritizer.case import Case
+
+if TYPE_CHECKING:
+    from prioritizer.runs import Run
 from prioritizer.text import DEFAULT_LANG, Lang, t
 from prioritizer.text.tables import present
 
@@ -42,7 +44,10 @@ def tr(key: str, **fmt: object) -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _load(path: str, mtime_key: float) -> Case:
-    return load_case(Path(path))
+    from prioritizer import door
+
+    # The whole case, shared by the server's sessions; pages read it only through case().
+    return door.load_whole(Path(path))
 
 
 def _mtime(path: Path) -> float:
@@ -53,10 +58,10 @@ def _mtime(path: Path) -> float:
 
 def case() -> Case:
     """The active case as the signed-in reader may see it (rows at or below its clearance)."""
-    from prioritizer.app.auth_gate import identity
-    from prioritizer.case.tiers import visible_case
+    from prioritizer import door
+    from prioritizer.app.auth_gate import caller
 
-    return visible_case(full_case(), identity().effective_clearance)
+    return door.visible(caller(), full_case())
 
 
 def full_case() -> Case:
@@ -70,21 +75,23 @@ def full_case() -> Case:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _compute(key: str, _case: Case, command: str, params_json: str) -> Run:
+def _compute(key: str, _caller: Any, _case: Case, command: str, params_json: str) -> Run:
     import json
 
-    from prioritizer.case.tiers import labelled
-
-    return labelled(controller.compute(_case, command, json.loads(params_json)), _case)
+    # ``key`` covers the case's (filtered) digests and the params, so readers of different
+    # clearances never share a result
+    return controller.compute(_caller, _case, command, json.loads(params_json))
 
 
 def run(command: str, params: dict[str, Any]) -> Run:
     """Compute (or reuse) the Run for this scenario: cached by the scenario hash."""
     import json
 
+    from prioritizer.app.auth_gate import caller
+
     c = case()
     key = controller.params_key(c, command, params)
-    return _compute(key, c, command, json.dumps(params, sort_keys=True, ensure_ascii=False))
+    return _compute(key, caller(), c, command, json.dumps(params, sort_keys=True, ensure_ascii=False))
 
 
 def rank_params() -> dict[str, Any]:

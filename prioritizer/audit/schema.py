@@ -189,3 +189,15 @@ drafts = Table(
     Column("payload", Text, nullable=False),
     Column("updated_at", String(40), nullable=False),
 )
+
+sessions = Table(
+    "audit_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user", String(255), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("started_at", String(40), nullable=False),
+    Column("last_seen", String(40), nullable=False),
+    Column("ended_at", String(40), nullable=True),
+    Column("ended_reason", String(32), nullable=True),
+)

@@ -15,7 +15,7 @@ Nothing here imports streamlit; the app's sign-in gate is ``prioritizer/app/auth
 from __future__ import annotations
 
 from prioritizer.auth.errors import AuthError, Forbidden
-from prioritizer.auth.identity import ROLES, TIERS, Identity, anonymous, cli_identity
+from prioritizer.auth.identity import ROLES, TIERS, Identity, anonymous, no_session, sign_in_off
 from prioritizer.auth.roles import ACTIONS, RIGHTS, allowed, authorize
 
 __all__ = [
@@ -29,5 +29,6 @@ __all__ = [
     "allowed",
     "anonymous",
     "authorize",
-    "cli_identity",
+    "no_session",
+    "sign_in_off",
 ]

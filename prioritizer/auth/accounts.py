@@ -25,6 +25,7 @@ from prioritizer.audit.events import append_event_in
 from prioritizer.auth import passwords
 from prioritizer.auth.errors import AuthError
 from prioritizer.auth.identity import ROLES, TIERS, Identity
+from prioritizer.auth.sessions import end_sessions_in
 from prioritizer.errors import InputError, Issue
 
 MAX_FAILURES = 5
@@ -198,7 +199,9 @@ def disable_user(store: Any, user: str, *, by: Identity | None = None) -> dict[s
         )
         if got.rowcount == 0:
             raise _unknown(user)
-        append_event_in(conn, "user_disabled", user, actor, ident, {})
+        # A disabled account's open sessions (app and command line) end in the same transaction.
+        ended = end_sessions_in(conn, user, "disabled")
+        append_event_in(conn, "user_disabled", user, actor, ident, {"sessions_ended": ended})
         row = conn.execute(select(t.users).where(t.users.c.user == user)).mappings().one()
     return _public(row)
 
@@ -241,7 +244,10 @@ def reset_password(
         )
         if got.rowcount == 0:
             raise _unknown(user)
-        append_event_in(conn, "password_reset", user, actor, ident, {})
+        ended = end_sessions_in(
+            conn, user, "password_changed" if by is not None and by.user == user else "reset"
+        )
+        append_event_in(conn, "password_reset", user, actor, ident, {"sessions_ended": ended})
         row = conn.execute(select(t.users).where(t.users.c.user == user)).mappings().one()
     return _public(row)
 
@@ -350,13 +356,3 @@ def bootstrap_admin(store: Any) -> str | None:
     except InputError:
         return None
     return secret
-
-
-def cli_identity_for(store: Any, actor: str = "") -> Identity:
-    """The CLI's identity: ``--actor`` (else the OS user) with its account's role and clearance
-    if an active account of that name exists (see :func:`prioritizer.auth.identity.cli_identity`)."""
-    from prioritizer.auth.identity import cli_identity, os_user
-
-    name = actor.strip() or os_user()
-    acct = get_user(store, name) if store is not None else None
-    return cli_identity(actor, acct if acct and acct["active"] else None)

@@ -14,7 +14,16 @@ from typing import Any, Literal
 
 from prioritizer.case.tiers import TIERS, highest_tier, tier_rank
 
-__all__ = ["ROLES", "TIERS", "Identity", "anonymous", "cli_identity", "highest_tier", "tier_rank"]
+__all__ = [
+    "ROLES",
+    "TIERS",
+    "Identity",
+    "anonymous",
+    "highest_tier",
+    "no_session",
+    "sign_in_off",
+    "tier_rank",
+]
 
 Role = Literal["admin", "planner", "committee", "viewer"]
 Tier = Literal["public", "restricted", "secret"]
@@ -43,6 +52,11 @@ class Identity:
     clearance: str = "public"
     os_user: str | None = None
     issuer: str | None = None
+    #: how the command line established it: ``session`` (signed in with ``login``),
+    #: ``no session`` (a public read by the OS user) or ``sign-in off`` (a store without accounts)
+    session: str | None = None
+    #: the command line's ``--actor``: a free note, never an account
+    note: str | None = None
 
     @property
     def effective_clearance(self) -> str:
@@ -51,7 +65,7 @@ class Identity:
     @property
     def actor(self) -> str:
         """The ``actor`` column of records: the account id (the CLI's ``--actor`` if given)."""
-        if self.method == "none":
+        if self.method == "none" and self.user == "anonymous":
             return ANONYMOUS_ACTOR
         return self.user
 
@@ -71,6 +85,10 @@ class Identity:
             out["os_user"] = self.os_user
         if self.issuer is not None:
             out["issuer"] = self.issuer
+        if self.session is not None:
+            out["session"] = self.session
+        if self.note:
+            out["note"] = self.note
         return out
 
 
@@ -94,24 +112,32 @@ def os_user() -> str:
         return "unknown"
 
 
-def cli_identity(actor: str = "", account: dict[str, Any] | None = None) -> Identity:
-    """The CLI's identity: the OS user, plus ``--actor`` as the name it acts under.
-
-    ``account``: the local account of that name if one exists (its role and clearance then
-    apply); without one the CLI user is a planner cleared for what the OS lets it read —
-    the case files are already on its disk — so ``secret``.
-    """
+def no_session(note: str = "") -> Identity:
+    """The command line without a session on a store that has accounts: the OS user, as a viewer
+    of public rows; it may compute (a read) but never write."""
     who = os_user()
-    name = actor.strip() or who
-    if account is not None:
-        return Identity(
-            user=name,
-            display_name=account.get("display_name") or name,
-            role=account["role"],
-            method="cli",
-            clearance=account["clearance"],
-            os_user=who,
-        )
     return Identity(
-        user=name, display_name=name, role="planner", method="cli", clearance="secret", os_user=who
+        user=who,
+        display_name=who,
+        role="viewer",
+        method="none",
+        clearance="public",
+        os_user=who,
+        session="no session",
+        note=note.strip() or None,
+    )
+
+
+def sign_in_off(note: str = "") -> Identity:
+    """The command line on a store without accounts (one person): the OS user, with every right."""
+    who = os_user()
+    return Identity(
+        user=who,
+        display_name=who,
+        role="admin",
+        method="none",
+        clearance="secret",
+        os_user=who,
+        session="sign-in off",
+        note=note.strip() or None,
     )

@@ -88,36 +88,93 @@ def visible_case(case: Any, clearance: str) -> Any:
                 v = df[col]
                 mask &= v.isna() | (v.astype(str).str.strip() == "") | v.astype(str).isin(keep)
         changes[name] = df[mask].reset_index(drop=True)
-    files = dict(case.files)
-    for fname, data in case.files.items():
-        stem = fname.rsplit("/", 1)[-1].removesuffix(".csv")
-        if fname.endswith(".csv") and (stem == "goods" or stem in GOOD_REFS):
-            files[fname] = _filter_csv(data, limit, keep, GOOD_REFS.get(stem, ()))
+    files = filter_snapshots(case.files, limit, keep)
     return dataclasses.replace(case, files=files, **changes)
+
+
+def filter_snapshots(files: dict[str, bytes], limit: int, goods: set[str]) -> dict[str, bytes]:
+    """The case's file snapshots as a reader of tier rank ``limit`` may see them.
+
+    CSV tables in any encoding the loader accepts (UTF-8 with or without BOM, CP932) are
+    rewritten as UTF-8 without the hidden rows; a workbook is rewritten without them sheet by
+    sheet. A run recorded for that reader therefore stores, and replays from, only what it saw.
+    """
+    out = dict(files)
+    for fname, data in files.items():
+        base = fname.rsplit("/", 1)[-1]
+        stem = base.removesuffix(".csv")
+        if base.endswith(".csv") and (stem == "goods" or stem in GOOD_REFS):
+            out[fname] = _filter_csv(data, limit, goods, GOOD_REFS.get(stem, ()))
+        elif base.lower().endswith((".xlsx", ".xlsm")):
+            out[fname] = _filter_xlsx(data, limit, goods)
+    return out
+
+
+def _hidden(
+    head: list[str], rows: list[list[str]], limit: int, goods: set[str], refs: tuple[str, ...]
+) -> list[bool]:
+    ti = head.index("tier") if "tier" in head else None
+    ri = [head.index(c) for c in refs if c in head]
+    out = []
+    for r in rows:
+        cell = r[ti] if ti is not None and ti < len(r) else ""
+        hide = tier_rank(cell) > limit if cell.strip() in TIERS or not cell.strip() else True
+        hide = hide or any(i < len(r) and r[i].strip() and r[i].strip() not in goods for i in ri)
+        out.append(hide)
+    return out
+
+
+def _decoded(data: bytes) -> str | None:
+    from prioritizer.case.readers import IssueLog, decode
+
+    text, _ = decode(data, "", IssueLog())
+    return text
 
 
 def _filter_csv(data: bytes, limit: int, goods: set[str], refs: tuple[str, ...]) -> bytes:
     import csv
     import io
 
-    text = data.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
+    text = _decoded(data)
+    if text is None:  # the loader would have refused it; nothing readable to keep
+        return b""
+    rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows:
         return data
-    head = [h.strip() for h in rows[0]]
-    ti = head.index("tier") if "tier" in head else None
-    ri = [head.index(c) for c in refs if c in head]
+    head = [h.strip().lower() for h in rows[0]]
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(rows[0])
-    for r in rows[1:]:
-        cell = r[ti] if ti is not None and ti < len(r) else ""
-        if tier_rank(cell) > limit:
-            continue
-        if any(i < len(r) and r[i].strip() and r[i].strip() not in goods for i in ri):
-            continue
-        w.writerow(r)
+    for r, hide in zip(rows[1:], _hidden(head, rows[1:], limit, goods, refs), strict=True):
+        if not hide:
+            w.writerow(r)
     return out.getvalue().encode("utf-8")
+
+
+def _filter_xlsx(data: bytes, limit: int, goods: set[str]) -> bytes:
+    import io
+
+    from openpyxl import load_workbook
+
+    from prioritizer.case.readers import xlsx_cell_text
+
+    wb = load_workbook(io.BytesIO(data))
+    for ws in wb.worksheets:
+        table = str(ws.title).strip().lower()
+        if table != "goods" and table not in GOOD_REFS:
+            continue
+        records = [[xlsx_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        if not records:
+            continue
+        head = [h.strip().lower() for h in records[0]]
+        hidden = _hidden(head, records[1:], limit, goods, GOOD_REFS.get(table, ()))
+        # delete from the bottom so the row numbers still to delete stay put
+        for i in range(len(hidden) - 1, -1, -1):
+            if hidden[i]:
+                ws.delete_rows(i + 2)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 def hidden_rows(case: Any, clearance: str) -> dict[str, int]:
@@ -152,3 +209,74 @@ def labelled(run: Any, case: Any) -> Any:
     if tier != "public" and run.output is not None:
         run.output.result["tier"] = tier
     return run
+
+
+def hidden_locations(files: dict[str, bytes], clearance: str) -> tuple[dict[str, set[int]], set[str]]:
+    """Where the rows above ``clearance`` are in the raw files, and the ids they hold.
+
+    ``({issue file name: {spreadsheet rows}}, {ids of hidden goods and projects})``: what a
+    message for that reader must not name (:func:`prioritizer.door.cases.redact`). Read from the
+    bytes, so it works when the case does not load.
+    """
+    import csv
+    import io
+
+    limit = tier_rank(clearance)
+    rows_out: dict[str, set[int]] = {}
+    ids: set[str] = set()
+
+    def scan(label: str, table: str, records: list[list[str]]) -> None:
+        if not records:
+            return
+        head = [h.strip().lower() for h in records[0]]
+        if "tier" not in head:
+            return
+        ti = head.index("tier")
+        idc = head.index("id") if "id" in head else None
+        for n, r in enumerate(records[1:], start=2):
+            cell = r[ti].strip() if ti < len(r) else ""
+            if cell and (cell not in TIERS or tier_rank(cell) > limit):
+                rows_out.setdefault(label, set()).add(n)
+                if idc is not None and idc < len(r) and r[idc].strip():
+                    ids.add(r[idc].strip())
+
+    for fname, data in files.items():
+        base = fname.rsplit("/", 1)[-1]
+        stem = base.removesuffix(".csv")
+        if base.endswith(".csv") and stem in TIERED_TABLES:
+            text = _decoded(data)
+            if text is not None:
+                scan(base, stem, list(csv.reader(io.StringIO(text, newline=""))))
+        elif base.lower().endswith((".xlsx", ".xlsm")):
+            from openpyxl import load_workbook
+
+            from prioritizer.case.readers import xlsx_cell_text
+
+            try:
+                wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            except Exception:  # unreadable: the loader names the problem, and it names no row
+                continue
+            for ws in wb.worksheets:
+                table = str(ws.title).strip().lower()
+                if table in TIERED_TABLES:
+                    recs = [[xlsx_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+                    scan(f"{base}[{ws.title}]", table, recs)
+            wb.close()
+    # rows of other tables that name a hidden good are hidden too
+    if ids:
+        for fname, data in files.items():
+            base = fname.rsplit("/", 1)[-1]
+            stem = base.removesuffix(".csv")
+            if base.endswith(".csv") and stem in GOOD_REFS:
+                text = _decoded(data)
+                if text is None:
+                    continue
+                recs = list(csv.reader(io.StringIO(text, newline="")))
+                if not recs:
+                    continue
+                head = [h.strip().lower() for h in recs[0]]
+                ri = [head.index(c) for c in GOOD_REFS[stem] if c in head]
+                for n, r in enumerate(recs[1:], start=2):
+                    if any(i < len(r) and r[i].strip() in ids for i in ri):
+                        rows_out.setdefault(base, set()).add(n)
+    return rows_out, ids

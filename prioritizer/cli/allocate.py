@@ -158,14 +158,17 @@ def frontier_cmd(
     model: ModelOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     out: OutOpt = None,
+    db: DbOpt = None,
 ) -> None:
-    """Objective versus total budget (every yearly budget scaled alike); not recorded in the audit trail."""
+    """Objective versus total budget (every yearly budget scaled alike); not recorded in the audit trail.
+
+    Computed on the rows the reader may see, like every command (the door filters the case)."""
     import pandas as pd
 
+    from prioritizer import door
     from prioritizer.allocation.frontier import sweep
     from prioritizer.allocation.service import data_from_params
-    from prioritizer.case import load_case
-    from prioritizer.cli.common import dumps, render, write_text
+    from prioritizer.cli.common import caller, dumps, render, write_text
 
     with clean_errors(fmt):
         params: dict = {}
@@ -174,7 +177,7 @@ def frontier_cmd(
             params["policy_snapshot"] = snap
         if model:
             params["model"] = model
-        data = data_from_params(load_case(case), params)
+        data = data_from_params(door.load_case(caller(db, create=False), case, action="frontier"), params)
         pts = sweep(data, points=points, relax=relax)
         payload = {"frontier": pts}
         table = pd.DataFrame([{k: v for k, v in p.items() if k != "funded"} for p in pts])

@@ -14,7 +14,6 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from prioritizer.audit.chain import canonical
 from prioritizer.cli import app
 from prioritizer.cli.common import (
     DbOpt,
@@ -44,10 +43,17 @@ LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the plain-wor
 RunArg = Annotated[str, typer.Argument(help="Run id (see `prioritizer audit log`), or 'latest'.")]
 
 
-def _store(db: str | None):  # type: ignore[no-untyped-def]
-    from prioritizer.audit import open_store
+def _caller(db: str | None):  # type: ignore[no-untyped-def]
+    from prioritizer.cli.common import caller
 
-    return open_store(db)
+    return caller(db)
+
+
+def canonical(v: Any) -> str:
+    """A value as one line of canonical JSON (sorted keys), for the diff and replay tables."""
+    import json
+
+    return json.dumps(v, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def _table(df: pd.DataFrame, fmt: OutputFormat) -> str:
@@ -91,7 +97,12 @@ def log(
     """Runs recorded in the audit store, newest first."""
     del no_audit
     with clean_errors(fmt):
-        runs = _store(db).runs(actor=actor, command=command, since=since, until=until, limit=limit)
+        from prioritizer import door
+
+        # Runs above the reader's clearance are not listed.
+        runs = door.visible_runs(
+            _caller(db), actor=actor, command=command, since=since, until=until, limit=limit
+        )
         rows = [r.as_dict() for r in runs]
         if fmt is OutputFormat.json:
             write_text(dumps({"runs": rows}), out)
@@ -116,8 +127,10 @@ def show(
     """One run in full: who, when, why, inputs (SHA-256), model, method, weights, versions, result."""
     del no_audit
     with clean_errors(fmt):
-        store = _store(db)
-        run = store.get(store.resolve(run_id))
+        from prioritizer import door
+
+        # Refused (and recorded) above the reader's clearance.
+        run = door.stored_run(_caller(db), run_id, "audit.show")
         d = run.as_dict(files=files)
         if fmt is OutputFormat.json:
             write_text(dumps(d), out)
@@ -156,8 +169,9 @@ def diff(
     """What changed from RUN_A to RUN_B, in plain words: weights, inputs, method, ranks, funding."""
     del no_audit
     with clean_errors(fmt):
-        store = _store(db)
-        d = store.diff(store.resolve(run_a), store.resolve(run_b))
+        from prioritizer import door
+
+        d = door.diff(_caller(db), run_a, run_b)
         if fmt is OutputFormat.json:
             write_text(dumps(d.as_dict()), out)
         elif fmt is OutputFormat.csv:
@@ -208,7 +222,11 @@ def verify(
     """Check the hash chain and every stored row; exit 3 naming the first broken record."""
     del no_audit
     with clean_errors(fmt):
-        rep = _store(db).verify(anchor=anchor)
+        who = _caller(db)
+        from prioritizer import door
+
+        door.enter(who, "audit.verify")
+        rep = who.store.verify(anchor=anchor)
         if fmt is OutputFormat.json:
             write_text(dumps(rep.as_dict()), out)
         elif fmt is OutputFormat.csv:
@@ -253,8 +271,9 @@ def replay(
     """Re-run a stored run from its snapshot; say whether the result is identical (exit 1 if not)."""
     del no_audit
     with clean_errors(fmt):
-        store = _store(db)
-        rep = store.replay(store.resolve(run_id))
+        from prioritizer import door
+
+        rep = door.replay(_caller(db), run_id)
         if fmt is OutputFormat.json:
             write_text(dumps(rep.as_dict()), out)
         elif fmt is OutputFormat.csv:

@@ -49,11 +49,11 @@ def versions(
     no_audit: NoAuditOpt = False,
 ) -> None:
     """List case versions, oldest first, with who saved them, why, and the rows they changed."""
-    from prioritizer.audit import open_store
-    from prioritizer.audit.versions import list_versions
+    from prioritizer import door
+    from prioritizer.cli.common import caller
 
     with clean_errors(fmt):
-        vs = list_versions(open_store(db))
+        vs = door.versions(caller(db, create=False))
         payload = {"versions": [v.as_dict() for v in vs]}
         table = pd.DataFrame(
             [
@@ -83,13 +83,12 @@ def export(
     no_audit: NoAuditOpt = False,
 ) -> None:
     """Write one case version back to CSV files (all files or none)."""
-    from prioritizer.audit import open_store
-    from prioritizer.audit.versions import export_version, get_version
+    from prioritizer import door
+    from prioritizer.cli.common import caller
 
     with clean_errors(fmt):
-        store = open_store(db)
-        v = get_version(store, version)
-        path = export_version(store, v.version_id, out_dir)
+        # Refused (and recorded) when the version holds rows above the reader's clearance.
+        v, path = door.export_version(caller(db), version, out_dir)
         payload = {"version": v.version_id, "out": str(path), "files": sorted(v.manifest)}
         write_text(
             dumps(payload)

@@ -39,18 +39,19 @@ NoAuditOpt = Annotated[bool, typer.Option("--no-audit", help="Do not record this
 ModelOpt = Annotated[
     str | None, typer.Option("--model", "-m", help="Decision model: a name under models/ or a YAML path.")
 ]
-ActorOpt = Annotated[str, typer.Option("--actor", help="Who runs this (recorded in the audit trail).")]
+ActorOpt = Annotated[
+    str,
+    typer.Option("--actor", help="A free note recorded beside the signed-in identity (never an account)."),
+]
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (recorded in the audit trail).")]
 CaseArg = Annotated[Path, typer.Argument(help="Case folder (CSV files + policy.yaml) or one XLSX workbook.")]
 
 
-def default_actor() -> str:
-    import getpass
+def caller(db: str | None, actor: str = "", *, create: bool = True) -> Any:
+    """The door's caller for this command (see :func:`prioritizer.door.cli_caller`)."""
+    from prioritizer import door
 
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "unknown"
+    return door.cli_caller(db, note=actor, create=create)
 
 
 def _jsonable(o: Any) -> Any:
@@ -222,30 +223,14 @@ def run_service(
     ``present(payload, table, fmt)`` lets a command print ``table``/``csv`` its own way (a headline above
     the table, another table); returning None keeps the default rendering. JSON is never changed.
     """
-    from prioritizer.case import load_case
-    from prioritizer.runs import execute
+    from prioritizer import door
 
     with clean_errors(fmt):
-        from prioritizer.auth.accounts import cli_identity_for
-        from prioritizer.case.tiers import labelled, visible_case
-
-        store = None
-        if not no_audit:
-            from prioritizer.audit import open_store
-
-            store = open_store(db)
-        # The author is the OS user plus --actor (with its account's role and clearance if it
-        # has one); the run sees only the case rows that clearance allows.
-        ident = cli_identity_for(store, actor)
-        case = visible_case(load_case(case_path), ident.effective_clearance)
-        run = execute(command, case, params, actor=ident.actor, reason=reason)
-        labelled(run, case)
-        del case  # the run keeps what it needs (file snapshots); a national case's frames are ~1 GB
-        run.identity = ident.as_record()
-        if store is not None:
-            # If the store is unreachable this raises AuditError and nothing is printed as
-            # though it had been recorded.
-            store.record(run)
+        # The door establishes who asks (a `login` session, no session, or sign-in off),
+        # filters the case to that reader's clearance and records the Run as that account;
+        # --actor is only a note beside it.
+        caller = door.cli_caller(db, note=actor, create=not no_audit)
+        run = door.compute(caller, command, case_path, params, reason=reason, record=not no_audit)
         run.case_files = {}  # recorded (or not wanted): the snapshots are not printed
         payload = run.payload()
         if fmt is OutputFormat.json:  # bytes straight out: no second copy of a 100 MB document

@@ -25,8 +25,8 @@ from prioritizer.cli.common import (
     NoAuditOpt,
     OutputFormat,
     ReasonOpt,
+    caller,
     clean_errors,
-    default_actor,
     dumps,
     write_text,
 )
@@ -95,6 +95,12 @@ def import_trade(
     from prioritizer.trade import api
 
     with clean_errors(fmt):
+        from prioritizer import door
+
+        # An import writes the case: it needs a signed-in planner or admin (or sign-in off).
+        who = caller(db, actor, create=not no_audit)
+        if not dry_run:
+            door.enter(who, "import", target=str(case_dir))
         report = api.import_trade(
             source,
             list(files),
@@ -113,10 +119,9 @@ def import_trade(
         payload = report.as_dict()
         payload["run_id"] = None
         if not dry_run and not no_audit:
-            from prioritizer.audit import record_run
-
-            run = api.run_of(report, written, actor=actor or default_actor(), reason=reason)
-            record_run(run, db)
+            run = api.run_of(report, written, actor=who.identity.actor, reason=reason)
+            run.identity = who.identity.as_record()
+            who.store.record(run)
             payload["run_id"] = run.run_id
         if fmt is OutputFormat.json:
             text = dumps({"run_id": payload.pop("run_id"), **payload})

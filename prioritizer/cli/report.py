@@ -40,30 +40,20 @@ def report(
     actor: ActorOpt = "",
 ) -> None:
     """Justification report of a stored Run: cover, one-page summary, justification, annex (別冊)."""
-    from prioritizer.reports import build_report
+    from prioritizer import door
+    from prioritizer.cli.common import caller
 
     with clean_errors():
-        from prioritizer.audit import open_store
-
-        store = open_store(db)
-        run_id = store.resolve(run_id)
-        from prioritizer.auth.accounts import cli_identity_for
-        from prioritizer.auth.services import check_export
-
-        # An export above the reader's clearance is refused and recorded (issue 17).
-        check_export(
-            cli_identity_for(store, actor),
-            f"report {run_id}",
-            (store.get(run_id).result or {}).get("tier") or "public",
-            store,
-        )
-        earlier = store.resolve(against) if against else None
-        target = out or Path(f"report-{run_id}.{lang.value}.{fmt.value}")
-        path = build_report(run_id, fmt.value, lang.value, target, db, against=earlier)  # type: ignore[arg-type]
+        # Refused (and recorded) above the reader's clearance; the export itself is recorded.
+        who = caller(db, actor)
+        rid = door.stored_run(who, run_id, "report").run_id
+        earlier = door.stored_run(who, against, "report").run_id if against else None
+        target = out or Path(f"report-{rid}.{lang.value}.{fmt.value}")
+        path = door.report(who, rid, fmt.value, lang.value, target, against=earlier)
         write_text(
             dumps(
                 {
-                    "run_id": run_id,
+                    "run_id": rid,
                     "against": earlier,
                     "format": fmt.value,
                     "lang": lang.value,

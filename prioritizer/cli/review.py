@@ -1,7 +1,8 @@
 """``prioritizer review comment|approve|show``: comments and approvals on recorded runs.
 
-Both are chained events in the audit store (``comment``, ``approval``), authored by the CLI
-identity: ``--actor`` (else the OS user) with the role of its account if it has one. JSON of
+Both are chained events in the audit store (``comment``, ``approval``), authored by the account
+signed in with ``prioritizer login`` (refused without a session when the store has accounts;
+``--actor`` is a free note). JSON of
 ``show``: ``{"run_id", "discussion": [{"seq", "kind", "actor", "at", "text", "decision", "note"}]}``.
 """
 
@@ -48,10 +49,10 @@ def discussion_rows(events: list[dict]) -> list[dict]:
     ]
 
 
-def _show(store, run_id: str | None, fmt: OutputFormat, out) -> None:  # type: ignore[no-untyped-def]
-    from prioritizer.auth.services import discussion
+def _show(who, run_id: str | None, fmt: OutputFormat, out) -> None:  # type: ignore[no-untyped-def]
+    from prioritizer import door
 
-    rows = discussion_rows(discussion(store, run_id))
+    rows = discussion_rows(door.discussion(who, run_id)) if who.store is not None else []
     write_text(render({"run_id": run_id, "discussion": rows}, pd.DataFrame(rows, columns=COLUMNS), fmt), out)
 
 
@@ -66,15 +67,14 @@ def comment_cmd(
     no_audit: NoAuditOpt = False,
 ) -> None:
     """Comment on a recorded run."""
-    from prioritizer.audit import open_store
-    from prioritizer.auth.accounts import cli_identity_for
-    from prioritizer.auth.services import comment_run
+    from prioritizer import door
+    from prioritizer.cli.common import caller
 
     with clean_errors(fmt):
-        store = open_store(db)
-        rid = store.resolve(run_id)
-        comment_run(cli_identity_for(store, actor), rid, text, store)
-        _show(store, rid, fmt, out)
+        who = caller(db, actor)
+        rid = door.stored_run(who, run_id, "review.show").run_id
+        door.comment(who, rid, text)
+        _show(who, rid, fmt, out)
 
 
 @review_app.command("approve")
@@ -89,15 +89,16 @@ def approve_cmd(
     no_audit: NoAuditOpt = False,
 ) -> None:
     """Approve or reject a recorded run (committee members and admins)."""
-    from prioritizer.audit import open_store
-    from prioritizer.auth.accounts import cli_identity_for
-    from prioritizer.auth.services import approve_run
+    from prioritizer import door
+    from prioritizer.cli.common import caller
 
     with clean_errors(fmt):
-        store = open_store(db)
-        rid = store.resolve(run_id)
-        approve_run(cli_identity_for(store, actor), rid, decision, note, store)
-        _show(store, rid, fmt, out)
+        # The approver is the account signed in with `prioritizer login`; --actor is a note.
+        who = caller(db, actor)
+        door.enter(who, "approve", target=run_id)
+        rid = door.stored_run(who, run_id, "review.show").run_id
+        door.approve(who, rid, decision, note)
+        _show(who, rid, fmt, out)
 
 
 @review_app.command("show")
@@ -109,8 +110,7 @@ def show_cmd(
     no_audit: NoAuditOpt = False,
 ) -> None:
     """Comments and approvals, oldest first."""
-    from prioritizer.audit import open_store
+    from prioritizer.cli.common import caller
 
     with clean_errors(fmt):
-        store = open_store(db)
-        _show(store, store.resolve(run_id) if run_id else None, fmt, out)
+        _show(caller(db, create=False), run_id, fmt, out)

@@ -18,8 +18,8 @@ from prioritizer.cli.common import (
     OutOpt,
     OutputFormat,
     ReasonOpt,
+    caller,
     clean_errors,
-    default_actor,
     dumps,
     write_text,
 )
@@ -106,8 +106,7 @@ def stress_cmd(
     no_audit: NoAuditOpt = False,
 ) -> None:
     """Play a disruption month by month: supply lost, stock released, capacity added, shortfall."""
-    from prioritizer.case import load_case
-    from prioritizer.runs import execute
+    from prioritizer import door
     from prioritizer.stress.portfolio import resolve
 
     with clean_errors(fmt):
@@ -127,7 +126,9 @@ def stress_cmd(
             raise InputError([Issue("--lang", None, "lang", lang, "ja or en")])
         from prioritizer.cli.allocate import _policy_snapshot
 
-        c = load_case(case)
+        who = caller(db, actor, create=not no_audit)
+        c = door.load_case(who, case, action="stress")
+        run = _visible_ref(who, run)
         what_if: dict = {}
         if model:
             what_if["model"] = model
@@ -142,18 +143,29 @@ def stress_cmd(
             params["scenarios"] = [s.strip() for s in (scenario or "").split(",") if s.strip()]
         if compare:
             params["compare"] = [
-                resolve(c, r.strip(), db=db).to_params() for r in compare.split(",") if r.strip()
+                resolve(c, _visible_ref(who, r.strip()), db=db).to_params()
+                for r in compare.split(",")
+                if r.strip()
             ]
         sub = _substitution(substitution)
         if sub is not None:
             params["substitution"] = sub
-        r = execute("stress", c, params, actor=actor or default_actor(), reason=reason)
-        if not no_audit:
-            from prioritizer.audit import record_run
-
-            record_run(r, db)
+        r = door.compute(who, "stress", c, params, reason=reason, record=not no_audit)
         payload = r.payload()
         write_text(_render(payload, r.output.table, fmt, lang), out)
+
+
+def _visible_ref(who, ref: str) -> str:  # type: ignore[no-untyped-def]
+    """A portfolio reference the reader may use: a stored run above its clearance is refused
+    (and recorded); 'latest' is the newest allocation run it may see."""
+    from prioritizer import door
+
+    if ref in ("optimal", "nothing"):
+        return ref
+    if ref == "latest":
+        runs = door.visible_runs(who, command="allocate")
+        return runs[0].run_id if runs else ref
+    return door.stored_run(who, ref, "audit.show").run_id
 
 
 def _render(payload: dict, table, fmt: OutputFormat, lang: str) -> str:  # type: ignore[no-untyped-def]

@@ -1,9 +1,10 @@
 """``prioritizer users add|list|disable|reset`` (DESIGN §6): local accounts of the audit store.
 
 Passwords are read from standard input (``--password-stdin``, one line) and never printed,
-echoed or written anywhere but as an argon2id hash. Whoever can write the audit store
-administers its accounts, so these commands act as the OS user (recorded as a ``cli``
-identity on every ``user_added`` / ``user_disabled`` / ``password_reset`` event).
+echoed or written anywhere but as an argon2id hash. On a store without accounts the OS user
+creates the first ones (recorded as "sign-in off"); once it has accounts, only an admin signed in
+with ``prioritizer login`` manages them (an account may set its own password). Disabling or
+resetting an account ends its open sessions, in the app and on the command line, at once.
 
 JSON: ``{"users": [{"user", "role", "display_name", "clearance", "active"}]}``.
 """
@@ -48,22 +49,23 @@ def _password() -> str:
     return pw
 
 
-def _admin():  # type: ignore[no-untyped-def]
-    from prioritizer.auth.identity import Identity, os_user
-
-    who = os_user()
-    return Identity(user=who, display_name=who, role="admin", method="cli", clearance="secret", os_user=who)
-
-
 def _emit(users: list[dict], fmt: OutputFormat, out) -> None:  # type: ignore[no-untyped-def]
     rows = [{k: u[k] for k in COLUMNS} for u in users]
     write_text(render({"users": rows}, pd.DataFrame(rows, columns=COLUMNS), fmt), out)
 
 
-def _store(db: str | None):  # type: ignore[no-untyped-def]
-    from prioritizer.audit import open_store
+def _who(db: str | None, own: str | None = None):  # type: ignore[no-untyped-def]
+    """The caller, admitted to manage accounts: an admin's ``login`` session, or the OS user of a
+    store without accounts (who creates the first ones). ``own``: an account may set its own
+    password with its own session."""
+    from prioritizer import door
+    from prioritizer.cli.common import caller
 
-    return open_store(db)
+    who = caller(db)
+    if own is not None and who.established == "session" and who.identity.user == own:
+        return who
+    door.enter(who, "users", target=own or "accounts")
+    return who
 
 
 @users_app.command("add")
@@ -82,9 +84,10 @@ def add_cmd(
     from prioritizer.auth.accounts import add_user
 
     with clean_errors(fmt):
+        who = _who(db)
         pw = _password() if password_stdin else None
         got = add_user(
-            _store(db), user, role, pw, display_name=display_name, clearance=clearance, by=_admin()
+            who.store, user, role, pw, display_name=display_name, clearance=clearance, by=who.identity
         )
         _emit([got], fmt, out)
 
@@ -97,7 +100,7 @@ def list_cmd(
     from prioritizer.auth.accounts import list_users
 
     with clean_errors(fmt):
-        _emit(list_users(_store(db)), fmt, out)
+        _emit(list_users(_who(db).store), fmt, out)
 
 
 @users_app.command("disable")
@@ -112,7 +115,8 @@ def disable_cmd(
     from prioritizer.auth.accounts import disable_user
 
     with clean_errors(fmt):
-        _emit([disable_user(_store(db), user, by=_admin())], fmt, out)
+        who = _who(db)
+        _emit([disable_user(who.store, user, by=who.identity)], fmt, out)
 
 
 @users_app.command("reset")
@@ -140,4 +144,5 @@ def reset_cmd(
                     )
                 ]
             )
-        _emit([reset_password(_store(db), user, _password(), by=_admin())], fmt, out)
+        who = _who(db, own=user)
+        _emit([reset_password(who.store, user, _password(), by=who.identity)], fmt, out)

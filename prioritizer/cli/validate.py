@@ -86,14 +86,19 @@ def validate(
     policy: PolicyOpt = None,
 ) -> None:
     """Check a case (folder or XLSX) and report every problem at once; exit 2 if any."""
-    from prioritizer.case.load import CaseInputError, load_case
+    from prioritizer import door
+    from prioritizer.cli.common import caller, clean_errors
     from prioritizer.errors import InputError
 
-    del db, no_audit  # validate records no Run
+    del no_audit  # validate records no Run
+    with clean_errors(fmt):
+        who = caller(db, create=False)
     try:
-        c = load_case(case, policy_path=policy)
+        # Through the door: a reader sees the counts and the problems of the rows it may see;
+        # problems in rows above its clearance are counted, never named.
+        c = door.load_case(who, case, action="validate", policy_path=policy)
     except InputError as exc:
-        counts = exc.counts if isinstance(exc, CaseInputError) else {}
+        counts = getattr(exc, "counts", None) or {}
         issues = exc.issues
         table = issues_table(issues)
         table["row"] = table["row"].astype("Int64")

@@ -368,13 +368,21 @@ def run_ttx(case: Case, params: dict[str, Any]) -> CommandOutput:
     )
 
 
-def record_step(case: Case, ex: Exercise, *, actor: str, reason: str = "", db: str | None = None) -> str:
-    """Record the exercise as it stands as a ``ttx`` Run (one per step: an interruption loses nothing)."""
-    from prioritizer.audit import record_run
+def exercise_run(case: Case, ex: Exercise, reason: str = "") -> Any:
+    """The exercise as it stands as a ``ttx`` Run (the caller records one per step through the
+    door, so an interruption loses nothing and the author is the signed-in account)."""
+    from prioritizer.case.tiers import labelled
     from prioritizer.runs import execute
 
     why = reason or ex.purpose or f"TTX {ex.exercise_id} month {ex.month}"
-    run = execute(
-        "ttx", case, {"exercise": ex.to_record()}, actor=actor or ex.facilitator or "facilitator", reason=why
-    )
+    return labelled(execute("ttx", case, {"exercise": ex.to_record()}, reason=why), case)
+
+
+def record_step(case: Case, ex: Exercise, *, actor: str, reason: str = "", db: str | None = None) -> str:
+    """Record the exercise as it stands as a ``ttx`` Run (library use and tests; the app goes
+    through the door with :func:`exercise_run`)."""
+    from prioritizer.audit import record_run
+
+    run = exercise_run(case, ex, reason)
+    run.actor = actor or ex.facilitator or "facilitator"
     return record_run(run, db)

@@ -12,11 +12,14 @@ from prioritizer.text import field, vocab
 
 def page() -> None:
     lang = state.lang()
-    try:
-        from prioritizer.audit import open_store
+    from prioritizer import door
+    from prioritizer.app import auth_gate
 
-        store = open_store(st.session_state.get("db"))
-        runs = store.runs(limit=200)
+    who = auth_gate.caller()
+    store = who.store
+    try:
+        # Runs above the reader's clearance are neither listed nor offered for a diff.
+        runs = door.visible_runs(who, limit=200)
     except (PrioritizerError, ImportError) as exc:
         st.error(str(exc))
         return
@@ -44,18 +47,19 @@ def page() -> None:
             b = c2.selectbox("B", same, index=0, key="diff-b", format_func=lambda r: labels[r][0])
             if a != b:
                 try:
-                    st.markdown(store.diff(a, b).text(lang))
+                    st.markdown(door.diff(who, a, b).text(lang))
                 except PrioritizerError as exc:
-                    st.error(str(exc))
+                    auth_gate.refused(exc)
         else:
             st.caption(state.tr("audit.need_two", kind=vocab("command", kind, lang)))
     if ids:
         from prioritizer.app import review
 
-        review.section(store, ids)
+        review.section(who, ids)
         _report(ids)
     st.subheader(state.tr("audit.verify"))
     if st.button(state.tr("audit.verify")):
+        door.enter(who, "audit.verify")
         rep = store.verify()
         if rep.ok:
             st.success(state.tr("audit.ok", n=rep.checked))
@@ -67,8 +71,6 @@ def _report(ids: list[str]) -> None:
     """Justification report of a recorded run, built by the library and offered as a download."""
     import tempfile
     from pathlib import Path
-
-    from prioritizer.reports import build_report
 
     st.subheader(state.tr("page.report"))
     c1, c2, c3 = st.columns(3)
@@ -82,17 +84,16 @@ def _report(ids: list[str]) -> None:
         format_func=lambda x: {"ja": "日本語", "en": "English"}[x],
     )
     if st.button(state.tr("action.build_report"), key="report-build"):
-        from prioritizer.app import review
-        from prioritizer.audit import open_store
+        from prioritizer import door
+        from prioritizer.app import auth_gate
 
-        if not review.may_export_run(open_store(st.session_state.get("db")), rid):
-            return
         out = Path(tempfile.mkdtemp(prefix="prioritizer-report-")) / f"report-{rid}.{lang}.{fmt}"
         with st.spinner("…"):
             try:
-                build_report(rid, fmt, lang, out, st.session_state.get("db"))  # type: ignore[arg-type]
+                # refused (and recorded) above the reader's clearance; the export is recorded
+                door.report(auth_gate.caller(), rid, fmt, lang, out)
             except PrioritizerError as exc:
-                state.show_error(exc)
+                auth_gate.refused(exc)
                 return
         mime = {
             "pdf": "application/pdf",

@@ -26,9 +26,8 @@ def _label(v: float) -> str:
 
 
 def _store():  # type: ignore[no-untyped-def]
-    from prioritizer.audit import open_store
-
-    return open_store(st.session_state.get("db"))
+    # the store the door checked this session against (committee services check roles themselves)
+    return auth_gate.caller().store
 
 
 def page() -> None:

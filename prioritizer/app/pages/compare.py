@@ -16,16 +16,18 @@ def _stored_runs(command: str) -> tuple[dict[str, dict | None], dict[str, str]]:
     }
     labels: dict[str, str] = {rid: rid for rid in out}
     try:
-        from prioritizer.audit import open_store
+        from prioritizer import door
+        from prioritizer.app import auth_gate
 
-        store = open_store(st.session_state.get("db"))
-        summaries = store.runs(command=command, limit=30)
+        who = auth_gate.caller()
+        # only runs the reader may see are offered
+        summaries = door.visible_runs(who, command=command, limit=30)
         labels.update({rid: lab for rid, (lab, _) in controller.run_labels(summaries, state.lang()).items()})
         for s in summaries:
             rid = s["run_id"] if isinstance(s, dict) else s.run_id
             if rid not in out:
                 out[rid] = None  # fetched lazily
-        st.session_state["_store"] = store
+        st.session_state["_caller"] = who
     except (PrioritizerError, ImportError):
         pass
     return out, labels
@@ -34,7 +36,9 @@ def _stored_runs(command: str) -> tuple[dict[str, dict | None], dict[str, str]]:
 def _result(rid: str, cache: dict[str, dict | None]) -> dict:
     if cache.get(rid) is not None:
         return cache[rid]
-    stored = st.session_state["_store"].get(rid)
+    from prioritizer import door
+
+    stored = door.stored_run(st.session_state["_caller"], rid, "audit.show")
     return stored["result"] if isinstance(stored, dict) else stored.result
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from prioritizer.app import controller, state
+from prioritizer.app import auth_gate, controller, state
 from prioritizer.case.types import TABLES
 from prioritizer.errors import PrioritizerError
 from prioritizer.text import field, name_of, render, vocab, vocabulary
@@ -198,38 +198,39 @@ def _save_drafts(lang: str) -> None:
         return
     st.info(state.tr("data.pending", tables=", ".join(TABLES[t] for t in drafts)))
     with st.form("save-version"):
-        c1, c2 = st.columns([1, 2])
-        actor = c1.text_input(state.tr("save.actor"), key="version-actor")
-        reason = c2.text_input(state.tr("save.reason"), key="version-reason")
+        # The author is the signed-in account: there is no name to type.
+        reason = st.text_input(state.tr("save.reason"), key="version-reason")
         save = st.form_submit_button(state.tr("data.save_version"))
     if st.button(state.tr("data.discard"), key="discard-drafts"):
         _clear_drafts()
         st.rerun()
     if not save:
         return
-    outcome = controller.edit_case(state.case(), drafts)
+    outcome = controller.edit_case(
+        state.case(), drafts, full=state.full_case(), clearance=auth_gate.identity().effective_clearance
+    )
     if outcome.case is None:
         st.error(state.tr("data.invalid"))
         st.dataframe(state.issues_frame(outcome.issues), hide_index=True, width="stretch")
         return
-    _save_and_activate(outcome.files, actor, reason, lang)
+    _save_and_activate(outcome.files, reason, lang)
 
 
-def _save_and_activate(files: dict[str, bytes], actor: str, reason: str, lang: str) -> bool:
+def _save_and_activate(files: dict[str, bytes], reason: str, lang: str) -> bool:
     """Record ``files`` as a case version (compared with the active case) and make it active."""
     try:
+        who = auth_gate.caller()
         v = controller.save_version(
+            who,
             files,
-            actor,
             reason,
             state.case().name,
             st.session_state.get("active_version"),
-            st.session_state.get("db"),
-            base_files=dict(state.case().files),
+            base_files=dict(state.full_case().files),
         )
-        case = controller.load_version(v.version_id, st.session_state.get("db"))
+        case = controller.load_version(who, v.version_id)
     except PrioritizerError as exc:
-        state.show_error(exc)
+        auth_gate.refused(exc)
         return False
     st.session_state["uploaded_case"] = case
     st.session_state["active_version"] = v.version_id
@@ -244,10 +245,9 @@ def _save_and_activate(files: dict[str, bytes], actor: str, reason: str, lang: s
 def _versions(lang: str) -> None:
     st.subheader(state.tr("data.versions"))
     try:
-        from prioritizer.audit import open_store
-        from prioritizer.audit.versions import list_versions
+        from prioritizer import door
 
-        versions = list_versions(open_store(st.session_state.get("db")))
+        versions = door.versions(auth_gate.caller())
     except PrioritizerError as exc:
         st.error(str(exc))
         return
@@ -276,7 +276,7 @@ def _versions(lang: str) -> None:
     pick = c1.selectbox(field("version", lang), ids, key="version-pick")  # type: ignore[arg-type]
     if c2.button(state.tr("data.restore"), key="version-restore"):
         try:
-            case = controller.load_version(pick, st.session_state.get("db"))
+            case = controller.load_version(auth_gate.caller(), pick)
         except PrioritizerError as exc:
             st.error(state.tr("data.restore_failed"))
             state.show_error(exc)
@@ -310,28 +310,41 @@ def _upload() -> None:
 
 
 def page() -> None:
+    from prioritizer.auth.roles import allowed
+    from prioritizer.text import vocab as _vocab
+
     lang = state.lang()
     case = state.case()
+    ident = auth_gate.identity()
+    may_edit = allowed(ident, "edit_case")
     st.subheader(f"{state.tr('data.active')}: {case.name}")
-    st.subheader(state.tr("data.edit"))
-    st.caption(state.tr("data.edit_hint"))
     flash = st.session_state.pop("data_flash", None)
     if flash:
         st.success(flash)
-    for table in _EDITABLE:
-        if _current(table) is not None:
-            with st.expander(TABLES[table], expanded=table == "goods"):
-                _editor(table, lang)
-    c1, c2 = st.columns(2)
-    with c1:
-        _add_good_form(lang)
-    with c2:
-        _add_project_form(lang)
-    _save_drafts(lang)
+    if may_edit:
+        st.subheader(state.tr("data.edit"))
+        st.caption(state.tr("data.edit_hint"))
+        hidden = controller.hidden_count(state.full_case(), case, _EDITABLE)
+        if hidden:
+            st.caption(state.tr("auth.hidden_kept", n=hidden))
+        for table in _EDITABLE:
+            if _current(table) is not None:
+                with st.expander(TABLES[table], expanded=table == "goods"):
+                    _editor(table, lang)
+        c1, c2 = st.columns(2)
+        with c1:
+            _add_good_form(lang)
+        with c2:
+            _add_project_form(lang)
+        _save_drafts(lang)
+    else:
+        # The services refuse a save anyway; a reader is not offered one.
+        st.info(state.tr("auth.read_only", role=_vocab("role", ident.role, lang)))
     _versions(lang)
-    _trade(lang)
-    st.subheader(state.tr("data.upload"))
-    _upload()
+    if may_edit:
+        _trade(lang)
+        st.subheader(state.tr("data.upload"))
+        _upload()
     counts = case.counts()
     st.caption(
         state.tr("data.counts") + ": " + " · ".join(f"{TABLES.get(t, t)} {n:,}" for t, n in counts.items())
@@ -381,14 +394,16 @@ def _trade(lang: str) -> None:
         return
     if st.button(state.tr("trade.preview"), key="trade-preview"):
         try:
+            # merged into the whole case, so that rows above the reader's clearance are kept
             st.session_state["trade_result"] = controller.trade_import(
-                state.case(),
+                state.full_case(),
                 source,
                 [(f.name, f.getvalue()) for f in files],
                 (hs.name, hs.getvalue()) if hs else None,
                 fx=(fx.name, fx.getvalue()) if fx else None,
                 country_codes=(cc.name, cc.getvalue()) if cc else None,
                 world=bool(world),
+                clearance=auth_gate.identity().effective_clearance,
             )
         except PrioritizerError as exc:
             st.session_state.pop("trade_result", None)
@@ -404,6 +419,8 @@ def _trade(lang: str) -> None:
     m3.metric(vocab("trade_count", "flows", lang), f"{len(pv.flows):,}")
     m4.metric(vocab("trade_count", "replaced", lang), f"{res.report.replaced:,}" if res.report else "—")
     totals = pd.DataFrame({"good_id": list(pv.totals_by_good), "value": list(pv.totals_by_good.values())})
+    # goods the reader may not see are not named, not even by their imported totals
+    totals = totals[totals["good_id"].astype(str).isin(set(state.case().goods["id"].astype(str)))]
     if not totals.empty:
         totals = controller.with_names(totals, state.case(), lang, id_col="good_id")
     st.markdown(f"**{vocab('trade_section', 'goods', lang)}**")
@@ -430,9 +447,7 @@ def _trade(lang: str) -> None:
             st.dataframe(state.issues_frame(out.issues), hide_index=True, width="stretch")
         return
     with st.form("trade-save"):
-        a1, a2 = st.columns([1, 2])
-        actor = a1.text_input(state.tr("save.actor"), key="trade-actor")
-        reason = a2.text_input(state.tr("save.reason"), key="trade-reason")
+        reason = st.text_input(state.tr("save.reason"), key="trade-reason")
         save = st.form_submit_button(state.tr("app.trade.save"))
-    if save and _save_and_activate(out.files, actor, reason, lang):
+    if save and _save_and_activate(out.files, reason, lang):
         st.session_state.pop("trade_result", None)

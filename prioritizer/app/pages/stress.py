@@ -12,7 +12,7 @@ from prioritizer.errors import PrioritizerError
 from prioritizer.stress import Portfolio, build
 from prioritizer.stress.charts import shortfall_curves, ttx_timeline
 from prioritizer.stress.compare import compare_portfolios
-from prioritizer.stress.exercise import EVENT_TYPES, RESPONSES, Exercise, record_step
+from prioritizer.stress.exercise import EVENT_TYPES, RESPONSES, Exercise, exercise_run
 from prioritizer.stress.portfolio import NOTHING, OPTIMAL, from_allocation, from_store
 from prioritizer.text import cell, t, vocab
 
@@ -28,9 +28,11 @@ def _optimal() -> Portfolio:
 
 def _saved_allocations() -> list[str]:
     try:
-        from prioritizer.audit import open_store
+        from prioritizer import door
+        from prioritizer.app import auth_gate
 
-        return [s.run_id for s in open_store(st.session_state.get("db")).runs(command="allocate", limit=20)]
+        # only the allocations the reader may see
+        return [s.run_id for s in door.visible_runs(auth_gate.caller(), command="allocate", limit=20)]
     except PrioritizerError:
         return []
 
@@ -92,7 +94,12 @@ def _comparison(data: Any) -> None:
 
 
 def _record(ex: Exercise) -> None:
-    rid = record_step(state.case(), ex, actor=ex.facilitator, db=st.session_state.get("db"))
+    from prioritizer import door
+    from prioritizer.app import auth_gate
+
+    # Each step is a `ttx` Run authored by the signed-in account (the facilitator is the
+    # exercise's own role, kept in its record); computed on the rows the reader may see.
+    rid = door.save(auth_gate.caller(), exercise_run(state.case(), ex), ex.purpose or "TTX")
     st.session_state.setdefault("ttx_runs", []).append(rid)
     st.session_state["ttx_last_run"] = rid
 
@@ -120,7 +127,11 @@ def _start(data: Any) -> None:
         format_func=lambda k: vocab("stress_portfolio", k, lang),
         key="ttx_portfolio",
     )
-    who = st.text_input(t("stress.ttx.facilitator", lang), key="ttx_facilitator")
+    from prioritizer.app import auth_gate
+
+    who = st.text_input(
+        t("stress.ttx.facilitator", lang), value=auth_gate.identity().display_name, key="ttx_facilitator"
+    )
     purpose = st.text_input(t("stress.ttx.purpose", lang), key="ttx_purpose")
     if st.button(t("stress.ttx.start", lang), key="ttx_start"):
         if not who.strip():
@@ -269,11 +280,12 @@ def _tabletop(data: Any) -> None:
 def _replay() -> None:
     lang = _lang()
     st.subheader(t("stress.ttx.replay", lang))
-    try:
-        from prioritizer.audit import open_store
+    from prioritizer import door
+    from prioritizer.app import auth_gate
 
-        store = open_store(st.session_state.get("db"))
-        runs = [s.run_id for s in store.runs(command="ttx", limit=50)]
+    who = auth_gate.caller()
+    try:
+        runs = [s.run_id for s in door.visible_runs(who, command="ttx", limit=50)]
     except PrioritizerError as exc:
         state.show_error(exc)
         return
@@ -283,9 +295,9 @@ def _replay() -> None:
     rid = st.selectbox(t("stress.ttx.replay", lang), runs, key="ttx_replay_run")
     if st.button(t("stress.ttx.replay_button", lang), key="ttx_replay"):
         try:
-            rep = store.replay(rid)
+            rep = door.replay(who, rid)
         except PrioritizerError as exc:
-            state.show_error(exc)
+            auth_gate.refused(exc)
             return
         st.session_state["ttx_replayed"] = {"run_id": rid, "identical": rep.identical, "n": rep.n_differences}
         if rep.identical:

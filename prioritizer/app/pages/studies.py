@@ -51,20 +51,18 @@ def _form(case: Any) -> dict[str, Any] | None:
         c7, c8 = st.columns(2)
         thr = c7.slider(state.tr("study.threshold"), 0.05, 1.0, 0.8, 0.05)
         workers = c8.number_input(state.tr("study.workers"), 0, 8, 0)
-        c9, c10 = st.columns(2)
-        actor = c9.text_input(state.tr("save.actor"), key="study_actor")
-        reason = c10.text_input(state.tr("save.reason"), key="study_reason")
+        # the author is the signed-in account: there is no name to type
+        reason = st.text_input(state.tr("save.reason"), key="study_reason")
         go = st.form_submit_button(state.tr("study.start"))
     if not go:
         return None
-    if not actor.strip() or not reason.strip():
-        st.warning(state.tr("save.need_both"))
+    if not reason.strip():
+        st.warning(state.tr("auth.need_reason"))
         return None
     return {
         "grid": _grid(float(b_from), float(b_to), float(b_step), int(samples), int(seed), scen, float(thr)),
         "grid_file": "app",
         "workers": int(workers),
-        "actor": actor,
         "reason": reason,
     }
 
@@ -81,10 +79,14 @@ def _run(case: Any, req: dict[str, Any]) -> None:
     params = {k: req[k] for k in ("grid", "grid_file", "workers")}
     token = PROGRESS.set(report)
     try:
-        run = controller.compute(case, "study", params)
+        from prioritizer.app import auth_gate
+
+        run = controller.compute(auth_gate.caller(), case, "study", params)
     finally:
         PROGRESS.reset(token)
-    run_id = controller.record(run, req["actor"], req["reason"], st.session_state.get("db"))
+    from prioritizer.app import auth_gate
+
+    run_id = controller.save(auth_gate.caller(), run, req["reason"])
     st.session_state["study_result"] = {"run_id": run_id, **run.result}
 
 

@@ -1,0 +1,110 @@
+"""Runs through the door: computed on what the caller may see, recorded with who asked, and
+shown, compared, replayed or exported only up to the reader's clearance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from prioritizer.case import Case
+from prioritizer.case.tiers import labelled, tier_rank
+from prioritizer.door.caller import Caller
+from prioritizer.door.cases import load_case
+from prioritizer.door.gate import enter, record_access
+
+
+def compute(
+    caller: Caller,
+    command: str,
+    case: str | Path | Case,
+    params: dict[str, Any],
+    *,
+    reason: str = "",
+    record: bool = True,
+    action: str | None = None,
+) -> Any:
+    """Load (or filter) the case for ``caller``, run ``command`` and, with ``record``, record the Run.
+
+    Returns the Run; its result carries ``tier`` (the highest tier of the rows it used) when
+    that is above public. If the store cannot record, this raises and nothing is shown as if
+    it had been.
+    """
+    from prioritizer.runs import execute
+
+    name = action or command
+    if isinstance(case, Case):
+        enter(caller, name, target=command)
+        from prioritizer.door.cases import visible
+
+        seen = visible(caller, case)
+    else:
+        seen = load_case(caller, case, action=name)
+    ident = caller.identity
+    run = execute(command, seen, params, actor=ident.actor, reason=reason)
+    labelled(run, seen)
+    run.identity = ident.as_record()
+    if record and caller.store is not None:
+        caller.store.record(run)
+    return run
+
+
+def save(caller: Caller, run: Any, reason: str) -> str:
+    """Record an already computed Run as ``caller`` (the app's 保存): role and tier checked."""
+    from prioritizer.auth.services import save_run
+
+    enter(caller, "run.save", target=run.command)
+    return save_run(caller.identity, run, reason, caller.store)
+
+
+def run_tier(stored: Any) -> str:
+    return (stored.result or {}).get("tier") or "public"
+
+
+def stored_run(caller: Caller, run_id: str, action: str = "audit.show") -> Any:
+    """The stored run ``run_id`` (or 'latest'), if ``caller`` may see it; refusal recorded."""
+    store = caller.store
+    if store is None:
+        from prioritizer.errors import InputError, Issue
+
+        raise InputError(
+            [Issue("run", None, "run_id", run_id, "no audit store exists yet: nothing is recorded")]
+        )
+    rid = store.resolve(run_id)
+    run = store.get(rid)
+    enter(caller, action, target=rid, tier=run_tier(run))
+    return run
+
+
+def diff(caller: Caller, a: str, b: str) -> Any:
+    from prioritizer.audit.diff import diff_runs
+
+    return diff_runs(stored_run(caller, a, "audit.diff"), stored_run(caller, b, "audit.diff"))
+
+
+def replay(caller: Caller, run_id: str) -> Any:
+    from prioritizer.audit.replay import replay_run
+
+    return replay_run(stored_run(caller, run_id, "audit.replay"))
+
+
+def visible_runs(caller: Caller, **filters: Any) -> list[Any]:
+    """Run summaries (newest first) of the runs ``caller`` may see."""
+    enter(caller, "audit.log")
+    if caller.store is None:
+        return []
+    out = caller.store.runs(**filters)
+    limit = tier_rank(caller.identity.effective_clearance)
+    if limit >= tier_rank("secret"):
+        return out
+    return [r for r in out if tier_rank(run_tier(caller.store.get(r.run_id))) <= limit]
+
+
+def report(caller: Caller, run_id: str, fmt: str, lang: str, out: Path, against: str | None = None) -> Path:
+    """Build a report of a run (and its predecessor) the caller may see; the export is recorded."""
+    from prioritizer.reports import build_report
+
+    run = stored_run(caller, run_id, "report")
+    earlier = stored_run(caller, against, "report").run_id if against else None
+    path = build_report(run.run_id, fmt, lang, out, caller.store.url, against=earlier)  # type: ignore[arg-type]
+    record_access(caller, "report", run.run_id, {"format": fmt, "lang": lang, "against": earlier})
+    return path
