@@ -48,7 +48,9 @@ def test_a_customs_file_becomes_a_new_case_version_with_its_flows(tmp_path: Path
     from prioritizer.auth.identity import Identity
 
     who = door.app_caller(Identity("tanaka", "田中", "planner", "local", "secret"), open_store(db))
-    v = controller.save_version(who, res.outcome.files, "税関統計 2026年", case.name, None, base_files=dict(case.files))
+    v = controller.save_version(
+        who, res.outcome.files, "税関統計 2026年", case.name, None, base_files=dict(case.files)
+    )
     assert v.actor == "tanaka"
     assert "flows.csv" in v.changes
     assert b"2026-03" in get_files(open_store(db), v.version_id)["flows.csv"]

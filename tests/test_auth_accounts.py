@@ -41,7 +41,9 @@ def test_users_cli_adds_lists_and_never_prints_the_password(tmp_path):
     db = f"sqlite:///{tmp_path / 'a.sqlite'}"
     # The first account is made by the OS user of a store without accounts; from then on an
     # admin signed in with `login` manages them (issue 25).
-    r = _cli("users", "add", "boss", "--role", "admin", "--password-stdin", "--db", db, stdin="boss-pass-99\n")
+    r = _cli(
+        "users", "add", "boss", "--role", "admin", "--password-stdin", "--db", db, stdin="boss-pass-99\n"
+    )
     assert r.exit_code == 0, r.output
     r = _cli("users", "add", "x", "--role", "viewer", "--db", db)
     assert r.exit_code == 6 and "prioritizer login" in r.output
@@ -73,7 +75,7 @@ def test_users_cli_adds_lists_and_never_prints_the_password(tmp_path):
                 "display_name": "田中 太郎",
                 "clearance": "restricted",
                 "active": True,
-            }
+            },
         ]
     }
     store = open_store(db)
@@ -106,7 +108,12 @@ def test_unknown_role_clearance_and_duplicate_user_are_clear_errors(tmp_path):
     r = _cli("users", "add", "x", "--role", "boss", "--clearance", "top", "--db", db)
     assert r.exit_code == 2
     assert "boss" in r.output and "top" in r.output  # both problems at once
-    assert _cli("users", "add", "x", "--role", "admin", "--password-stdin", "--db", db, stdin="x-pass-1234\n").exit_code == 0
+    assert (
+        _cli(
+            "users", "add", "x", "--role", "admin", "--password-stdin", "--db", db, stdin="x-pass-1234\n"
+        ).exit_code
+        == 0
+    )
     assert _cli("login", "x", "--password-stdin", "--db", db, stdin="x-pass-1234\n").exit_code == 0
     r = _cli("users", "add", "x", "--role", "viewer", "--db", db)
     assert r.exit_code == 2 and "exists" in r.output

@@ -276,7 +276,12 @@ def hidden_locations(files: dict[str, bytes], clearance: str) -> tuple[dict[str,
                     continue
                 head = [h.strip().lower() for h in recs[0]]
                 ri = [head.index(c) for c in GOOD_REFS[stem] if c in head]
+                idc = head.index("id") if "id" in head else None
+                named: set[str] = set()
                 for n, r in enumerate(recs[1:], start=2):
                     if any(i < len(r) and r[i].strip() in ids for i in ri):
                         rows_out.setdefault(base, set()).add(n)
+                        if idc is not None and idc < len(r) and r[idc].strip():
+                            named.add(r[idc].strip())
+                ids |= named
     return rows_out, ids

@@ -72,6 +72,7 @@ def comment_cmd(
 
     with clean_errors(fmt):
         who = caller(db, actor)
+        door.enter(who, "comment", target=run_id)  # a write: refused first without a session
         rid = door.stored_run(who, run_id, "review.show").run_id
         door.comment(who, rid, text)
         _show(who, rid, fmt, out)

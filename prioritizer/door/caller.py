@@ -113,7 +113,6 @@ def cli_caller(db: str | None, *, note: str = "", create: bool = True) -> Caller
     from prioritizer.auth.config import auth_mode
     from prioritizer.auth.roles import record_refusal
     from prioritizer.auth.sessions import check_session
-
     from prioritizer.errors import AuditError
 
     try:

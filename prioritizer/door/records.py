@@ -56,6 +56,9 @@ def discussion(caller: Caller, run_id: str | None) -> list[dict[str, Any]]:
 
 # --------------------------------------------------------------------------- case versions
 
+#: what a reader sees in place of text written about rows above its clearance
+WITHHELD = "(withheld: above your clearance / 閲覧権限外)"
+
 
 def version_tier(files: dict[str, bytes]) -> str:
     """The highest tier among a version's rows."""
@@ -68,8 +71,10 @@ def version_tier(files: dict[str, bytes]) -> str:
 
 
 def versions(caller: Caller) -> list[Any]:
-    """Case versions, oldest first; ids of rows above the reader's clearance are left out of the
-    change lists (counted, not named)."""
+    """Case versions, oldest first. For a version holding rows above the reader's clearance the
+    ids of those rows are left out of its change lists and its reason (free text a cleared
+    author wrote) is withheld; the version's number, time and author stay, so the history has
+    no gaps."""
     from prioritizer.audit.versions import get_files, list_versions
 
     enter(caller, "case.versions")
@@ -87,8 +92,12 @@ def versions(caller: Caller) -> list[Any]:
             continue
         changes = {}
         for name, ch in v.changes.items():
-            changes[name] = {k: [x for x in xs if x not in ids] for k, xs in ch.items()}
-        shown.append(dataclasses.replace(v, changes=changes))
+            # keys are ids or "good/partner/period"-style paths of ids
+            changes[name] = {
+                k: [x for x in xs if x not in ids and not (set(str(x).split("/")) & ids)]
+                for k, xs in ch.items()
+            }
+        shown.append(dataclasses.replace(v, changes=changes, reason=WITHHELD))
     return shown
 
 

@@ -99,12 +99,52 @@ def visible_runs(caller: Caller, **filters: Any) -> list[Any]:
     return [r for r in out if tier_rank(run_tier(caller.store.get(r.run_id))) <= limit]
 
 
+class ClearedStore:
+    """The store as a reader of ``clearance`` may read it: what a report gathers beside its run
+    (related runs, the weight history, the discussion) never comes from a run above it."""
+
+    def __init__(self, store: Any, clearance: str) -> None:
+        self._store = store
+        self._limit = tier_rank(clearance)
+        self._tiers: dict[str, int] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def _ok(self, run_id: str | None) -> bool:
+        if run_id is None:
+            return True
+        if run_id not in self._tiers:
+            try:
+                self._tiers[run_id] = tier_rank(run_tier(self._store.get(run_id)))
+            except Exception:  # not a run of this store: nothing to show of it
+                self._tiers[run_id] = 99
+        return self._tiers[run_id] <= self._limit
+
+    def get(self, run_id: str) -> Any:
+        if not self._ok(run_id):
+            from prioritizer.errors import InputError, Issue
+
+            raise InputError([Issue("run", None, "run_id", run_id, "no such run")])
+        return self._store.get(run_id)
+
+    def runs(self, **filters: Any) -> list[Any]:
+        return [r for r in self._store.runs(**filters) if self._ok(r.run_id)]
+
+    def weight_history(self, *args: Any, **kw: Any) -> list[dict[str, Any]]:
+        return [h for h in self._store.weight_history(*args, **kw) if self._ok(h.get("run_id"))]
+
+
 def report(caller: Caller, run_id: str, fmt: str, lang: str, out: Path, against: str | None = None) -> Path:
-    """Build a report of a run (and its predecessor) the caller may see; the export is recorded."""
-    from prioritizer.reports import build_report
+    """Build a report of a run (and its predecessor) the caller may see; the export is recorded.
+
+    Everything the report gathers beside the run is read through :class:`ClearedStore`."""
+    from prioritizer.reports import render
+    from prioritizer.reports.content import build_document
 
     run = stored_run(caller, run_id, "report")
     earlier = stored_run(caller, against, "report").run_id if against else None
-    path = build_report(run.run_id, fmt, lang, out, caller.store.url, against=earlier)  # type: ignore[arg-type]
+    cleared = ClearedStore(caller.store, caller.identity.effective_clearance)
+    path = render(build_document(cleared, run.run_id, lang, earlier), fmt, out)  # type: ignore[arg-type]
     record_access(caller, "report", run.run_id, {"format": fmt, "lang": lang, "against": earlier})
     return path
