@@ -15,7 +15,6 @@ import pytest
 from typer.testing import CliRunner
 
 from prioritizer.audit import open_store
-from prioritizer.auth import accounts
 from prioritizer.case import load_case
 from prioritizer.case.tiers import case_tier, hidden_rows, visible_case
 from prioritizer.cli import app
@@ -129,13 +128,13 @@ def test_reports_print_their_tier_and_hold_the_runs_discussion(tiered_case, tmp_
 
 
 def test_a_report_above_the_readers_clearance_is_refused_and_recorded(tiered_case, tmp_path):
+    from _signin import add, login
+
     from prioritizer.audit.events import list_events
     from prioritizer.auth import services
     from prioritizer.auth.identity import Identity
     from prioritizer.case.tiers import labelled
     from prioritizer.runs import execute
-
-    from _signin import add, login
 
     db = f"sqlite:///{tmp_path / 'a.sqlite'}"
     store = open_store(db)
