@@ -96,6 +96,11 @@ def main() -> None:
     state.init()
     _language()
     st.title(state.tr("app.title"))
+    # A shared link to a diff (``?diff=R1,R2``) survives the sign-in form: it is kept for the
+    # audit page, which checks it through the door like any other request.
+    if st.query_params.get("diff") and "linked_diff" not in st.session_state:
+        st.session_state["linked_diff"] = str(st.query_params.get("diff"))
+        st.session_state["start_page"] = "audit"
     # Nothing below this line runs (no case is loaded, no page drawn) until a session is signed in.
     auth_gate.require()
     auth_gate.tier_banner()

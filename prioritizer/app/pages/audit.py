@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -32,6 +34,7 @@ def page() -> None:
         labels={"model_name": state.tr("audit.model")},
     )
     st.subheader(state.tr("audit.diff"))
+    _linked_diff(who, lang)
     ids = list(log["run_id"]) if not log.empty else []
     if len(ids) >= 2:
         labels = controller.run_labels(runs, lang)
@@ -65,6 +68,22 @@ def page() -> None:
             st.success(state.tr("audit.ok", n=rep.checked))
         else:
             st.error(state.tr("audit.broken", where=rep.first_broken))
+
+
+def _linked_diff(who: Any, lang: str) -> None:
+    """A diff named by a link (``?diff=R000001,R000002``), checked like any other: a run above the
+    reader's clearance is refused, and the refusal recorded."""
+    from prioritizer import door
+    from prioritizer.app import auth_gate
+
+    link = st.query_params.get("diff") or st.session_state.get("linked_diff") or ""
+    pair = [x.strip() for x in str(link).split(",") if x.strip()]
+    if len(pair) != 2:
+        return
+    try:
+        st.markdown(door.diff(who, pair[0], pair[1]).text(lang))
+    except PrioritizerError as exc:
+        auth_gate.refused(exc)
 
 
 def _report(ids: list[str]) -> None:
