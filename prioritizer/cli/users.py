@@ -1,9 +1,15 @@
-"""``prioritizer users add|list|disable|reset`` (DESIGN §6): local accounts of the audit store.
+"""``prioritizer users add|list|role|clearance|disable|enable|reset`` (DESIGN §6): local accounts
+of the audit store.
 
 Passwords are read from standard input (``--password-stdin``, one line) and never printed,
 echoed or written anywhere but as an argon2id hash. Whoever can write the audit store
 administers its accounts, so these commands act as the OS user (recorded as a ``cli``
-identity on every ``user_added`` / ``user_disabled`` / ``password_reset`` event).
+identity on every ``user_added`` / ``role_changed`` / ``clearance_changed`` / ``user_disabled`` /
+``user_enabled`` / ``password_reset`` event; each carries the account's resulting state, which
+``audit verify`` holds the accounts table to).
+
+A first administrator whose one-time password was spent without choosing a new one is
+restored by the OS user owning the store: ``prioritizer users reset admin --password-stdin``.
 
 JSON: ``{"users": [{"user", "role", "display_name", "clearance", "active"}]}``.
 """
@@ -100,6 +106,38 @@ def list_cmd(
         _emit(list_users(_store(db)), fmt, out)
 
 
+@users_app.command("role")
+def role_cmd(
+    user: Annotated[str, typer.Argument()],
+    role: Annotated[str, typer.Argument(help="admin | planner | committee | viewer")],
+    fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    no_audit: NoAuditOpt = False,
+) -> None:
+    """Change an account's role (recorded in the chain with the account's new state)."""
+    from prioritizer.auth.accounts import set_role
+
+    with clean_errors(fmt):
+        _emit([set_role(_store(db), user, role, by=_admin())], fmt, out)
+
+
+@users_app.command("clearance")
+def clearance_cmd(
+    user: Annotated[str, typer.Argument()],
+    clearance: Annotated[str, typer.Argument(help="public | restricted | secret")],
+    fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    no_audit: NoAuditOpt = False,
+) -> None:
+    """Change the highest tier an account may see (recorded in the chain)."""
+    from prioritizer.auth.accounts import set_clearance
+
+    with clean_errors(fmt):
+        _emit([set_clearance(_store(db), user, clearance, by=_admin())], fmt, out)
+
+
 @users_app.command("disable")
 def disable_cmd(
     user: Annotated[str, typer.Argument()],
@@ -113,6 +151,21 @@ def disable_cmd(
 
     with clean_errors(fmt):
         _emit([disable_user(_store(db), user, by=_admin())], fmt, out)
+
+
+@users_app.command("enable")
+def enable_cmd(
+    user: Annotated[str, typer.Argument()],
+    fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    no_audit: NoAuditOpt = False,
+) -> None:
+    """Re-enable a disabled account (its password is unchanged)."""
+    from prioritizer.auth.accounts import enable_user
+
+    with clean_errors(fmt):
+        _emit([enable_user(_store(db), user, by=_admin())], fmt, out)
 
 
 @users_app.command("reset")
