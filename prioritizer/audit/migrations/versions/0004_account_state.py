@@ -82,9 +82,7 @@ def upgrade() -> None:
     if not accounts:
         return
     # the head row's lock: writers that opened the store before this upgrade queue behind it
-    h = conn.execute(
-        sa.select(_head.c.seq, _head.c.hash).where(_head.c.id == 1).with_for_update()
-    ).one()
+    h = conn.execute(sa.select(_head.c.seq, _head.c.hash).where(_head.c.id == 1).with_for_update()).one()
     seq, prev = h.seq, h.hash
     at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
     identity = {"user": "system", "method": "system"}
