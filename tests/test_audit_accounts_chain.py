@@ -329,3 +329,25 @@ def test_a_spent_one_time_password_is_restored_by_the_store_owner_with_users_res
     assert accounts.authenticate(store, "admin", "a new admin pass").identity.role == "admin"
     assert list_events(store, ref="admin")[-2]["kind"] == "password_reset"
     assert store.verify().ok
+
+
+def test_a_disabled_account_cannot_re_enable_itself_by_changing_its_password(store):
+    """Before: a disabled account's open session could set its own password, which re-enabled it."""
+    _two_accounts(store)
+    session = accounts.authenticate(store, "sato", PW2).identity
+    accounts.disable_user(store, "sato", by=ADMIN)
+    with pytest.raises(AuthError) as e:
+        accounts.reset_password(store, "sato", "let me back in 1", by=session)
+    assert e.value.reason == "disabled"
+    assert accounts.get_user(store, "sato")["active"] is False
+    with pytest.raises(AuthError):
+        accounts.authenticate(store, "sato", "let me back in 1")
+    refused = list_events(store, "refused")[-1]
+    assert (refused["actor"], refused["ref"], refused["detail"]) == (
+        "sato",
+        "sato",
+        {"action": "change_password", "reason": "disabled"},
+    )
+    accounts.reset_password(store, "sato", "set by the admin 1", by=ADMIN)  # an admin's reset re-enables
+    assert accounts.get_user(store, "sato")["active"] is True
+    assert store.verify().ok

@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 
 from prioritizer.audit import schema as t
 from prioritizer.audit.accounts_chain import append_account_event_in
-from prioritizer.audit.events import append_event_in
+from prioritizer.audit.events import append_event, append_event_in
 from prioritizer.auth import passwords
 from prioritizer.auth.errors import AuthError
 from prioritizer.auth.identity import ROLES, TIERS, Identity
@@ -263,11 +263,14 @@ def set_clearance(store: Any, user: str, clearance: str, *, by: Identity) -> dic
 def reset_password(
     store: Any, user: str, password: str, *, by: Identity | None = None, must_reset: bool = False
 ) -> dict[str, Any]:
-    """Set a new password, re-enable the account and clear its failures and lock.
+    """Set a new password and clear the account's failures and lock.
 
-    Admins reset anyone's password; any signed-in user may set its own.
+    Admins reset anyone's password, which also re-enables the account (``password_reset``).
+    Any signed-in user may change its own (``password_changed``), but only while its account is
+    active: a disabled account's session cannot re-enable itself this way (refused, recorded).
     """
-    if by is not None and by.user != user:
+    own = by is not None and by.user == user
+    if by is not None and not own:
         _may_manage(store, by, user)
     if len(password) < passwords.MIN_LENGTH:
         raise InputError(
@@ -283,26 +286,39 @@ def reset_password(
         )
     digest = passwords.hash_password(password)
     actor, ident = _by(by)
+    values: dict[str, Any] = {
+        "password_hash": digest,
+        "must_reset": must_reset,
+        "failures": 0,
+        "locked_until": None,
+        "updated_at": _text(_now()),
+    }
+    where = t.users.c.user == user
+    if own:
+        where = where & t.users.c.active.is_(True)
+    else:
+        values["active"] = True
+    disabled = False
     with store._write() as conn:
-        got = conn.execute(
-            update(t.users)
-            .where(t.users.c.user == user)
-            .values(
-                password_hash=digest,
-                must_reset=must_reset,
-                failures=0,
-                locked_until=None,
-                active=True,
-                updated_at=_text(_now()),
-            )
-        )
+        got = conn.execute(update(t.users).where(where).values(**values))
         if got.rowcount == 0:
-            raise _unknown(user)
-        # an account choosing its own password (after a one-time one, say) is a change; an
-        # admin setting someone's is a reset
-        kind = "password_changed" if by is not None and by.user == user else "password_reset"
-        append_account_event_in(conn, kind, user, actor, ident)
-        row = conn.execute(select(t.users).where(t.users.c.user == user)).mappings().one()
+            if conn.execute(select(t.users.c.user).where(t.users.c.user == user)).first() is None:
+                raise _unknown(user)
+            disabled = True
+        else:
+            append_account_event_in(conn, "password_changed" if own else "password_reset", user, actor, ident)
+            row = conn.execute(select(t.users).where(t.users.c.user == user)).mappings().one()
+    if disabled:
+        assert by is not None
+        append_event(
+            store,
+            "refused",
+            user,
+            by.actor,
+            by.as_record(),
+            {"action": "change_password", "reason": "disabled"},
+        )
+        raise AuthError("disabled", f"the account {user} is disabled; an admin must reset its password")
     return _public(row)
 
 
@@ -398,8 +414,6 @@ def oidc_identity(store: Any, user: str, name: str, issuer: str | None) -> Ident
     """The identity of an OIDC sign-in: the account of that id (e-mail) if one exists and is
     active, else a viewer cleared for the public tier. Records a ``signed_in`` event, so call
     it once per new session."""
-    from prioritizer.audit.events import append_event
-
     with store._read() as conn:
         row = conn.execute(select(t.users).where(t.users.c.user == user)).mappings().first()
     if row is not None and row["active"]:
