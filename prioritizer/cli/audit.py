@@ -246,7 +246,8 @@ def anchor(
         else:
             from prioritizer.text import render
 
-            write_text(render({"kind": "anchor.head", **head}, lang.value), out)  # type: ignore[arg-type]
+            shown = {**head, "recorded_at": head["recorded_at"] or "—"}  # an empty store has no record
+            write_text(render({"kind": "anchor.head", **shown}, lang.value), out)  # type: ignore[arg-type]
 
 
 def _verify_text(rep: Any, lang: str) -> str:
