@@ -13,6 +13,7 @@ from test_audit_helpers import make_run, raw_engine
 
 from prioritizer.audit import AuditError, UnknownRunError, open_store, record_run
 from prioritizer.audit.chain import GENESIS, canonical, link_hash
+from prioritizer.audit.store import SCHEMA_HEAD
 
 # Shared fixtures (pytest registers fixtures by the module attribute name).
 db_url = helpers.db_url
@@ -383,7 +384,6 @@ def test_migrations_match_the_schema_module(db_url):
         assert len(heads) == 1 and ctx.get_current_revision() == heads[0]
         diffs = compare_metadata(ctx, metadata)
     assert diffs == []
-    from prioritizer.audit.store import SCHEMA_HEAD
 
     assert heads[0] == SCHEMA_HEAD  # the check that skips Alembic knows the newest revision
 
@@ -412,7 +412,7 @@ def test_an_up_to_date_store_opens_without_alembic_and_an_older_one_is_upgraded(
     out = subprocess.run([sys.executable, "-c", code, db_url], capture_output=True, text=True, check=False)
     assert out.returncode == 0 and out.stdout.strip() == "True", out.stderr[-2000:]
     with raw_engine(db_url).connect() as c:
-        assert c.execute(text("SELECT version_num FROM audit_schema_version")).scalar() == "0003"
+        assert c.execute(text("SELECT version_num FROM audit_schema_version")).scalar() == SCHEMA_HEAD
 
 
 def test_a_store_written_in_the_earlier_float_notation_still_verifies(db_url, monkeypatch):

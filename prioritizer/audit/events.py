@@ -4,9 +4,12 @@ An event is one ``audit_events`` row and one ``audit_records`` record of kind ``
 (``ref`` = ``"<kind>/<ref>"``), appended in the same transaction as its row under the
 store's write lock, exactly like a run (see :mod:`prioritizer.audit.store`). Kinds used:
 
-``signed_in``, ``sign_in_failed``, ``account_locked``, ``user_added``, ``user_disabled``,
-``password_reset``, ``refused`` (a role or tier refusal), ``comment``, ``approval``,
-``judgement_submitted``, ``export``.
+``signed_in``, ``sign_in_failed``, ``account_locked``, ``refused`` (a role or tier refusal),
+``comment``, ``approval`` (its detail names the head it was made at: ``head_seq``,
+``head_hash``), ``judgement_submitted``, ``export``; and the account changes, which carry the
+account's resulting state (:mod:`.accounts_chain`): ``user_added``, ``role_changed``,
+``clearance_changed``, ``user_disabled``, ``user_enabled``, ``password_reset``,
+``password_changed``, ``one_time_password_used``, ``account_state``.
 
 The chained content is the row itself (kind, ref, actor, identity, at, detail), so any
 edit of a stored event breaks ``audit verify``.
@@ -43,6 +46,13 @@ def _loads(text: str) -> Any:
 
 def now_text() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+def head_in(conn: Connection) -> tuple[int, str]:
+    """(seq, hash) of the chain's head, locked for this write transaction: what an event appended
+    next in it will chain onto."""
+    h = conn.execute(select(t.head.c.seq, t.head.c.hash).where(t.head.c.id == 1).with_for_update()).one()
+    return int(h.seq), str(h.hash)
 
 
 def append_event_in(

@@ -8,7 +8,8 @@ native JSON type, so the exact bytes that were hashed survive on every backend.
 ``audit_records`` is the append-only hash chain; every other table is a readable
 projection of what a record covers, and ``verify`` checks the two agree:
 
-* ``audit_records``   seq, kind (``run`` | ``weight_change``), ref, content, prev_hash, hash
+* ``audit_records``   seq, kind (``run`` | ``weight_change`` | ``case_version`` | ``event``), ref,
+                      content, prev_hash, hash
 * ``audit_head``      one row (id = 1): last seq, last hash, number of runs — the row
                       writers lock so appends are serialised
 * ``audit_runs``      one row per Run (record kind ``run``; ``ref`` = run id)
@@ -19,7 +20,9 @@ projection of what a record covers, and ``verify`` checks the two agree:
   (record kind ``case_version``): a manifest of file name → blob digest
 * ``audit_events``    sign-in failures, account changes, refusals, comments, approvals,
                       judgement submissions (record kind ``event``; see ``events.py``)
-* ``audit_users``     local accounts (not chained; each change is an ``audit_events`` row)
+* ``audit_users``     local accounts (not chained row by row: each change is an ``audit_events``
+                      row carrying the account's resulting security state, which ``verify``
+                      holds the row to — see ``accounts_chain.py``; lockout counters excluded)
 * ``audit_drafts``    judgements a committee member has not submitted yet (not chained)
 
 The schema is created and upgraded by the Alembic migrations in ``migrations/``;

@@ -238,7 +238,7 @@ def _alembic_config():  # type: ignore[no-untyped-def]
 
 
 #: the newest migration's revision (tests/test_audit_store.py holds it equal to Alembic's head)
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 
 
 def _at_head(engine: Engine) -> bool:
@@ -736,6 +736,31 @@ class AuditStore:
         report, and later ``audit verify --anchor HASH`` proves nothing before it changed."""
         with self._read() as conn:
             return str(conn.execute(select(t.head.c.hash).where(t.head.c.id == 1)).scalar() or GENESIS)
+
+    def head(self) -> dict[str, Any]:
+        """The chain's head as an anchor to publish: ``{seq, hash, anchor, recorded_at, read_at}``.
+
+        ``anchor`` is ``"SEQ:HASH"``, what ``audit verify --anchor`` takes back; ``recorded_at``
+        the time stamp inside the head record (``None`` for an empty store); ``read_at`` now.
+        Filed outside the store, it is what exposes records cut off the end of the chain.
+        """
+        read_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with self._read() as conn:
+            h = conn.execute(select(t.head.c.seq, t.head.c.hash).where(t.head.c.id == 1)).first()
+            seq, digest = (h.seq, h.hash) if h is not None else (0, GENESIS)
+            content = conn.execute(select(t.records.c.content).where(t.records.c.seq == seq)).scalar()
+        recorded_at = None
+        if content is not None:
+            with contextlib.suppress(ValueError, AttributeError):
+                body = json.loads(content)
+                recorded_at = body.get("at") or body.get("created_at")
+        return {
+            "seq": int(seq),
+            "hash": str(digest),
+            "anchor": f"{int(seq)}:{digest}",
+            "recorded_at": recorded_at,
+            "read_at": read_at,
+        }
 
     # ------------------------------------------------------------------ checking
 

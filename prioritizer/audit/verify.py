@@ -10,7 +10,11 @@ For records ordered by ``seq`` the checks are, with ``h_0 = GENESIS``:
    record's input digests, and each file blob still hashes to its digest;
 5. no table row lacks a record (a forged row);
 6. the head row names the last record (records cut off the end);
-7. optionally, the *anchor* hash filed outside the store occurs in the chain.
+7. every account row holds the security state of its newest chained account event
+   (:mod:`.accounts_chain`: role, clearance, active, display name, must-reset, password hash);
+8. optionally, the *anchor* filed outside the store (``HASH`` or ``SEQ:HASH``, as printed by
+   ``audit anchor``) occurs in the chain — at that seq when one is given. This is the only
+   check that catches records cut off the end together with the head row rewound.
 
 The first broken record is the one with the lowest ``seq`` among all problems.
 """
@@ -18,16 +22,57 @@ The first broken record is the one with the lowest ``seq`` among all problems.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from prioritizer.audit import schema as t
+from prioritizer.audit.accounts_chain import STATE_KINDS, check_accounts
 from prioritizer.audit.chain import GENESIS, canonical, link_hash, same_content, sha256_bytes
 from prioritizer.audit.entities import BrokenRecord, VerifyReport
 from prioritizer.audit.events import event_content as chained_event_content
 from prioritizer.audit.store import event_content, run_content
 from prioritizer.audit.versions import version_content
+from prioritizer.errors import InputError, Issue
+
+_HASH = re.compile(r"^[0-9a-f]{64}$")
+
+
+def parse_anchor(text: str) -> tuple[int | None, str]:
+    """``HASH`` or ``SEQ:HASH`` (as ``audit anchor`` prints it) → (seq or None, hash)."""
+    s = text.strip().lower()
+    seq: int | None = None
+    if ":" in s:
+        head, _, s = s.partition(":")
+        seq = int(head) if head.strip().isdigit() else -1
+    if not _HASH.match(s.strip()) or (seq is not None and seq < 0):
+        raise InputError(
+            [
+                Issue(
+                    "options",
+                    None,
+                    "--anchor",
+                    text,
+                    "use the 64-hex-digit head hash, or SEQ:HASH as printed by `prioritizer audit anchor`",
+                )
+            ]
+        )
+    return seq, s.strip()
+
+
+def _chained_state(rec: Any, into: dict[str, tuple[int, dict[str, Any]]]) -> None:
+    """Note the account state an account event's chained content carries (newest wins)."""
+    if rec["ref"].partition("/")[0] not in STATE_KINDS:
+        return
+    try:
+        content = json.loads(rec["content"])
+    except ValueError:
+        return  # reported as an unreadable or edited record already
+    detail = content.get("detail") if isinstance(content, dict) else None
+    state = detail.get("state") if isinstance(detail, dict) else None
+    if isinstance(state, dict) and content.get("kind") in STATE_KINDS:
+        into[str(content.get("ref"))] = (rec["seq"], state)
 
 
 def _content_diff(stored: str, rebuilt: dict[str, Any]) -> str:
@@ -48,6 +93,7 @@ def _content_diff(stored: str, rebuilt: dict[str, Any]) -> str:
 
 
 def verify_store(conn: Connection, anchor: str | None = None) -> VerifyReport:
+    anchored = parse_anchor(anchor) if anchor else None
     records = conn.execute(select(t.records).order_by(t.records.c.seq)).mappings().all()
     runs = {r["run_id"]: dict(r) for r in conn.execute(select(t.runs)).mappings()}
     events = {r["seq"]: dict(r) for r in conn.execute(select(t.weight_events)).mappings()}
@@ -78,6 +124,7 @@ def verify_store(conn: Connection, anchor: str | None = None) -> VerifyReport:
     seen_runs: set[str] = set()
     seen_events: set[int] = set()
     seen_others: set[int] = set()
+    account_states: dict[str, tuple[int, dict[str, Any]]] = {}
     for rec in records:
         seq, kind, ref = rec["seq"], rec["kind"], rec["ref"]
         while expected < seq:
@@ -173,6 +220,7 @@ def verify_store(conn: Connection, anchor: str | None = None) -> VerifyReport:
             if vbroken:
                 bad(seq, kind, ref, f"stored case-version file content was edited: {', '.join(vbroken)}")
         elif kind == "event":
+            _chained_state(rec, account_states)
             other = others.get(seq)
             if other is None:
                 bad(seq, kind, ref, "the event row was deleted")
@@ -219,6 +267,9 @@ def verify_store(conn: Connection, anchor: str | None = None) -> VerifyReport:
 
     last_seq = records[-1]["seq"] if records else 0
     last_hash = records[-1]["hash"] if records else GENESIS
+    users = conn.execute(select(t.users)).mappings().all()
+    for seq, user, reason in check_accounts(account_states, users, last_seq + 1):
+        bad(seq, "account", user, reason)
     if head is None:
         bad(last_seq + 1, "head", "-", "the head row was deleted")
     elif head["seq"] != last_seq or head["hash"] != last_hash:
@@ -238,12 +289,27 @@ def verify_store(conn: Connection, anchor: str | None = None) -> VerifyReport:
             )
 
     anchor_seq = None
-    if anchor:
-        a = anchor.strip().lower()
-        anchor_seq = next((r["seq"] for r in records if r["hash"] == a), None)
-        if a == GENESIS:
-            anchor_seq = 0
-        if anchor_seq is None:
+    if anchored is not None:
+        want_seq, a = anchored
+        hash_at = {r["seq"]: r["hash"] for r in records}
+        hash_at[0] = GENESIS
+        found = 0 if a == GENESIS else next((r["seq"] for r in records if r["hash"] == a), None)
+        if want_seq is not None and want_seq > last_seq:
+            bad(
+                last_seq + 1,
+                "anchor",
+                f"{want_seq}:{a[:12]}",
+                f"the anchored head is record {want_seq} but the chain ends at {last_seq}: "
+                f"records {last_seq + 1}–{want_seq} were cut off the end",
+            )
+        elif want_seq is not None and hash_at.get(want_seq) != a:
+            bad(
+                want_seq,
+                "anchor",
+                f"{want_seq}:{a[:12]}",
+                f"record {want_seq} is not the anchored head: history up to the anchor was rewritten",
+            )
+        elif found is None:
             bad(
                 last_seq + 1,
                 "anchor",
@@ -251,6 +317,8 @@ def verify_store(conn: Connection, anchor: str | None = None) -> VerifyReport:
                 "the anchored head hash does not occur in the chain: history up to the anchor "
                 "was rewritten or removed",
             )
+        else:
+            anchor_seq = want_seq if want_seq is not None else found
 
     problems.sort(key=lambda p: p.seq)
     return VerifyReport(

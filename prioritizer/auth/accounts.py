@@ -1,8 +1,18 @@
-"""Local accounts in the audit store: add, list, disable, reset, sign in (with lockout).
+"""Local accounts in the audit store: add, list, change role or clearance, disable, enable,
+reset, sign in (with lockout).
 
 Accounts live in ``audit_users`` (argon2id hashes, see :mod:`.passwords`). The table is
 mutable, so every change to it and every failed sign-in is also appended to the chain as an
-event (:mod:`prioritizer.audit.events`) — without any secret.
+event (:mod:`prioritizer.audit.events`) — without any secret. Every change to an account's
+security state carries the resulting state (role, clearance, active, display name, must-reset,
+SHA-256 of the password hash; :mod:`prioritizer.audit.accounts_chain`), so ``audit verify``
+catches a row edited in the database.
+
+One-time passwords: an account with ``must_reset`` (the first administrator of
+:func:`bootstrap_admin`) signs in with its password once. That sign-in clears the hash
+(chained ``one_time_password_used``); the session it opened must choose a new password
+(:func:`reset_password` by the account itself) before anything else. If it does not, the
+account has no password until an admin or the OS user owning the store runs ``users reset``.
 
 Lockout: :data:`MAX_FAILURES` (5) wrong passwords in a row lock the account for
 :data:`LOCK_MINUTES` (15); a right password resets the count. While locked even the right
@@ -21,7 +31,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from prioritizer.audit import schema as t
-from prioritizer.audit.events import append_event_in
+from prioritizer.audit.accounts_chain import append_account_event_in
+from prioritizer.audit.events import append_event, append_event_in
 from prioritizer.auth import passwords
 from prioritizer.auth.errors import AuthError
 from prioritizer.auth.identity import ROLES, TIERS, Identity
@@ -155,14 +166,7 @@ def add_user(
             if conn.execute(select(t.users.c.user).where(t.users.c.user == user)).first():
                 raise duplicate
             conn.execute(t.users.insert().values(**row))
-            append_event_in(
-                conn,
-                "user_added",
-                user,
-                actor,
-                ident,
-                {"role": role, "clearance": clearance, "display_name": row["display_name"]},
-            )
+            append_account_event_in(conn, "user_added", user, actor, ident)
     except IntegrityError:
         raise duplicate from None
     return _public(row)
@@ -178,6 +182,14 @@ def get_user(store: Any, user: str) -> dict[str, Any] | None:
     with store._read() as conn:
         r = conn.execute(select(t.users).where(t.users.c.user == user)).mappings().first()
     return None if r is None else _public(r)
+
+
+def has_password(store: Any, user: str) -> bool:
+    """Whether ``user`` exists and has a local password that can sign in (True for an unknown
+    account, so that nothing is offered for it)."""
+    with store._read() as conn:
+        row = conn.execute(select(t.users.c.password_hash).where(t.users.c.user == user)).first()
+    return row is None or row[0] is not None
 
 
 def count_users(store: Any) -> int:
@@ -201,19 +213,75 @@ def disable_user(store: Any, user: str, *, by: Identity | None = None) -> dict[s
             raise _unknown(user)
         # A disabled account's open sessions (app and command line) end in the same transaction.
         ended = end_sessions_in(conn, user, "disabled")
-        append_event_in(conn, "user_disabled", user, actor, ident, {"sessions_ended": ended})
+        append_account_event_in(conn, "user_disabled", user, actor, ident, {"sessions_ended": ended})
         row = conn.execute(select(t.users).where(t.users.c.user == user)).mappings().one()
     return _public(row)
+
+
+def enable_user(store: Any, user: str, *, by: Identity | None = None) -> dict[str, Any]:
+    """Re-enable a disabled account (its password and lockout are left as they are)."""
+    if by is not None:
+        _may_manage(store, by, user)
+    actor, ident = _by(by)
+    with store._write() as conn:
+        got = conn.execute(
+            update(t.users).where(t.users.c.user == user).values(active=True, updated_at=_text(_now()))
+        )
+        if got.rowcount == 0:
+            raise _unknown(user)
+        append_account_event_in(conn, "user_enabled", user, actor, ident)
+        row = conn.execute(select(t.users).where(t.users.c.user == user)).mappings().one()
+    return _public(row)
+
+
+def _set_field(store: Any, user: str, by: Identity, field: str, value: str, allowed: tuple[str, ...]) -> Any:
+    """Set ``role`` or ``clearance`` of ``user`` (admins only); a chained ``<field>_changed`` event
+    records from → to and the resulting state. Setting the value it already has writes nothing."""
+    _may_manage(store, by, user)
+    if value not in allowed:
+        raise InputError(
+            [Issue("users", None, field, value, f"unknown {field}; use one of {', '.join(allowed)}")]
+        )
+    actor, ident = _by(by)
+    col = t.users.c[field]
+    with store._write() as conn:
+        old = conn.execute(select(col).where(t.users.c.user == user).with_for_update()).first()
+        if old is None:
+            raise _unknown(user)
+        if old[0] != value:
+            conn.execute(
+                update(t.users)
+                .where(t.users.c.user == user)
+                .values({field: value, "updated_at": _text(_now())})
+            )
+            append_account_event_in(
+                conn, f"{field}_changed", user, actor, ident, {"from": old[0], "to": value}
+            )
+        row = conn.execute(select(t.users).where(t.users.c.user == user)).mappings().one()
+    return _public(row)
+
+
+def set_role(store: Any, user: str, role: str, *, by: Identity) -> dict[str, Any]:
+    """Give ``user`` the role ``role`` (admin only; recorded as ``role_changed``)."""
+    return dict(_set_field(store, user, by, "role", role, ROLES))
+
+
+def set_clearance(store: Any, user: str, clearance: str, *, by: Identity) -> dict[str, Any]:
+    """Clear ``user`` for tier ``clearance`` (admin only; recorded as ``clearance_changed``)."""
+    return dict(_set_field(store, user, by, "clearance", clearance, TIERS))
 
 
 def reset_password(
     store: Any, user: str, password: str, *, by: Identity | None = None, must_reset: bool = False
 ) -> dict[str, Any]:
-    """Set a new password, re-enable the account and clear its failures and lock.
+    """Set a new password and clear the account's failures and lock.
 
-    Admins reset anyone's password; any signed-in user may set its own.
+    Admins reset anyone's password, which also re-enables the account (``password_reset``).
+    Any signed-in user may change its own (``password_changed``), but only while its account is
+    active: a disabled account's session cannot re-enable itself this way (refused, recorded).
     """
-    if by is not None and by.user != user:
+    own = by is not None and by.user == user
+    if by is not None and not own:
         _may_manage(store, by, user)
     if len(password) < passwords.MIN_LENGTH:
         raise InputError(
@@ -229,26 +297,48 @@ def reset_password(
         )
     digest = passwords.hash_password(password)
     actor, ident = _by(by)
+    values: dict[str, Any] = {
+        "password_hash": digest,
+        "must_reset": must_reset,
+        "failures": 0,
+        "locked_until": None,
+        "updated_at": _text(_now()),
+    }
+    where = t.users.c.user == user
+    if own:
+        where = where & t.users.c.active.is_(True)
+    else:
+        values["active"] = True
+    disabled = False
     with store._write() as conn:
-        got = conn.execute(
-            update(t.users)
-            .where(t.users.c.user == user)
-            .values(
-                password_hash=digest,
-                must_reset=must_reset,
-                failures=0,
-                locked_until=None,
-                active=True,
-                updated_at=_text(_now()),
-            )
-        )
+        got = conn.execute(update(t.users).where(where).values(**values))
         if got.rowcount == 0:
-            raise _unknown(user)
-        ended = end_sessions_in(
-            conn, user, "password_changed" if by is not None and by.user == user else "reset"
+            if conn.execute(select(t.users.c.user).where(t.users.c.user == user)).first() is None:
+                raise _unknown(user)
+            disabled = True
+        else:
+            # every open session of the account ends with the old password
+            ended = end_sessions_in(conn, user, "password_changed" if own else "reset")
+            append_account_event_in(
+                conn,
+                "password_changed" if own else "password_reset",
+                user,
+                actor,
+                ident,
+                {"sessions_ended": ended},
+            )
+            row = conn.execute(select(t.users).where(t.users.c.user == user)).mappings().one()
+    if disabled:
+        assert by is not None
+        append_event(
+            store,
+            "refused",
+            user,
+            by.actor,
+            by.as_record(),
+            {"action": "change_password", "reason": "disabled"},
         )
-        append_event_in(conn, "password_reset", user, actor, ident, {"sessions_ended": ended})
-        row = conn.execute(select(t.users).where(t.users.c.user == user)).mappings().one()
+        raise AuthError("disabled", f"the account {user} is disabled; an admin must reset its password")
     return _public(row)
 
 
@@ -269,7 +359,13 @@ def authenticate(store: Any, user: str, password: str, *, now: dt.datetime | Non
     """Check a local sign-in; raises :class:`AuthError` (recorded) on any failure.
 
     The password is verified outside the write lock (argon2 is deliberately slow); the
-    failure count is then re-read and updated under the lock.
+    failure count is then re-read and updated under the lock. A sign-in counts only if the
+    hash it verified is still the account's under the lock, so of two sign-ins racing with the
+    same one-time password exactly one gets in (the other fails with reason ``stale``).
+
+    A one-time password (``must_reset``) is spent by the sign-in: the hash is cleared in the same
+    transaction (chained ``one_time_password_used``), and the returned ``must_reset`` tells the
+    caller to have the session choose its own password before anything else.
     """
     now = now or _now()
     user = (user or "").strip()[:255]
@@ -278,15 +374,32 @@ def authenticate(store: Any, user: str, password: str, *, now: dt.datetime | Non
     ok = passwords.verify(row["password_hash"] if row is not None else None, password or "")
     locked = row is not None and row["locked_until"] is not None and row["locked_until"] > _text(now)
     fail_ident = {"user": user, "method": "local"}
+    stale = False
     if row is not None and row["active"] and ok and not locked:
         ident = _identity(row)
         with store._write() as conn:
-            conn.execute(update(t.users).where(t.users.c.user == user).values(failures=0, locked_until=None))
-            append_event_in(conn, "signed_in", user, user, ident.as_record(), {})
-        return SignIn(ident, bool(row["must_reset"]))
+            cur = conn.execute(
+                select(t.users.c.password_hash, t.users.c.active, t.users.c.must_reset)
+                .where(t.users.c.user == user)
+                .with_for_update()
+            ).first()
+            stale = cur is None or cur.password_hash != row["password_hash"] or not cur.active
+            if not stale:
+                values: dict[str, Any] = {"failures": 0, "locked_until": None}
+                if cur.must_reset:
+                    values.update(password_hash=None, updated_at=_text(now))
+                conn.execute(update(t.users).where(t.users.c.user == user).values(**values))
+                if cur.must_reset:
+                    append_account_event_in(conn, "one_time_password_used", user, user, ident.as_record())
+                append_event_in(conn, "signed_in", user, user, ident.as_record(), {})
+        if not stale:
+            return SignIn(ident, bool(cur.must_reset))
     until: str | None = None
     with store._write() as conn:
-        if row is None or not row["active"]:
+        if stale:
+            # changed under us: another sign-in spent the one-time password, or a reset/disable won
+            append_event_in(conn, "sign_in_failed", user, user, fail_ident, {"reason": "stale"})
+        elif row is None or not row["active"]:
             reason = "unknown" if row is None else "disabled"
             append_event_in(conn, "sign_in_failed", user, user, fail_ident, {"reason": reason})
         elif locked:
@@ -321,8 +434,6 @@ def oidc_identity(store: Any, user: str, name: str, issuer: str | None) -> Ident
     """The identity of an OIDC sign-in: the account of that id (e-mail) if one exists and is
     active, else a viewer cleared for the public tier. Records a ``signed_in`` event, so call
     it once per new session."""
-    from prioritizer.audit.events import append_event
-
     with store._read() as conn:
         row = conn.execute(select(t.users).where(t.users.c.user == user)).mappings().first()
     if row is not None and row["active"]:

@@ -5,7 +5,8 @@ whatever the page shows. Every refusal is appended to the chain (``refused`` eve
 
 * :func:`save_run`        record a computed Run with the signed-in author (planner, admin)
 * :func:`comment_run`     a comment on a recorded run (committee, planner, admin)
-* :func:`approve_run`     approve or reject a recorded run (committee, admin)
+* :func:`approve_run`     approve or reject a recorded run (committee, admin); the approval names
+                          the chain head it was made at (``head_seq``, ``head_hash``)
 * :func:`discussion`      comments and approvals of a run, oldest first
 * :func:`check_export`    refuse (and record) an export above the reader's clearance
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from prioritizer.audit.events import append_event, list_events
+from prioritizer.audit.events import append_event, append_event_in, head_in, list_events
 from prioritizer.auth.identity import Identity
 from prioritizer.auth.roles import authorize
 from prioritizer.errors import InputError, Issue
@@ -57,14 +58,18 @@ def approve_run(identity: Identity, run_id: str, decision: str, note: str, store
             [Issue("approval", None, "decision", decision, f"use one of {', '.join(DECISIONS)}")]
         )
     _known_run(store, run_id)
-    return append_event(
-        store,
-        "approval",
-        run_id,
-        identity.actor,
-        identity.as_record(),
-        {"decision": decision, "note": note.strip()},
-    )
+    # The head the approver approved against, read under the same lock the approval is
+    # appended with: publishing an approval publishes an anchor (`audit verify --anchor S:H`).
+    with store._write() as conn:
+        seq, digest = head_in(conn)
+        return append_event_in(
+            conn,
+            "approval",
+            run_id,
+            identity.actor,
+            identity.as_record(),
+            {"decision": decision, "note": note.strip(), "head_seq": seq, "head_hash": digest},
+        )
 
 
 def discussion(store: Any, run_id: str | None = None) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""``prioritizer audit log | show RUN | diff RUN_A RUN_B | verify | replay RUN`` (DESIGN §5).
+"""``prioritizer audit log | show RUN | diff RUN_A RUN_B | verify | anchor | replay RUN`` (DESIGN §5).
 
 Reading commands record nothing (``--no-audit`` is accepted for uniformity). Exit
 codes: ``verify`` exits 3 when the chain is broken and names the first broken record;
@@ -210,7 +210,9 @@ def verify(
         str | None,
         typer.Option(
             "--anchor",
-            help="A head hash filed earlier outside the store (e.g. with a report); verify it is in the chain.",
+            "--head",
+            help="A head filed earlier outside the store (SEQ:HASH from `audit anchor`, a report or an "
+            "approval; or the bare HASH): verify the chain still holds it (at that record).",
         ),
     ] = None,
     lang: LangOpt = Lang.ja,
@@ -238,6 +240,36 @@ def verify(
         if out is not None or fmt is not OutputFormat.table:
             typer.echo(f"error: audit trail broken at {rep.first_broken}", err=True)
         raise typer.Exit(3)
+
+
+@audit_app.command("anchor")
+def anchor(
+    lang: LangOpt = Lang.ja,
+    fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    no_audit: NoAuditOpt = False,
+) -> None:
+    """Print the chain's head (record number, hash, time) to publish outside the store.
+
+    Later, `audit verify --anchor SEQ:HASH` proves the chain still holds that head: edits and
+    deletions up to it, and records cut off the end, are then detected."""
+    del no_audit
+    with clean_errors(fmt):
+        from prioritizer import door
+
+        who = _caller(db)
+        door.enter(who, "audit.anchor")
+        head = who.store.head()
+        if fmt is OutputFormat.json:
+            write_text(dumps(head), out)
+        elif fmt is OutputFormat.csv:
+            write_text(_table(pd.DataFrame([head], columns=list(head)), fmt), out)
+        else:
+            from prioritizer.text import render
+
+            shown = {**head, "recorded_at": head["recorded_at"] or "—"}  # an empty store has no record
+            write_text(render({"kind": "anchor.head", **shown}, lang.value), out)  # type: ignore[arg-type]
 
 
 def _verify_text(rep: Any, lang: str) -> str:

@@ -2,8 +2,9 @@
 
 Both are chained events in the audit store (``comment``, ``approval``), authored by the account
 signed in with ``prioritizer login`` (refused without a session when the store has accounts;
-``--actor`` is a free note). JSON of
-``show``: ``{"run_id", "discussion": [{"seq", "kind", "actor", "at", "text", "decision", "note"}]}``.
+``--actor`` is a free note). JSON of ``show``: ``{"run_id", "discussion": [{"seq", "kind",
+"actor", "at", "text", "decision", "note", "head"}]}``; ``head`` is, for an approval, the chain
+head it was made at (``SEQ:HASH``, an anchor for ``audit verify --anchor``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ def discussion_rows(events: list[dict]) -> list[dict]:
             "at": e["at"],
             "decision": e["detail"].get("decision"),
             "text": e["detail"].get("text") or e["detail"].get("note") or "",
+            "head": f"{e['detail']['head_seq']}:{e['detail']['head_hash']}"
+            if "head_hash" in e["detail"]
+            else None,
         }
         for e in events
     ]

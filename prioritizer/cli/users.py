@@ -1,10 +1,19 @@
-"""``prioritizer users add|list|disable|reset`` (DESIGN §6): local accounts of the audit store.
+"""``prioritizer users add|list|role|clearance|disable|enable|reset`` (DESIGN §6): local accounts
+of the audit store.
 
 Passwords are read from standard input (``--password-stdin``, one line) and never printed,
 echoed or written anywhere but as an argon2id hash. On a store without accounts the OS user
 creates the first ones (recorded as "sign-in off"); once it has accounts, only an admin signed in
 with ``prioritizer login`` manages them (an account may set its own password). Disabling or
-resetting an account ends its open sessions, in the app and on the command line, at once.
+resetting an account ends its open sessions, in the app and on the command line, at once. Every
+change (``user_added`` / ``role_changed`` / ``clearance_changed`` / ``user_disabled`` /
+``user_enabled`` / ``password_reset``) is chained with the account's resulting state, which
+``audit verify`` holds the accounts table to.
+
+Recovery: an account without a usable password (a first administrator whose one-time password
+was spent without choosing a new one) is reset by the OS user that owns the SQLite store file —
+who could edit that file anyway — with ``prioritizer users reset admin --password-stdin``; the
+reset is recorded as made by the store owner.
 
 JSON: ``{"users": [{"user", "role", "display_name", "clearance", "active"}]}``.
 """
@@ -64,8 +73,34 @@ def _who(db: str | None, own: str | None = None):  # type: ignore[no-untyped-def
     who = caller(db)
     if own is not None and who.established == "session" and who.identity.user == own:
         return who
+    if own is not None and who.established == "no session" and _store_owner_may_recover(who, own):
+        from dataclasses import replace
+
+        ident = replace(who.identity, role="admin", clearance="secret", session="store owner")
+        return replace(who, identity=ident, established="store owner")
     door.enter(who, "users", target=own or "accounts")
     return who
+
+
+def _store_owner_may_recover(who, user: str) -> bool:  # type: ignore[no-untyped-def]
+    """The OS owner of a SQLite store may reset an account that has no usable password (the only
+    way back in after a spent one-time password); anyone else needs an admin's session."""
+    import os
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    from prioritizer.auth.accounts import has_password
+
+    url = who.store.url
+    if not url.startswith("sqlite"):
+        return False
+    path = make_url(url).database
+    try:
+        owner = Path(path).stat().st_uid if path else -1
+    except OSError:
+        return False
+    return owner == os.getuid() and not has_password(who.store, user)
 
 
 @users_app.command("add")
@@ -103,6 +138,40 @@ def list_cmd(
         _emit(list_users(_who(db).store), fmt, out)
 
 
+@users_app.command("role")
+def role_cmd(
+    user: Annotated[str, typer.Argument()],
+    role: Annotated[str, typer.Argument(help="admin | planner | committee | viewer")],
+    fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    no_audit: NoAuditOpt = False,
+) -> None:
+    """Change an account's role (recorded in the chain with the account's new state)."""
+    from prioritizer.auth.accounts import set_role
+
+    with clean_errors(fmt):
+        who = _who(db)
+        _emit([set_role(who.store, user, role, by=who.identity)], fmt, out)
+
+
+@users_app.command("clearance")
+def clearance_cmd(
+    user: Annotated[str, typer.Argument()],
+    clearance: Annotated[str, typer.Argument(help="public | restricted | secret")],
+    fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    no_audit: NoAuditOpt = False,
+) -> None:
+    """Change the highest tier an account may see (recorded in the chain)."""
+    from prioritizer.auth.accounts import set_clearance
+
+    with clean_errors(fmt):
+        who = _who(db)
+        _emit([set_clearance(who.store, user, clearance, by=who.identity)], fmt, out)
+
+
 @users_app.command("disable")
 def disable_cmd(
     user: Annotated[str, typer.Argument()],
@@ -117,6 +186,22 @@ def disable_cmd(
     with clean_errors(fmt):
         who = _who(db)
         _emit([disable_user(who.store, user, by=who.identity)], fmt, out)
+
+
+@users_app.command("enable")
+def enable_cmd(
+    user: Annotated[str, typer.Argument()],
+    fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    no_audit: NoAuditOpt = False,
+) -> None:
+    """Re-enable a disabled account (its password is unchanged)."""
+    from prioritizer.auth.accounts import enable_user
+
+    with clean_errors(fmt):
+        who = _who(db)
+        _emit([enable_user(who.store, user, by=who.identity)], fmt, out)
 
 
 @users_app.command("reset")

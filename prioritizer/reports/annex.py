@@ -176,15 +176,19 @@ def _tables(ctx: Context) -> Section:
 def _provenance(ctx: Context) -> Section:
     s = Section(ctx.t("report.sec.provenance"), part="annex")
     p = ctx.primary
+    # The head the report was made at, read once: its record number and hash together are the
+    # anchor (`audit verify --anchor SEQ:HASH`) that later exposes records cut off the end.
     try:
-        head = str(ctx.store.head_hash())
+        h = ctx.store.head()
+        head, head_seq = str(h["hash"]), str(h["seq"])
     except Exception:
-        head = ctx.missing
+        head = head_seq = ctx.missing
     s.blocks.append(
         KeyValues(
             [
                 (ctx.t("report.cover.run"), str(f(p, "run_id"))),
                 (ctx.t("report.prov.run_hash"), str(f(p, "hash") or ctx.missing)),
+                (ctx.t("report.prov.head_seq"), head_seq),
                 (ctx.t("report.prov.head_hash"), head),
             ]
         )
