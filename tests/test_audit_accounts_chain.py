@@ -190,6 +190,10 @@ def test_role_and_clearance_changes_are_for_admins_only_and_refusals_are_recorde
 def test_users_role_clearance_enable_cli(tmp_path):
     db = f"sqlite:///{tmp_path / 'a.sqlite'}"
     cli = CliRunner()
+    # the first account by the OS user (sign-in off), then an admin's session manages accounts
+    pw = ["--password-stdin", "--db", db]
+    assert cli.invoke(app, ["users", "add", "boss", "--role", "admin", *pw], input="boss-pass-1\n").exit_code == 0
+    assert cli.invoke(app, ["login", "boss", *pw], input="boss-pass-1\n").exit_code == 0
     assert cli.invoke(app, ["users", "add", "ito", "--role", "viewer", "--db", db]).exit_code == 0
     r = cli.invoke(app, ["users", "role", "ito", "committee", "--format", "json", "--db", db])
     assert r.exit_code == 0 and json.loads(r.output)["users"][0]["role"] == "committee"

@@ -73,7 +73,7 @@ def test_a_workbook_cases_snapshot_holds_no_row_above_the_readers_clearance(tmp_
     assert b"zq_secret" not in book.read_bytes() or True  # zipped: check the sheets below
     run = door.compute(who(store, "planner", "public"), "rank", book, {}, reason="公開")
     stored = store.get(run.run_id)
-    ((name, data),) = ((n, d) for n, d in stored.case_files.items() if n.endswith(".xlsx"))
+    ((_name, data),) = ((n, d) for n, d in stored.case_files.items() if n.endswith(".xlsx"))
     wb = load_workbook(io.BytesIO(data), read_only=True)
     cells = " ".join(str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row)
     assert "zq_secret" not in cells and "秘匿" not in cells

@@ -62,11 +62,26 @@ def login(
                     )
                 ]
             )
-        got = authenticate(store, user, _line("password"))
+        password = _line("password")
+        rest = sys.stdin.readline().rstrip("\r\n") if sys.stdin is not None else ""
+        if not rest and _one_time(store, user):
+            # A one-time password signs in once (its first use spends it), so its holder must give
+            # the password it chooses in the same breath, or it would be locked out.
+            raise InputError(
+                [
+                    Issue(
+                        "stdin",
+                        None,
+                        "new password",
+                        None,
+                        "this account has a one-time password: give your new password as a second line",
+                    )
+                ]
+            )
+        got = authenticate(store, user, password)
         ident = got.identity
         if got.must_reset:
-            # A one-time password signs in once: its holder chooses its own before anything else.
-            reset_password(store, ident.user, _line("new password (second line)"), by=ident)
+            reset_password(store, ident.user, rest, by=ident)
         token = open_session(store, ident, "cli")
         path = door.write_session_file(token, ident.user, store.url)
         payload = {
@@ -84,6 +99,12 @@ def login(
                 f"{ident.effective_clearance}); session file {path}",
                 None,
             )
+
+
+def _one_time(store, user: str) -> bool:  # type: ignore[no-untyped-def]
+    from prioritizer.door import account_flag
+
+    return account_flag(store, user, "must_reset")
 
 
 @app.command("logout")

@@ -164,3 +164,14 @@ def cli_caller(db: str | None, *, note: str = "", create: bool = True) -> Caller
 def app_caller(identity: Identity, store: Any) -> Caller:
     """The caller of an app page: the identity the sign-in gate established for this session."""
     return Caller(identity, store, "app")
+
+
+def account_flag(store: Any, user: str, flag: str) -> bool:
+    """One boolean column of an account (``must_reset``), False for an unknown account."""
+    from sqlalchemy import select
+
+    from prioritizer.audit import schema as t
+
+    with store._read() as conn:
+        row = conn.execute(select(t.users.c[flag]).where(t.users.c.user == user)).first()
+    return bool(row[0]) if row is not None else False
