@@ -29,13 +29,15 @@ app compute it once per set of tables.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from prioritizer.case.types import Case
 from prioritizer.errors import Issue
-from prioritizer.indicators.kernels import import_reliance
+
+if TYPE_CHECKING:
+    from prioritizer.case.types import Case
 
 #: months in a year; the window of a monthly good
 MONTHS = 12
@@ -137,17 +139,38 @@ def _empty() -> Supply:
     return Supply(o, o, o, e, e, e, np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64), o, e)
 
 
-def compute(case: Case) -> Supply:
-    """The supply picture of every good with flows (no validation: the case loader's checks hold)."""
-    fl = case.flows
-    if fl is None or len(fl) == 0:
-        return _empty()
-    per = fl["period"].astype(str).str.strip()
+@dataclass(frozen=True)
+class Window:
+    """Imports in each good's latest window (no goods.csv needed: the case checks use it too)."""
+
+    goods: np.ndarray  # (n,) good ids (object), first appearance in flows
+    freq: np.ndarray  # (n,) "M" | "A"
+    window: np.ndarray  # (n,) labels
+    months: np.ndarray  # (n,) months the window spans
+    annual_imports: np.ndarray  # (n,) 億円 / year
+    pair_good: np.ndarray  # (m,) index into goods
+    pair_partner: np.ndarray  # (m,) partner ids (object)
+    pair_import_share: np.ndarray  # (m,)
+
+    def supplied(self) -> set[tuple[str, str]]:
+        """(good id, partner) pairs with imports in the good's window."""
+        keep = self.pair_import_share > 0
+        return set(
+            zip(self.goods[self.pair_good[keep]].tolist(), self.pair_partner[keep].tolist(), strict=True)
+        )
+
+
+def windows(flows: pd.DataFrame) -> Window:
+    """Each good's latest 12 months or latest year of ``flows`` (good_id, partner, period, value)."""
+    e, o = np.zeros(0), np.zeros(0, dtype=object)
+    if len(flows) == 0:
+        return Window(o, o, o, e, e, np.zeros(0, dtype=np.int64), o, e)
+    per = flows["period"].astype(str).str.strip()
     annual_row = (per.str.len() == 4).to_numpy()
     year = pd.to_numeric(per.str[:4], errors="coerce").to_numpy(dtype=float)
     month = pd.to_numeric(per.str[5:7], errors="coerce").to_numpy(dtype=float)
-    val = np.nan_to_num(pd.to_numeric(fl["value"], errors="coerce").to_numpy(dtype=float), nan=0.0)
-    g, g_uni = pd.factorize(fl["good_id"].astype(str).str.strip())
+    val = np.nan_to_num(pd.to_numeric(flows["value"], errors="coerce").to_numpy(dtype=float), nan=0.0)
+    g, g_uni = pd.factorize(flows["good_id"].astype(str).str.strip())
     n = len(g_uni)
     # a good is annual when all its rows are (the case checks refuse a mix; a mixed good read
     # without them keeps its monthly rows only, never adding a year to its own months)
@@ -156,20 +179,20 @@ def compute(case: Case) -> Supply:
     use = annual_row == good_annual[g]
     ordinal = np.where(annual_row, year, year * MONTHS + month - 1)  # years, or months since year 0
     use &= np.isfinite(ordinal)
-    o = np.where(use, ordinal, np.nan)
+    o_ = np.where(use, ordinal, np.nan)
     last = np.full(n, -np.inf)
     first = np.full(n, np.inf)
-    np.maximum.at(last, g[use], o[use])
-    np.minimum.at(first, g[use], o[use])
+    np.maximum.at(last, g[use], o_[use])
+    np.minimum.at(first, g[use], o_[use])
     span = np.where(good_annual, 1.0, np.minimum(MONTHS, last - first + 1))
     lo = last - span + 1
-    inside = use & (o >= lo[g]) & (o <= last[g])  # NaN (unused rows) compares False
+    inside = use & (o_ >= lo[g]) & (o_ <= last[g])  # NaN (unused rows) compares False
     total = np.bincount(g[inside], weights=val[inside], minlength=n)
     months = np.where(good_annual, float(MONTHS), span)
     with np.errstate(divide="ignore", invalid="ignore"):
         annual_imports = np.where(months > 0, total * MONTHS / months, 0.0)
 
-    p, p_uni = pd.factorize(fl["partner"].astype(str).str.strip().str.upper())
+    p, p_uni = pd.factorize(flows["partner"].astype(str).str.strip().str.upper())
     P = max(len(p_uni), 1)
     key = g[inside].astype(np.int64) * P + p[inside]
     pair, inv = np.unique(key, return_inverse=True)
@@ -177,8 +200,6 @@ def compute(case: Case) -> Supply:
     pair_good = pair // P
     gt = total[pair_good]
     pair_share = np.divide(pair_value, gt, out=np.zeros_like(pair_value), where=gt > 0)
-
-    ir, known = _reliance(case, np.asarray(g_uni, dtype=object), annual_imports)
     window = np.array(
         [
             _label(int(last[i]), int(span[i]), bool(good_annual[i])) if np.isfinite(last[i]) else ""
@@ -186,17 +207,36 @@ def compute(case: Case) -> Supply:
         ],
         dtype=object,
     )
-    return Supply(
+    return Window(
         goods=np.asarray(g_uni, dtype=object),
         freq=np.where(good_annual, "A", "M").astype(object),
         window=window,
         months=months,
         annual_imports=annual_imports,
+        pair_good=pair_good,
+        pair_partner=np.asarray(p_uni, dtype=object)[pair % P] if len(p_uni) else o,
+        pair_import_share=pair_share,
+    )
+
+
+def compute(case: Case) -> Supply:
+    """The supply picture of every good with flows (no validation: the case loader's checks hold)."""
+    fl = case.flows
+    if fl is None or len(fl) == 0:
+        return _empty()
+    w = windows(fl)
+    ir, known = _reliance(case, w.goods, w.annual_imports)
+    return Supply(
+        goods=w.goods,
+        freq=w.freq,
+        window=w.window,
+        months=w.months,
+        annual_imports=w.annual_imports,
         reliance=ir,
         reliance_known=known,
-        pair_good=pair_good,
-        pair_partner=np.asarray(p_uni, dtype=object)[pair % P] if len(p_uni) else np.zeros(0, dtype=object),
-        pair_import_share=pair_share,
+        pair_good=w.pair_good,
+        pair_partner=w.pair_partner,
+        pair_import_share=w.pair_import_share,
     )
 
 
@@ -213,6 +253,8 @@ def _label(last: int, span: int, annual: bool) -> str:
 def _reliance(case: Case, goods: np.ndarray, annual_imports: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """IR from the goods.csv columns ``domestic_production`` / ``exports`` (億円 / year); blank
     exports count 0, blank production leaves IR unknown (taken as 1)."""
+    from prioritizer.indicators.kernels import import_reliance  # here: the case checks import this module
+
     n = len(goods)
     g = case.goods.assign(id=case.goods["id"].astype(str).str.strip()).drop_duplicates("id").set_index("id")
     if "domestic_production" not in g.columns:
