@@ -278,21 +278,25 @@ def _project_has(p: TypedTable, goods: TypedTable, gidx: dict[str, int], group: 
 
 def scenarios(tables: Tables, log: IssueLog) -> None:
     """What each scenario cuts exists: a named partner supplies the good (or any good) in its
-    latest window, every good cut has a positive ``annual_demand``, and a scenario lasts > 0 months
-    (the allocation's and the stress simulator's reading, :meth:`prioritizer.supply.Supply.cut`)."""
+    latest window (:meth:`prioritizer.supply.Supply.cut`), and a scenario lasts > 0 months.
+
+    Not checked here: a cut good's positive ``annual_demand``. Ranking and the indicators do
+    not need it and the minimal valid case (tests/conftest.py) has none; ``allocate`` and
+    ``stress`` report it, naming the good's row.
+    """
     from prioritizer.supply import nothing_cut, windows
 
     s = tables.get("scenarios")
-    if s is None or not s.usable("id"):
-        return
     goods = tables["goods"]
-    if not goods.usable("id"):
+    if s is None or not s.usable("id") or not goods.usable("id"):
         return
     gidx = {g: i for i, g in enumerate(goods.df["id"].tolist())}
-    demand = goods.df["annual_demand"].to_numpy(dtype=float)
     f = tables.get("flows")
+    cols = ("good_id", "partner", "period", "value")
+    # a flows table with a missing column is reported already; nothing can be said about partners
+    partners_known = f is None or all(f.usable(c) for c in cols)
     by_partner: dict[str, set[str]] = {}
-    if f is not None and all(f.usable(c) for c in ("good_id", "partner", "period", "value")):
+    if f is not None and partners_known:
         for g, p in windows(f.df).supplied():
             by_partner.setdefault(p, set()).add(g)
     named = {(i.file, i.row, i.column) for i in log.items}
@@ -311,26 +315,10 @@ def scenarios(tables: Tables, log: IssueLog) -> None:
                 f"scenario {sid} lasts 0 months, so it cuts nothing; give months > 0",
             )
         g, p = good_col[i] or "", partner_col[i] or ""
-        if (g and g not in gidx) or (s.file, r, "good_id") in named or (s.file, r, "partner") in named:
-            continue  # an unknown good or partner is reported already
-        if p:
-            cut = sorted(by_partner.get(p, set()) & ({g} if g else set(gidx)), key=lambda x: gidx.get(x, -1))
-            if not cut:
-                i_ = nothing_cut(r, sid, g, p)
-                log.add(s.file, i_.row, i_.column, i_.value, i_.message)
-                continue
-        elif g:
-            cut = [g]
-        else:
+        if not p or not partners_known or (g and g not in gidx):
             continue
-        for gg in cut:
-            k = gidx.get(gg)
-            if k is not None and not (math.isfinite(demand[k]) and demand[k] > 0):
-                log.add(
-                    goods.file,
-                    goods.row(k),
-                    "annual_demand",
-                    None if math.isnan(demand[k]) else float(demand[k]),
-                    f"scenario {sid} cuts good {gg}, which needs a positive annual_demand (units a year) "
-                    "to say how much is lost",
-                )
+        if (s.file, r, "good_id") in named or (s.file, r, "partner") in named:
+            continue  # an unknown good or partner is reported already
+        if not (by_partner.get(p, set()) & ({g} if g else set(gidx))):
+            i_ = nothing_cut(r, sid, g, p)
+            log.add(s.file, i_.row, i_.column, i_.value, i_.message)
