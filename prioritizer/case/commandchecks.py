@@ -295,15 +295,15 @@ def scenarios(tables: Tables, log: IssueLog) -> None:
     cols = ("good_id", "partner", "period", "value")
     # a flows table with a missing column is reported already; nothing can be said about partners
     partners_known = f is None or all(f.usable(c) for c in cols)
+    df = s.df
+    partner_col = df["partner"].tolist() if "partner" in df.columns else [""] * len(df)
     by_partner: dict[str, set[str]] = {}
-    if f is not None and partners_known:
+    if f is not None and partners_known and any(partner_col):  # a national flows table: only when needed
         for g, p in windows(f.df).supplied():
             by_partner.setdefault(p, set()).add(g)
     named = {(i.file, i.row, i.column) for i in log.items}
-    df = s.df
     months = df["months"].to_numpy(dtype=float)
     good_col = df["good_id"].tolist() if "good_id" in df.columns else [""] * len(df)
-    partner_col = df["partner"].tolist() if "partner" in df.columns else [""] * len(df)
     for i, sid in enumerate(df["id"].tolist()):
         r = s.row(i)
         if months[i] == 0:
