@@ -49,7 +49,7 @@ class Supply:
 
     goods: np.ndarray  # (n,) good ids (object)
     freq: np.ndarray  # (n,) "M" (months) | "A" (years)
-    window: np.ndarray  # (n,) object: "YYYY-MM…YYYY-MM" or "YYYY", the periods read
+    window: np.ndarray  # (n,) object: "YYYY-MM/YYYY-MM" or "YYYY", the periods read
     months: np.ndarray  # (n,) months the window spans (≤ 12 for a monthly good, 12 for a year)
     annual_imports: np.ndarray  # (n,) 億円 / year
     reliance: np.ndarray  # (n,) IR on 0–1; 1 where domestic production is unknown
@@ -259,7 +259,7 @@ def _label(last: int, span: int, annual: bool) -> str:
     def ym(o: int) -> str:
         return f"{o // MONTHS:04d}-{o % MONTHS + 1:02d}"
 
-    return ym(last) if span <= 1 else f"{ym(last - span + 1)}…{ym(last)}"
+    return ym(last) if span <= 1 else f"{ym(last - span + 1)}/{ym(last)}"  # an ISO 8601 interval
 
 
 def _reliance(case: Case, goods: np.ndarray, annual_imports: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -89,7 +89,7 @@ def test_supply_reads_each_good_in_its_frequency(write_case, freq: str) -> None:
     s = supply.of(_case(write_case, freq))
     i = s.index()
     assert s.freq[i["g"]] == freq
-    assert s.window[i["g"]] == ("2025" if freq == "A" else "2025-01…2025-12")
+    assert s.window[i["g"]] == ("2025" if freq == "A" else "2025-01/2025-12")
     np.testing.assert_allclose(s.annual_imports[[i["g"], i["h"]]], [120.0, 60.0])
     np.testing.assert_allclose(s.reliance[[i["g"], i["h"]]], [0.5, 1.0])  # 100/200; h unknown → 1
     assert s.reliance_known.tolist()[i["g"]] and not s.reliance_known[i["h"]]
@@ -126,6 +126,20 @@ def test_monthly_and_annual_forms_give_the_same_indicators(write_case) -> None:
     assert m.loc["g", "hhi"] == pytest.approx(0.68)
     s = supply.of(_case(write_case, "M", "again"))
     assert s.reliance[s.index()["g"]] == pytest.approx(a.loc["g", "import_reliance"])
+
+
+def test_the_indicators_report_the_supply_picture_the_plans_use(write_case) -> None:
+    from prioritizer.indicators.service import run_indicators
+
+    for f, label in (("M", "2025-01/2025-12"), ("A", "2025")):
+        goods = {r["id"]: r for r in run_indicators(_case(write_case, f, f"ind_{f}"), {}).result["goods"]}
+        assert goods["g"]["supply"] == {
+            "frequency": "monthly" if f == "M" else "annual",
+            "window": label,
+            "annual_imports": pytest.approx(120.0),
+            "import_reliance": pytest.approx(0.5),
+        }
+        assert goods["h"]["supply"]["import_reliance"] is None  # no domestic_production: not known
 
 
 @pytest.mark.parametrize("backend", ["pulp", "arrays", "structured"])
