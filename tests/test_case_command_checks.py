@@ -126,3 +126,12 @@ def test_a_partner_scenario_without_such_imports(write_case) -> None:
     got = _issues(write_case, **{"scenarios.csv": sc})
     assert [g[:3] for g in got] == [("scenarios.csv", 2, "partner"), ("scenarios.csv", 4, "months")]
     assert "no imports 'graphite' from 'AUS'" in got[0][4]
+
+
+def test_a_scenario_cutting_a_good_without_demand(write_case) -> None:
+    # allocate and stress need the demand to size the loss; validate said nothing
+    goods = GOODS.replace("graphite,黒鉛,dependence,t,200,0.1,false", "graphite,黒鉛,dependence,t,,0.1,false")
+    sc = "id,name_ja,probability,good_id,partner,loss,months\ns1,黒鉛,0.1,graphite,,1,6\n"
+    got = _issues(write_case, **{"goods.csv": goods, "scenarios.csv": sc})
+    assert [g[:3] for g in got] == [("goods.csv", 3, "annual_demand")]
+    assert "scenario s1 cuts good graphite" in got[0][4]

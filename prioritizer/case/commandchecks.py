@@ -280,9 +280,8 @@ def scenarios(tables: Tables, log: IssueLog) -> None:
     """What each scenario cuts exists: a named partner supplies the good (or any good) in its
     latest window (:meth:`prioritizer.supply.Supply.cut`), and a scenario lasts > 0 months.
 
-    Not checked here: a cut good's positive ``annual_demand``. Ranking and the indicators do
-    not need it and the minimal valid case (tests/conftest.py) has none; ``allocate`` and
-    ``stress`` report it, naming the good's row.
+    Every good a scenario cuts needs a positive ``annual_demand`` (the supply at stake is a share
+    of it): reported on the good's row, unless goods.csv has a header problem (reported already).
     """
     from prioritizer.supply import nothing_cut, windows
 
@@ -305,20 +304,42 @@ def scenarios(tables: Tables, log: IssueLog) -> None:
     months = df["months"].to_numpy(dtype=float)
     good_col = df["good_id"].tolist() if "good_id" in df.columns else [""] * len(df)
     for i, sid in enumerate(df["id"].tolist()):
-        r = s.row(i)
         if months[i] == 0:
             log.add(
                 s.file,
-                r,
+                s.row(i),
                 "months",
                 0.0,
                 f"scenario {sid} lasts 0 months, so it cuts nothing; give months > 0",
             )
+    demand = goods.df["annual_demand"].to_numpy(dtype=float)
+    demand_checked = not any(i.file == goods.file and i.row == 1 for i in log.items)
+    for i, sid in enumerate(df["id"].tolist()):
         g, p = good_col[i] or "", partner_col[i] or ""
-        if not p or not partners_known or (g and g not in gidx):
+        r = s.row(i)
+        if (g and g not in gidx) or (s.file, r, "good_id") in named or (s.file, r, "partner") in named:
             continue
-        if (s.file, r, "good_id") in named or (s.file, r, "partner") in named:
-            continue  # an unknown good or partner is reported already
-        if not (by_partner.get(p, set()) & ({g} if g else set(gidx))):
-            i_ = nothing_cut(r, sid, g, p)
-            log.add(s.file, i_.row, i_.column, i_.value, i_.message)
+        if p:
+            if not partners_known:
+                continue
+            cut = by_partner.get(p, set()) & ({g} if g else set(gidx))
+            if not cut:
+                i_ = nothing_cut(r, sid, g, p)
+                log.add(s.file, i_.row, i_.column, i_.value, i_.message)
+                continue
+        elif g:
+            cut = {g}
+        else:
+            continue
+        if demand_checked:
+            for gg in sorted(cut, key=gidx.__getitem__):
+                k = gidx[gg]
+                if not (math.isfinite(demand[k]) and demand[k] > 0):
+                    log.add(
+                        goods.file,
+                        goods.row(k),
+                        "annual_demand",
+                        None if math.isnan(demand[k]) else float(demand[k]),
+                        f"scenario {sid} cuts good {gg}, which needs a positive annual_demand (units a year): "
+                        "the supply lost is a share of it",
+                    )
