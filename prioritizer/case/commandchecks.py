@@ -190,14 +190,45 @@ def world_supply(tables: Tables, log: IssueLog) -> None:
             )
 
 
-def _stock_attr(goods: TypedTable, group: str, g: int) -> str:
+def _group_values(tables: Tables, group: str) -> set[str]:
+    """Every value of ``group`` a project or a stockpilable good has, as the allocation reads it:
+    a project's own column, else its good's; stock counts as instrument ``stockpile``."""
+    goods = tables["goods"].df
+    ids = goods["id"].tolist()
+    stock = goods["stockpilable"].to_numpy(dtype=bool)
+
+    def good_attr() -> list[str]:
+        if group == "specified_critical":
+            return ["true" if v else "false" for v in goods["specified_critical"].to_numpy(dtype=bool)]
+        return [str(v) for v in goods[group].tolist()] if group in goods.columns else [""] * len(ids)
+
     if group == "instrument":
-        return "stockpile"
+        out = {"stockpile"} if stock.any() else set()
+    elif group == "good":
+        out = {g for g, k in zip(ids, stock, strict=True) if k}
+    else:
+        out = {v for v, k in zip(good_attr(), stock, strict=True) if k}
+    p = tables.get("projects")
+    if p is None or len(p.df) == 0:
+        return out
+    good_of = p.df["good_id"].tolist()
     if group == "good":
-        return str(goods.df["id"].iat[g])
-    if group == "specified_critical":
-        return "true" if bool(goods.df["specified_critical"].iat[g]) else "false"
-    return str(goods.df[group].iat[g]) if group in goods.df.columns else ""
+        return out | set(good_of)
+    pos = {g: i for i, g in enumerate(ids)}
+    of_good = good_attr()
+    own = p.df[group].tolist() if group in p.df.columns else [""] * len(good_of)
+    for v, g in zip(own, good_of, strict=True):
+        v = "" if v is None else str(v).strip()
+        k = pos.get(g)
+        if group == "specified_critical":
+            if v:
+                v = "true" if v.lower() in {"true", "1", "yes", "y", "t"} else "false"
+            else:
+                v = of_good[k] if k is not None else "false"
+        elif not v and k is not None:
+            v = of_good[k]
+        out.add(v)
+    return out
 
 
 def policy_against_tables(
@@ -229,20 +260,17 @@ def policy_against_tables(
     ):
         if v is not None and math.isfinite(v) and abs(v) > MAX_MONEY:
             log.add(file, row(key), key, v, f"too large for the optimiser (at most {MAX_MONEY:.0e} 億円)")
-    goods = tables["goods"]
-    p = tables.get("projects")
-    if not goods.usable("id"):
+    if not tables["goods"].usable("id"):
         return
-    gidx = {g: i for i, g in enumerate(goods.df["id"].tolist())}
-    stock = np.flatnonzero(goods.df["stockpilable"].to_numpy(dtype=bool))
     named = {(i.file, i.column) for i in log.items}  # a value already reported as not allowed
+    values: dict[str, set[str]] = {}
     for k, lim in enumerate(policy.limits):
         if (file, f"limits.{k}.value") in named:
             continue
         value = str(lim.value).lower() if lim.group == "specified_critical" else str(lim.value)
-        if any(_stock_attr(goods, lim.group, int(g)) == value for g in stock):
-            continue
-        if p is not None and _project_has(p, goods, gidx, lim.group, value):
+        if lim.group not in values:
+            values[lim.group] = _group_values(tables, lim.group)
+        if value in values[lim.group]:
             continue
         log.add(
             file,
@@ -252,28 +280,6 @@ def policy_against_tables(
             f"no project or stockpilable good has {lim.group} = '{lim.value}', so the limit constrains "
             "nothing; correct the value, add such a project, or remove the limit",
         )
-
-
-def _project_has(p: TypedTable, goods: TypedTable, gidx: dict[str, int], group: str, value: str) -> bool:
-    """Whether a project falls under ``group = value``: its own column, else its good's (as the allocation reads it)."""
-    df = p.df
-    good_of = df["good_id"].tolist()
-    if group == "good":
-        return value in good_of
-    own = df[group].tolist() if group in df.columns else [""] * len(df)
-    for i, v in enumerate(own):
-        v = "" if v is None else str(v)
-        g = gidx.get(good_of[i], -1)
-        if group == "specified_critical":
-            flag = v.strip().lower() in {"true", "1", "yes", "y", "t"} if v.strip() else None
-            if flag is None and g >= 0:
-                flag = bool(goods.df["specified_critical"].iat[g])
-            v = "true" if flag else "false"
-        elif not v and g >= 0 and group in goods.df.columns:
-            v = str(goods.df[group].iat[g])
-        if v == value:
-            return True
-    return False
 
 
 def scenarios(tables: Tables, log: IssueLog) -> None:
