@@ -29,6 +29,7 @@ app compute it once per set of tables.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -78,6 +79,11 @@ class Supply:
             out.setdefault(p, {})[g] = v
         return out
 
+    @cached_property
+    def _shares(self) -> dict[str, dict[str, float]]:
+        # one build for all of a case's scenarios (a frozen dataclass still has a __dict__ for it)
+        return self.shares()
+
     def shares_by_index(self, gidx: dict[str, int]) -> dict[str, dict[int, float]]:
         """:meth:`shares` keyed by the caller's good index (goods not in ``gidx`` left out)."""
         out: dict[str, dict[int, float]] = {}
@@ -113,7 +119,7 @@ class Supply:
         """
         if good and not partner:
             return {good: 1.0}
-        got = self.shares().get(partner, {}) if partner else {}
+        got = self._shares.get(partner, {}) if partner else {}
         if good:
             return {good: got[good]} if good in got else {}
         return dict(got)
