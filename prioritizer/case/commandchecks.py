@@ -2,7 +2,8 @@
 
 What ``validate`` accepts, ``allocate``, ``stress``, ``indicators`` and ``rank`` accept too: the
 checks they used to make after loading (world-supply rows, storage capacity, policy limits that
-match nothing, numbers the solver cannot take, look-alike ids) are made here, so they are
+match nothing, numbers the solver cannot take, look-alike ids, scenarios that cut nothing or cut a
+good without demand) are made here, so they are
 reported with every other problem of the case. Same conventions as :mod:`.checks`: each
 function logs to an :class:`~prioritizer.case.readers.IssueLog` and returns nothing.
 
