@@ -97,7 +97,9 @@ def test_cost_from_per_year_columns(write_case) -> None:
 
 
 def test_scenario_months_default(write_case) -> None:
-    files = {"goods.csv": GOODS_MIN, "scenarios.csv": "id,probability,good_id,loss\ns1,0.1,gallium,0.5\n"}
+    # a scenario's good needs its annual_demand (issue 26: allocate and stress need it, so validate asks)
+    goods = "id,name_ja,annual_demand\ngallium,ガリウム,100\n"
+    files = {"goods.csv": goods, "scenarios.csv": "id,probability,good_id,loss\ns1,0.1,gallium,0.5\n"}
     s = load_case(write_case(files)).scenarios
     assert s["months"].tolist() == [12.0]
     assert s["name_en"].tolist() == ["s1"]

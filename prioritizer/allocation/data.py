@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from prioritizer import supply
 from prioritizer.case.policy import Limit, Policy
 from prioritizer.case.types import Case
 from prioritizer.errors import InputError, Issue
@@ -686,7 +687,7 @@ def _scenarios(
         for w in wanted:
             if w not in ids:
                 issues.append(Issue("policy.yaml", None, "scenarios", w, f"unknown scenario {w!r}"))
-    shares = _partner_shares(case)
+    sup = supply.of(case)
     cols = {
         c: _col(sc, c, d)
         for c, d in (
@@ -719,28 +720,13 @@ def _scenarios(
                 issues.append(Issue("scenarios.csv", row, col, None if math.isnan(v) else v, msg))
                 bad = True
         affected: dict[int, float] = {}
-        if g:
-            if g not in gidx:
-                issues.append(
-                    Issue("scenarios.csv", row, "good_id", g, f"scenario {sid}: unknown good {g!r}")
-                )
-                bad = True
-            else:
-                affected[gidx[g]] = 1.0
-        elif partner:
-            for gg, share in shares.get(partner, {}).items():
-                if gg in gidx:
-                    affected[gidx[gg]] = share
+        if g and g not in gidx:
+            issues.append(Issue("scenarios.csv", row, "good_id", g, f"scenario {sid}: unknown good {g!r}"))
+            bad = True
+        elif g or partner:
+            affected = {gidx[gg]: a for gg, a in sup.cut(g, partner).items() if gg in gidx}
             if not affected:
-                issues.append(
-                    Issue(
-                        "scenarios.csv",
-                        row,
-                        "partner",
-                        partner,
-                        f"scenario {sid}: no imports from {partner!r} in flows.csv, so nothing is cut",
-                    )
-                )
+                issues.append(supply.nothing_cut(row, sid, g, partner))
                 bad = True
         else:
             issues.append(
@@ -779,49 +765,5 @@ def _scenarios(
 
 
 def _partner_shares(case: Case) -> dict[str, dict[str, float]]:
-    """partner -> good -> share of the good's supply coming from that partner.
-
-    Share = partner's imports / all imports over the latest 12 periods, times import
-    reliance IR = (M − X) / (P + M − X) from :func:`prioritizer.indicators.kernels.import_reliance`
-    (the indicators' own definition, EC 2017) when the good has ``domestic_production``;
-    else IR = 1 (all supply imported: conservative).
-    """
-    from prioritizer.indicators.kernels import import_reliance
-
-    fl = case.flows
-    if fl is None or len(fl) == 0:
-        return {}
-    df = fl[["good_id", "partner", "period", "value"]].copy()
-    df["value"] = pd.to_numeric(df["value"], errors="coerce").fillna(0.0)
-    per = df["period"].astype(str)
-    periods = sorted(per.unique())[-12:]
-    df = df[per.isin(periods)]
-    by = df.groupby(["good_id", "partner"])["value"].sum()
-    tot = df.groupby("good_id")["value"].sum()
-    annual_imports = tot * 12.0 / max(len(periods), 1)
-    reliance = pd.Series(1.0, index=tot.index)
-    goods = case.goods.set_index("id")
-    if "domestic_production" in goods.columns:
-        idx = [g for g in tot.index if g in goods.index]
-        dom = pd.to_numeric(goods["domestic_production"], errors="coerce").reindex(idx)
-        if "exports" in goods.columns:
-            exp = pd.to_numeric(goods["exports"], errors="coerce").reindex(idx).fillna(0.0)
-        else:
-            exp = pd.Series(0.0, index=idx)
-        ir = import_reliance(annual_imports.reindex(idx).to_numpy(), dom.to_numpy(), exp.to_numpy())
-        known = np.isfinite(ir)
-        reliance.loc[np.asarray(idx, dtype=object)[known]] = ir[known]
-    g_of = by.index.get_level_values(0)
-    t = tot.reindex(g_of).to_numpy()
-    ok = t > 0
-    share = by.to_numpy()[ok] / t[ok] * reliance.reindex(g_of).to_numpy()[ok]
-    out: dict[str, dict[str, float]] = {}
-    # lists first: iterating Arrow-backed labels yields them one Python call each
-    for g, p, v in zip(
-        g_of[ok].astype(str).tolist(),
-        by.index.get_level_values(1)[ok].astype(str).tolist(),
-        share.tolist(),
-        strict=True,
-    ):
-        out.setdefault(p, {})[g] = v
-    return out
+    """partner -> good -> the partner's share of the good's supply (:mod:`prioritizer.supply`)."""
+    return supply.of(case).shares()

@@ -147,7 +147,7 @@ def _ref(
 def references(tables: Tables, log: IssueLog) -> None:
     goods = tables["goods"]
     countries = tables.get("countries")
-    for name in ("flows", "projects", "scenarios", "links", "production", "exports"):
+    for name in ("flows", "projects", "scenarios", "links", "production", "exports", "world_supply"):
         if name in tables:
             _ref(log, tables[name], "good_id", goods, "id", "good")
     if "links" in tables:

@@ -18,7 +18,7 @@ import difflib
 from pathlib import Path
 from typing import Any, Literal
 
-from prioritizer.case import checks
+from prioritizer.case import checks, commandchecks
 from prioritizer.case.arrowread import FALLBACK, ArrowTable, read_csv_arrow
 from prioritizer.case.policy import Policy
 from prioritizer.case.policyfile import read_policy_sheet, read_policy_yaml, validate_policy
@@ -231,10 +231,15 @@ def load_case(path: str | Path, policy_path: str | Path | None = None, *, engine
         checks.cycles(tables, log)
         checks.project_costs(tables, log)
         checks.projects(tables, log)
+        commandchecks.look_alike_ids(tables, log)
+        commandchecks.solver_magnitudes(tables, log)
+        commandchecks.world_supply(tables, log)
+        commandchecks.scenarios(tables, log)
     if inp.policy_file is not None and inp.policy_ok:
         policy = validate_policy(inp.policy, inp.policy_file, inp.policy_rows, log)
         if policy is not None and "goods" in tables:
             checks.policy_checks(policy, tables, inp.policy_file, inp.policy_rows, log)
+            commandchecks.policy_against_tables(policy, tables, inp.policy_file, inp.policy_rows, log)
 
     if log.items:
         order = {t: k for k, t in enumerate([*TABLES, "policy"])}

@@ -314,8 +314,20 @@ SCENARIOS = TableSpec(
             doc_en="probability over the horizon",
             doc_ja="発生確率",
         ),
-        _c("good_id", "str", ref="goods.id", doc_en="good cut", doc_ja="影響を受ける物資"),
-        _c("partner", "str", ref="countries.iso3", doc_en="supplier country cut", doc_ja="供給途絶国"),
+        _c(
+            "good_id",
+            "str",
+            ref="goods.id",
+            doc_en="good cut (with partner: only that partner's share of it)",
+            doc_ja="影響を受ける物資（partner と併記: その国からの分のみ）",
+        ),
+        _c(
+            "partner",
+            "str",
+            ref="countries.iso3",
+            doc_en="supplier country cut (alone: its share of every good)",
+            doc_ja="供給途絶国（単独: 全物資のその国からの分）",
+        ),
         _c(
             "loss",
             "float",

@@ -12,7 +12,8 @@ params (all optional, JSON-able):
 * ``exposure_only`` — bool: with ``cut``, return only that listing.
 
 Result: ``{"period", "goods": [{"id", "period", "status", "import_reliance", "hhi",
-"top1_share", "concern_share", ...}], "alerts": [{"good_id", "indicator", "period",
+"top1_share", "concern_share", ..., "supply": {"frequency", "window", "annual_imports",
+"import_reliance"} | null}], "alerts": [{"good_id", "indicator", "period",
 "previous", "current", "severity", ...}], ...}``.
 """
 
@@ -23,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from prioritizer import supplychain
+from prioritizer import supply, supplychain
 from prioritizer.case.types import Case
 from prioritizer.errors import InputError, Issue
 from prioritizer.indicators import api, monitoring
@@ -152,6 +153,7 @@ def run_indicators(case: Case, params: dict[str, Any]) -> CommandOutput:
         if with_alerts
         else None
     )
+    planning = _supply_rows(case)
     goods = []
     for gid, row in latest.iterrows():
         rec: dict[str, Any] = {}
@@ -164,6 +166,7 @@ def run_indicators(case: Case, params: dict[str, Any]) -> CommandOutput:
                 rec[k] = _value(row[k])
             else:
                 rec[k] = None
+        rec["supply"] = planning.get(str(gid))
         goods.append(rec)
     periods = a.panel.periods
     result["period"] = period or (periods[-1] if periods else None)
@@ -186,6 +189,30 @@ def run_indicators(case: Case, params: dict[str, Any]) -> CommandOutput:
     table["alerts"] = [counts.get(g, "") for g in table["id"]]
     table = table[[c for c in TABLE_FIELDS if c in table.columns]]
     return CommandOutput(result=result, table=table, method=method)
+
+
+def _supply_rows(case: Case) -> dict[str, dict[str, Any]]:
+    """Per good with flows: the supply picture allocation, stress and studies plan with
+    (:mod:`prioritizer.supply`: the good's latest 12 months or latest year), beside the
+    period's indicators above — one month's import reliance can differ from the year's."""
+    sup = supply.of(case)
+    return {
+        g: {
+            "frequency": "monthly" if f == "M" else "annual",
+            "window": w,
+            "annual_imports": _value(m),
+            "import_reliance": _value(ir) if known else None,
+        }
+        for g, f, w, m, ir, known in zip(
+            sup.goods.tolist(),
+            sup.freq.tolist(),
+            sup.window.tolist(),
+            sup.annual_imports.tolist(),
+            sup.reliance.tolist(),
+            sup.reliance_known.tolist(),
+            strict=True,
+        )
+    }
 
 
 def _exposure(case: Case, a: api.Analysis, cut: str) -> dict[str, Any]:

@@ -2,10 +2,11 @@
 
 Everything is per month in the good's own unit: demand ``annual_demand / 12``; a
 scenario's loss rate ``ℓ_s A_gs / 12`` with the affected supply *A_gs* exactly as the
-allocation model defines it (:func:`prioritizer.allocation.data._scenarios`: the good's demand
-for a good-based scenario, demand × the partner's import share × import reliance for a
-partner-based one), computed here with group sums so a national case takes well under a
-second (tests/test_stress_data.py proves the two equal);
+allocation model defines it (:func:`prioritizer.allocation.data._scenarios`), both from
+:meth:`prioritizer.supply.Supply.cut`: the good's demand for a good-only scenario, demand ×
+the partner's share of the good's supply (import share in the good's latest 12 months or
+latest year × import reliance) when a partner is named (tests/test_stress_data.py proves the
+two equal);
 projects' added capacity ``capacity / 12`` arriving after ``lead_months``.
 """
 
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from prioritizer import supply
 from prioritizer.case.types import Case
 from prioritizer.errors import InputError, Issue
 
@@ -80,110 +82,18 @@ def _num(df: pd.DataFrame | None, col: str, default: float = math.nan) -> np.nda
     return pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
 
 
-@dataclass
-class _Imports:
-    """Imports over the latest 12 periods, summed by good and by (good, partner) with integer codes."""
-
-    goods: np.ndarray  # (n,) good ids (object)
-    total: np.ndarray  # (n,) imports of each good, 億円 over the periods
-    pair_good: np.ndarray  # (m,) index into goods
-    pair_partner: np.ndarray  # (m,) partner ids (object)
-    pair_value: np.ndarray  # (m,)
-    periods: int
+def _domestic_share(sup: supply.Supply, good_ids: list[str]) -> np.ndarray:
+    """``1 − IR`` per good (:mod:`prioritizer.supply`); a good with unknown IR — no
+    ``domestic_production`` — or without imports counts as made at home, so an input's cut
+    passes through in full (the conservative choice of :mod:`prioritizer.supplychain`)."""
+    ir, known = sup.reliance_of(good_ids)
+    return np.where(known, 1.0 - np.nan_to_num(ir), 1.0)
 
 
-def _imports(case: Case) -> _Imports | None:
-    fl = case.flows
-    if fl is None or len(fl) == 0:
-        return None
-    g_codes, g_uni = pd.factorize(fl["good_id"].astype(str))
-    p_codes, p_uni = pd.factorize(fl["partner"].astype(str))
-    t_codes, t_uni = pd.factorize(fl["period"].astype(str))
-    last = np.argsort(np.asarray(t_uni, dtype=object))[-12:]  # the latest 12 periods (YYYY-MM sorts as text)
-    mask = np.isin(t_codes, last)
-    val = np.nan_to_num(pd.to_numeric(fl["value"], errors="coerce").to_numpy(dtype=float), nan=0.0)[mask]
-    g, p = g_codes[mask], p_codes[mask]
-    total = np.bincount(g, weights=val, minlength=len(g_uni))
-    pair, inv = np.unique(g.astype(np.int64) * len(p_uni) + p, return_inverse=True)
-    return _Imports(
-        goods=np.asarray(g_uni, dtype=object),
-        total=total,
-        pair_good=pair // len(p_uni),
-        pair_partner=np.asarray(p_uni, dtype=object)[pair % len(p_uni)],
-        pair_value=np.bincount(inv, weights=val, minlength=len(pair)),
-        periods=len(last),
-    )
-
-
-def _reliance(case: Case, imp: _Imports) -> tuple[np.ndarray, np.ndarray]:
-    """(import reliance per imported good, whether D is known).
-
-    One definition for the whole product: :func:`prioritizer.indicators.kernels.import_reliance`,
-    IR = (M − X) / (P + M − X) (EC 2017), as the allocation's partner shares use it; 1 (all supply
-    imported, conservative) when domestic production is unknown.
-    """
-    from prioritizer.indicators.kernels import import_reliance
-
-    annual = imp.total * 12.0 / max(imp.periods, 1)
-    goods = case.goods.assign(id=case.goods["id"].astype(str)).drop_duplicates("id").set_index("id")
-    n = len(imp.goods)
-    if "domestic_production" not in goods.columns:
-        return np.ones(n), np.zeros(n, dtype=bool)
-    ids = pd.Index(imp.goods)
-    dom = pd.to_numeric(goods["domestic_production"], errors="coerce").reindex(ids).to_numpy(dtype=float)
-    exp = (
-        np.nan_to_num(
-            pd.to_numeric(goods["exports"], errors="coerce").reindex(ids).to_numpy(dtype=float), nan=0.0
-        )
-        if "exports" in goods.columns
-        else np.zeros(n)
-    )
-    ir = import_reliance(annual, dom, exp)
-    known = np.isfinite(ir)
-    return np.where(known, ir, 1.0), known
-
-
-def _domestic_share(case: Case, good_ids: list[str], imp: _Imports | None) -> np.ndarray:
-    """``1 − IR`` per good (allocation's IR over the latest 12 periods); a good with unknown IR —
-    no ``domestic_production`` — counts as made at home, so an input's cut passes through in full
-    (the conservative choice of :mod:`prioritizer.supplychain`)."""
-    out = np.ones(len(good_ids))
-    if imp is None:
-        return out
-    ir, known = _reliance(case, imp)
-    pos = pd.Index(good_ids).get_indexer(pd.Index(imp.goods))
-    ok = (pos >= 0) & known
-    out[pos[ok]] = 1.0 - ir[ok]
-    # goods with domestic production but no imports in the window: IR = 0 → share 1 (already)
-    return out
-
-
-def partner_shares(
-    case: Case, gidx: dict[str, int], imp: _Imports | None = None
-) -> dict[str, dict[int, float]]:
-    """partner -> good index -> share of the good's supply from that partner (vectorised).
-
-    The allocation model's definition (:func:`prioritizer.allocation.data._partner_shares`,
-    docs/methodology/allocation.md §2 *A_gs*): the partner's imports over all imports in the
-    latest 12 periods, times import reliance ``(M − X) / (P + M − X)``. Computed with integer codes and
-    ``bincount`` instead of a loop over goods, so a national case (10,000 goods, 10⁶ flow rows)
-    takes a fraction of a second; tests/test_stress_data.py checks it equals the allocation's.
-    """
-    imp = imp if imp is not None else _imports(case)
-    if imp is None:
-        return {}
-    ir, _ = _reliance(case, imp)
-    tot = imp.total[imp.pair_good]
-    keep = tot > 0
-    share = np.divide(imp.pair_value, tot, out=np.zeros_like(tot), where=keep) * ir[imp.pair_good]
-    gpos = pd.Index(list(gidx)).get_indexer(pd.Index(imp.goods))[imp.pair_good]
-    keep &= gpos >= 0
-    out: dict[str, dict[int, float]] = {}
-    for g, p, v in zip(
-        gpos[keep].tolist(), imp.pair_partner[keep].tolist(), share[keep].tolist(), strict=True
-    ):
-        out.setdefault(p, {})[g] = v
-    return out
+def partner_shares(case: Case, gidx: dict[str, int]) -> dict[str, dict[int, float]]:
+    """partner -> good index -> the partner's share of the good's supply (:mod:`prioritizer.supply`:
+    its share of the good's imports in the good's latest 12 months or latest year × import reliance)."""
+    return supply.of(case).shares_by_index(gidx)
 
 
 def _scenario_losses(
@@ -191,7 +101,7 @@ def _scenario_losses(
     chosen: list[str],
     gidx: dict[str, int],
     annual: np.ndarray,
-    shares: dict[str, dict[int, float]],
+    sup: supply.Supply,
     issues: list[Issue],
 ) -> tuple[list[dict[str, Any]], np.ndarray]:
     """Scenario rows in ``chosen`` order and their loss rates ``ℓ_s A_gs / 12`` (S, G).
@@ -227,26 +137,13 @@ def _scenario_losses(
                 bad = True
         affected: dict[int, float] = {}
         g, partner = c["good_id"][i], c["partner"][i]
-        if g:
-            if g not in gidx:
-                issues.append(
-                    Issue("scenarios.csv", row, "good_id", g, f"scenario {sid}: unknown good {g!r}")
-                )
-                bad = True
-            else:
-                affected[gidx[g]] = 1.0
-        elif partner:
-            affected = dict(shares.get(partner, {}))
+        if g and g not in gidx:
+            issues.append(Issue("scenarios.csv", row, "good_id", g, f"scenario {sid}: unknown good {g!r}"))
+            bad = True
+        elif g or partner:
+            affected = {gidx[gg]: a for gg, a in sup.cut(g, partner).items() if gg in gidx}
             if not affected:
-                issues.append(
-                    Issue(
-                        "scenarios.csv",
-                        row,
-                        "partner",
-                        partner,
-                        f"scenario {sid}: no imports from {partner!r} in flows.csv, so nothing is cut",
-                    )
-                )
+                issues.append(supply.nothing_cut(row, sid, g, partner))
                 bad = True
         else:
             issues.append(
@@ -336,9 +233,8 @@ def build(case: Case, scenarios: list[str] | None = None) -> StressData:
     if issues:
         raise InputError(issues)
     chosen = list(scenarios) if scenarios is not None else known
-    imp = _imports(case)
-    shares = partner_shares(case, gidx, imp)
-    meta, loss_rate = _scenario_losses(sc, chosen, gidx, annual, shares, issues)
+    sup = supply.of(case)
+    meta, loss_rate = _scenario_losses(sc, chosen, gidx, annual, sup, issues)
     if issues:
         raise InputError(issues)
     pr = case.projects
@@ -388,7 +284,7 @@ def build(case: Case, scenarios: list[str] | None = None) -> StressData:
         lead_months=lead,
         links=A,
         levels=levels,
-        domestic_share=_domestic_share(case, good_ids, imp),
-        partner_shares=shares,
+        domestic_share=_domestic_share(sup, good_ids),
+        partner_shares=sup.shares_by_index(gidx),
         notes=notes,
     )
