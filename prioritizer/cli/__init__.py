@@ -46,6 +46,7 @@ _COMMAND_MODULES = (
     "stress",
     "users",
     "review",
+    "bundle",
 )
 
 
