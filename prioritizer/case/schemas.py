@@ -289,6 +289,12 @@ PROJECTS = TableSpec(
         _share("effect", "share of the good's priority the project addresses", "効果率"),
         _c("sector", "enum", choices=SECTORS, doc_en="sector (default: the good's)", doc_ja="分野"),
         _c("domain", "enum", choices=DOMAINS, doc_en="domain (default: the good's)", doc_ja="領域"),
+        _c(
+            "partner",
+            "str",
+            doc_en="ISO3 country the project diversifies supply towards",
+            doc_ja="調達多角化の相手国",
+        ),
         _SOURCE,
         _TIER,
     ),

@@ -47,6 +47,7 @@ _COMMAND_MODULES = (
     "users",
     "review",
     "bundle",
+    "partners",
 )
 
 
