@@ -50,8 +50,9 @@ IMPORT_WINDOW = 12
 
 
 def home_of(case: Case) -> str:
-    extra = getattr(case.policy, "model_extra", None) or {}
-    return str(extra.get("home") or DEFAULT_HOME).strip().upper()
+    from prioritizer.case.pools import home_of as policy_home
+
+    return policy_home(case.policy)
 
 
 def _num(v: Any) -> float | None:

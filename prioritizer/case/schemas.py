@@ -334,6 +334,12 @@ SCENARIOS = TableSpec(
             doc_ja="供給喪失率",
         ),
         _c("months", "float", ge=0, default=12.0, unit="months", doc_en="duration", doc_ja="継続月数"),
+        _c(
+            "affects",
+            "idlist",
+            doc_en="';'-separated ISO3 codes of the countries hit (blank: home only)",
+            doc_ja="影響を受ける国（ISO3、';' 区切り。空欄: 自国のみ）",
+        ),
         _SOURCE,
     ),
     key=("id",),

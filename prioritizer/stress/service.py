@@ -36,12 +36,17 @@ def run_stress(case: Case, params: dict[str, Any]) -> CommandOutput:
     data = build(case, chosen)
     port = portfolio_from_params(case, params.get("portfolio"))
     months = params.get("months", DEFAULT_MONTHS)
+    from prioritizer.stress.pools import home_hit, plans
+
+    hits_home = home_hit(case, data.scenario_ids)
     res = play(
         data,
         port,
         months=months,
         release=params.get("release"),
         substitution=params.get("substitution"),
+        pools=plans(case, data),
+        home_hit=None if hits_home.all() else hits_home,
     )
     summary = res.summary_rows()
     result: dict[str, Any] = {

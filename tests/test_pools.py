@@ -1,0 +1,142 @@
+"""Joint stock pools (issue 29 item 1): policy.yaml parsing, its errors, and the drawing rule.
+
+Issue 29's hand example: one good with demand 10 t/month, no own stock. The pool holds 60 t
+(all the ally's), the ally also needs 10 t/month, draw shares 0.5 and 0.5, a six-month total
+stop (60 t lost).
+- Only we are hit: we draw our 30 t (months 1–3), then the ally's 30 t is lent (months 4–6):
+  60 t drawn, no shortfall.
+- Both are hit: nothing is lent; we draw our 30 t in months 1–3: 30 t short, from month 4.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from prioritizer.case import load_case
+from prioritizer.cli import app
+from prioritizer.errors import InputError
+from prioritizer.runs import execute
+from prioritizer.stress.pools import draw_month
+
+POOL = """pools:
+  - id: minerals
+    good_id: g
+    max_contribution: 0
+    members:
+      - {country: JPN, draw_share: 0.5}
+      - {country: AUS, draw_share: 0.5, holding: 60, need: 10}
+"""
+HAND = {
+    "goods.csv": "id,name_ja,name_en,unit,annual_demand,unit_price,stockpilable\ng,財,Good,t,120,0.01,true\n",
+    "countries.csv": (
+        "iso3,name_ja,name_en,governance,concern,partner\nJPN,日本,Japan,1.3,false,false\n"
+        "AUS,豪州,Australia,1.5,false,true\n"
+    ),
+    "scenarios.csv": (
+        "id,name_ja,name_en,probability,good_id,loss,months,affects\n"
+        "us,日本のみ,Only us,0.1,g,1,6,JPN\n"
+        "both,両国,Both,0.1,g,1,6,JPN;AUS\n"
+        "them,豪州のみ,Only them,0.1,g,1,6,AUS\n"
+    ),
+    "policy.yaml": POOL,
+}
+
+
+def _stress(case):
+    out = execute("stress", load_case(case), {"all": True, "months": 8})
+    rows = {(r["scenario"], r["month"]): r for r in out.result["months"]}
+    summary = {r["scenario"]: r for r in out.result["summary"]}
+    return rows, summary
+
+
+def test_hand_example_only_us_hit_draws_60_t_and_is_never_short(write_case):
+    rows, summary = _stress(write_case(HAND))
+    draws = [rows[("us", t)]["pool_draw"] for t in range(1, 9)]
+    assert draws == pytest.approx([10, 10, 10, 10, 10, 10, 0, 0], abs=1e-12)
+    assert sum(draws) == pytest.approx(60.0)
+    assert summary["us"]["total_shortfall"] == pytest.approx(0.0, abs=1e-12)
+    assert summary["us"]["first_short_month"] is None
+
+
+def test_hand_example_both_hit_draws_30_t_and_is_30_t_short_from_month_4(write_case):
+    rows, summary = _stress(write_case(HAND))
+    draws = [rows[("both", t)]["pool_draw"] for t in range(1, 9)]
+    assert draws == pytest.approx([10, 10, 10, 0, 0, 0, 0, 0], abs=1e-12)
+    assert summary["both"]["total_shortfall"] == pytest.approx(30.0)
+    assert summary["both"]["first_short_month"] == 4
+    assert [rows[("both", t)]["shortfall"] for t in (3, 4, 5, 6)] == pytest.approx([0, 10, 10, 10])
+
+
+def test_a_scenario_that_leaves_home_out_does_not_hit_home(write_case):
+    rows, summary = _stress(write_case(HAND))
+    assert "them" not in summary  # nothing lost at home: no rows at all
+    assert not any(k[0] == "them" for k in rows)
+
+
+def test_without_the_pool_both_scenarios_are_60_t_short(write_case):
+    rows, summary = _stress(write_case({**HAND, "policy.yaml": None}))
+    assert summary["us"]["total_shortfall"] == pytest.approx(60.0)
+    assert "pool_draw" not in rows[("us", 1)]  # no pools: the rows are as before
+
+
+def test_draw_month_lends_pro_rata_to_the_borrowers_shares():
+    """Members A, B, C with shares 0.2 / 0.3 / 0.5 of a 10 t pool: accounts 2 / 3 / 5. A and B
+    are hit, C is not and lends its 5 t.
+
+    A short 10, B short 10: each draws its own account (2, 3), then C's 5 is lent pro rata to
+    0.2 : 0.3 → A 2, B 3. Draws 4 and 6; C's account is empty.
+    A short 2.5, B short 10: own 2 and 3; C's 5 offered 2 / 3, A takes only the 0.5 it still
+    needs, the remaining 1.5 goes to B (water-filling): draws 2.5 and 7.5."""
+    shares, hit = np.array([0.2, 0.3, 0.5]), np.array([True, True, False])
+    acc = np.array([2.0, 3.0, 5.0])
+    assert draw_month(acc, shares, np.array([10.0, 10.0, 0.0]), hit) == pytest.approx([4.0, 6.0, 0.0])
+    assert acc == pytest.approx([0.0, 0.0, 0.0])
+    acc = np.array([2.0, 3.0, 5.0])
+    assert draw_month(acc, shares, np.array([2.5, 10.0, 0.0]), hit) == pytest.approx([2.5, 7.5, 0.0])
+    assert acc == pytest.approx([0.0, 0.0, 0.0])
+    # B covered by its own account: C lends A only what A still needs, and keeps the rest
+    acc = np.array([2.0, 3.0, 5.0])
+    assert draw_month(acc, shares, np.array([6.0, 1.0, 0.0]), hit) == pytest.approx([6.0, 1.0, 0.0])
+    assert acc == pytest.approx([0.0, 2.0, 1.0])
+    # no one draws more than it is short, and a member that is not hit draws nothing
+    acc = np.array([2.0, 3.0, 5.0])
+    got = draw_month(acc, shares, np.array([0.5, 0.0, 9.0]), np.array([True, False, False]))
+    assert got == pytest.approx([0.5, 0.0, 0.0])
+
+
+BAD = """pools:
+  - id: p1
+    good_id: gg
+    max_contribution: -1
+    members:
+      - {country: JPN, draw_share: 0.7, holding: 5}
+      - {country: AUS, draw_share: 0.5, holding: -60, need: 10}
+      - {country: FRA, draw_share: 0.1, holding: 1, need: 1}
+"""
+
+
+def test_pool_errors_name_policy_yaml_and_the_key_all_at_once(write_case):
+    with pytest.raises(InputError) as exc:
+        load_case(write_case({**HAND, "policy.yaml": BAD}))
+    got = {(i.file, i.column) for i in exc.value.issues}
+    assert ("policy.yaml", "pools.0.good_id") in got  # unknown good
+    assert ("policy.yaml", "pools.0.max_contribution") in got  # negative cap
+    assert ("policy.yaml", "pools.0.members.1.holding") in got  # negative holding
+    assert ("policy.yaml", "pools.0.members.2.country") in got  # unknown country
+    assert ("policy.yaml", "pools.0.members.0.holding") in got  # home gives no holding
+    assert ("policy.yaml", "pools.0.members") in got  # shares 0.7 + 0.5 + 0.1 = 1.3 > 1
+    msgs = " ".join(i.message for i in exc.value.issues)
+    assert "above 1" in msgs and "unknown good 'gg'" in msgs and "FRA" in msgs
+    r = CliRunner().invoke(app, ["validate", str(write_case({**HAND, "policy.yaml": BAD}, name="b"))])
+    assert r.exit_code != 0 and "pools.0.members.1.holding" in r.output
+
+
+def test_a_pool_without_home_is_an_error(write_case):
+    countries = HAND["countries.csv"] + "NZL,ニュージーランド,New Zealand,1.8,false,true\n"
+    pol = POOL.replace("country: JPN", "country: NZL")
+    with pytest.raises(InputError) as exc:
+        load_case(write_case({**HAND, "countries.csv": countries, "policy.yaml": pol}))
+    (iss,) = exc.value.issues
+    assert iss.column == "pools.0.members" and "home (JPN) is not a member" in iss.message
