@@ -135,6 +135,21 @@ def test_an_allocate_run_replays_equal(write_case, home, tmp_path):
     rep = replay_file(out)
     assert rep["equal"] is True, rep["differences"]
     assert rep["command"] == "allocate"
+    # the solver's wall-clock time differs from run to run: listed apart, not a difference
+    assert [t["path"] for t in rep["timings"]] == ["solver.seconds"]
+    assert "solver.seconds" not in rep["text_en"] and "equals the record" in rep["text_en"]
+
+    # Every single byte of this (small) bundle, flipped, is caught.
+    data = out.read_bytes()
+    pub = load_keys().public
+    assert len(data) < 60_000
+    for off in range(len(data)):
+        bad = bytearray(data)
+        bad[off] ^= 0x01
+        try:
+            assert not verify_bytes(bytes(bad), pub).valid, f"byte {off} changed and not caught"
+        except BundleFormatError as exc:  # the version digit turned into a newer one
+            assert exc.newer and off == len("prioritizer-bundle ")
 
 
 def test_a_byte_changed_anywhere_is_caught(tiered_case, home, tmp_path):

@@ -299,7 +299,8 @@ def _text(d: dict[str, Any], lang: str, n: int, timings: list[dict[str, Any]]) -
         return str(d[f"text_{lang}"])
     # Only the solver's clock differs: the result is equal; say so, then what audit replay says
     # about provenance and versions (its lines after the first).
-    rest = str(d[f"text_{lang}"]).split("\n")[1:]
+    timed = tuple(f"- {x['path']}: " for x in timings)
+    rest = [ln for ln in str(d[f"text_{lang}"]).split("\n")[1:] if not ln.startswith(timed)]
     head = render({"kind": "bundle.replay_equal", "run_id": d["run_id"], "n": len(timings)}, lang)  # type: ignore[arg-type]
     return "\n".join([head, *rest])
 
