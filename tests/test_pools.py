@@ -140,3 +140,49 @@ def test_a_pool_without_home_is_an_error(write_case):
         load_case(write_case({**HAND, "countries.csv": countries, "policy.yaml": pol}))
     (iss,) = exc.value.issues
     assert iss.column == "pools.0.members" and "home (JPN) is not a member" in iss.message
+
+
+def _ttx(case, events):
+    from prioritizer.stress.exercise import Exercise
+
+    ex = Exercise.start(load_case(case), "both", horizon=8)
+    for month, kw in events:
+        while ex.month < month - 1:
+            ex.step()
+        ex.inject("pool_holding", **kw)
+    while ex.month < 8:
+        ex.step()
+    return ex, ex.result()
+
+
+def test_a_tabletop_step_raising_the_allys_holding_ends_the_shortfall(write_case):
+    """Both hit. Months 1–2: we draw 10 t a month from our 30 t account. From month 3 the ally
+    adds 60 t: every account grows by its share, ours by 30 t to 40 t — enough for months 3–6.
+    Without that response the exercise's no-response run is 30 t short from month 4."""
+    ex, res = _ttx(write_case(HAND), [(3, {"pool": "minerals", "country": "AUS", "units": 60})])
+    draws = [r["pool_draw"] for r in res["timeline"]]
+    assert draws == pytest.approx([10, 10, 10, 10, 10, 10, 0, 0])
+    assert sum(r["shortfall"] for r in res["timeline"]) == pytest.approx(0.0, abs=1e-12)
+    none = ex._play(responses=False)
+    assert float(none.timeline.shortfall.sum()) == pytest.approx(30.0)
+    assert res["events"][0]["text_en"] == "Month 3: AUS's holding in pool minerals changes by 60"
+
+
+def test_a_tabletop_step_lowering_the_allys_holding_is_a_threat(write_case):
+    """The ally takes its 60 t back from month 1: the pool is empty, we are 60 t short in both
+    the exercise and its no-response run (a withdrawal is a threat, not a response)."""
+    ex, res = _ttx(write_case(HAND), [(1, {"pool": "minerals", "country": "AUS", "units": -60})])
+    assert sum(r["shortfall"] for r in res["timeline"]) == pytest.approx(60.0)
+    assert float(ex._play(responses=False).timeline.shortfall.sum()) == pytest.approx(60.0)
+
+
+def test_a_tabletop_pool_event_names_unknown_pools_and_countries(write_case):
+    from prioritizer.stress.exercise import Exercise
+
+    ex = Exercise.start(load_case(write_case(HAND)), "both", horizon=8)
+    with pytest.raises(InputError) as exc:
+        ex.inject("pool_holding", pool="nope", country="AUS", units=1)
+    assert exc.value.issues[0].column == "pool" and "minerals" in exc.value.issues[0].message
+    with pytest.raises(InputError) as exc:
+        ex.inject("pool_holding", pool="minerals", country="JPN", units="x")
+    assert {i.column for i in exc.value.issues} == {"country", "units"}

@@ -24,6 +24,9 @@ holds 60 t (all the ally's), the ally needs 10 t/month, shares 0.5/0.5, a six-mo
 Only we are hit: our account (30 t) lasts months 1–3, the ally's 30 t is lent for months 4–6:
 no shortfall. Both hit: nothing is lent; our 30 t lasts three months: 30 t short from month 4.
 
+A tabletop step may raise or lower an ally's holding from a month on (``changes``): every
+account moves by its share of the change (never below 0).
+
 Approximation, documented: the draw is settled after the kernel's month, so a drawn input
 does not feed back through ``links.csv`` to the products made from it.
 """
@@ -88,10 +91,15 @@ class PoolPlan:
     hits: np.ndarray
     #: (S_all,) ℓ_s
     loss: np.ndarray
+    #: holding changes during the event: (month index t0, member index, units ±), from a tabletop step
+    changes: tuple[tuple[int, int, float], ...] = ()
 
     @property
     def total(self) -> float:
         return float(self.holdings.sum())
+
+    def member(self, country: str) -> int:
+        return [m.country for m in self.pool.members].index(country)
 
     def play(self, home_short: np.ndarray, act: np.ndarray, pos: np.ndarray) -> np.ndarray:
         """Draws (T, S, M) for the scenarios at ``pos``; ``home_short`` (T, S) our gap after own
@@ -101,7 +109,13 @@ class PoolPlan:
         out = np.zeros((T, S, M))
         for k, s in enumerate(pos):
             accounts = self.shares * self.total
+            held = self.holdings.copy()
             for t in range(T):
+                for t0, i, units in self.changes:
+                    if t0 == t:  # the pool grows or shrinks by what the ally adds or takes back
+                        new = max(0.0, held[i] + units)
+                        accounts = np.maximum(accounts + self.shares * (new - held[i]), 0.0)
+                        held[i] = new
                 on = act[k, t] > 0
                 hit = self.hits[s] & on
                 short = self.loss[s] * self.needs * act[k, t]
