@@ -300,3 +300,33 @@ def test_a_newer_format_version_says_so(tmp_path):
     assert r.exit_code == 7 and "newer" in r.output
     f.write_bytes(b"PK\x03\x04 not a bundle")
     assert verify_file(f, pair.public).failures[0]["part"] == "format"
+
+
+def test_a_replay_never_reaches_outside_this_machine(tiered_case, home, tmp_path):
+    """A bundle (even one signed by a key we trust) whose run names a Dask scheduler — whose
+    results the client would unpickle — or a folder to write into is not replayed."""
+    from prioritizer.audit.chain import canonical, link_hash, sha256_text
+    from prioritizer.bundle.export import manifest_of
+    from prioritizer.bundle.fileformat import decode, encode
+    from prioritizer.bundle.keys import public_text
+
+    run_id = _rank(tiered_case, home["db"], "kato")
+    out = tmp_path / "r.bundle"
+    pair = load_keys()
+    export_bundle(home["store"], run_id, _ident(home["store"], "kato"), out, keys=pair)
+    body = decode(out.read_bytes()).body()
+    body["method"]["params"]["address"] = "tcp://203.0.113.7:8786"
+    # a forger holding the key can make every digest and chain link agree
+    rec = body["audit"]["records"][0]
+    content = json.loads(rec["content"])
+    content["sha256"]["params"] = sha256_text(canonical(body["method"]["params"]))
+    rec["content"] = canonical(content)
+    rec["hash"] = body["run"]["hash"] = link_hash(rec["prev_hash"], rec["content"])
+    body["audit"]["records"] = [rec]
+    body["manifest"] = manifest_of(body)
+    evil = tmp_path / "evil.bundle"
+    evil.write_bytes(encode(body, public_text(pair.public), pair.sign))
+    assert verify_bytes(evil.read_bytes(), pair.public).valid  # it checks out…
+    with pytest.raises(InputError) as exc:  # …and is still not replayed
+        replay_file(evil, pair.public)
+    assert exc.value.issues[0].column == "params.address"

@@ -14,7 +14,9 @@
 the file first (signature against the key the bundle names — integrity; pass ``key`` for
 authenticity), rebuilds the case from the bundled snapshot and calls the command's service
 with the recorded parameters and model and policy snapshots, as ``audit replay`` does
-(:func:`prioritizer.audit.replay.replay_run`).
+(:func:`prioritizer.audit.replay.replay_run`). A run whose parameters name a Dask scheduler or a
+folder to write to is refused (:func:`reach_out`): replaying must not connect anywhere or write
+outside a temporary folder, whoever signed the bundle.
 """
 
 from __future__ import annotations
@@ -238,6 +240,7 @@ def replay_bytes(data: bytes, key: Any = None) -> dict[str, Any]:
         raise BundleInvalid(v.failures)
     body = parsed.body()
     run, method = body["run"], body["method"]
+    reach_out(method.get("params") or {})
     stored = StoredRun(
         run_id=run["run_id"],
         seq=run["seq"],
@@ -281,6 +284,35 @@ def replay_bytes(data: bytes, key: Any = None) -> dict[str, Any]:
         "text_ja": text["ja"],
         "text_en": text["en"],
     }
+
+
+#: parameters that make a service reach beyond this machine's temporary folder: a Dask scheduler
+#: (whose results the client unpickles) and a study folder to write into
+OUTSIDE_PARAMS = ("address", "study_dir")
+
+
+def reach_out(params: dict[str, Any]) -> None:
+    """Refuse a replay whose parameters name a remote scheduler or a folder to write to: a bundle,
+    signed or not, is re-computed on this machine only."""
+    from prioritizer.errors import InputError, Issue
+
+    named = [k for k in OUTSIDE_PARAMS if params.get(k)]
+    if named:
+        raise InputError(
+            [
+                Issue(
+                    "bundle",
+                    None,
+                    f"params.{k}",
+                    str(params[k]),
+                    "a bundle is replayed on this machine only; this run names "
+                    + ("a Dask scheduler" if k == "address" else "a folder to write to")
+                    + ": re-run the study here instead (`prioritizer study`)",
+                )
+                for k in named
+            ],
+            "the bundle's run reaches outside this machine",
+        )
 
 
 def measured(path: str) -> bool:
