@@ -110,3 +110,26 @@ def test_projects_accept_a_partner_column(write_case):
         }
     )
     assert load_case(case).projects["partner"].tolist() == ["AUS"]
+
+
+def test_the_monitoring_page_shows_the_partner_options(tmp_path, monkeypatch):
+    """The app's section: pick natural graphite, see its options ranked with the reason column."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("PRIORITIZER_CASE", str(ROOT / "inputs" / "default"))
+    monkeypatch.setenv("PRIORITIZER_DB", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+    monkeypatch.setenv("PRIORITIZER_AUTH", "none")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["start_page"] = "monitoring"
+    at.run()
+    assert not at.exception, at.exception
+    at.selectbox(key="partners_good").set_value("natural_graphite").run()
+    assert not at.exception, at.exception
+    df = next(d.value for d in at.dataframe if "理由" in d.value.columns)
+    expected = [
+        o["country"]
+        for o in partner_options(load_case(ROOT / "inputs" / "default"), "natural_graphite")["options"]
+    ]
+    assert df["国"].tolist() == expected
+    assert any("スコアの重み" in c.value for c in at.caption)
