@@ -264,6 +264,15 @@ def test_a_run_above_the_tier_is_refused_naming_the_tier_needed(tiered_case, hom
             home["store"], run_id, _ident(home["store"], "sato"), out, keys=load_keys(), tier="restricted"
         )
     assert not out.exists()
+    # kato, cleared public only, asking for a public bundle of that secret run: refused as an
+    # export above its clearance, and recorded
+    before = len(list_events(home["store"], "refused"))
+    with pytest.raises(Forbidden):
+        export_bundle(
+            home["store"], run_id, _ident(home["store"], "kato"), out, keys=load_keys(), tier="public"
+        )
+    refused = list_events(home["store"], "refused")
+    assert len(refused) == before + 1 and refused[-1]["detail"]["tier"] == "secret"
     # at its own tier it goes, and holds the secret good
     export_bundle(home["store"], run_id, _ident(home["store"], "sato"), out, keys=load_keys(), tier="secret")
     assert b"lithium" in out.read_bytes() and ",リチウム,".encode() in out.read_bytes()

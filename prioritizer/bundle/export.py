@@ -136,6 +136,9 @@ def build_body(
         )
     needed, case = run_tier(run)
     if tier_rank(needed) > tier_rank(tier):
+        # A reader not cleared for the run's tier is refused (and recorded) as for any export
+        # above its clearance; one who is cleared is told the tier to ask for.
+        authorize(identity, "export", store=store, target=f"bundle {run_id}", tier=needed)
         raise InputError(
             [
                 Issue(
