@@ -339,3 +339,17 @@ def test_a_replay_never_reaches_outside_this_machine(tiered_case, home, tmp_path
     with pytest.raises(InputError) as exc:  # …and is still not replayed
         replay_file(evil, pair.public)
     assert exc.value.issues[0].column == "params.address"
+
+
+def test_a_run_whose_snapshot_does_not_load_is_refused_with_the_reason(tiered_case, home, tmp_path):
+    """A policy naming a good hidden from the run's reader (cobalt is restricted; kato sees
+    public rows only): the recorded case cannot be loaded, so the run could not be replayed."""
+    pol = tiered_case / "policy.yaml"
+    pol.write_text(pol.read_text(encoding="utf-8").replace("gallium: 180", "cobalt: 180"), encoding="utf-8")
+    run_id = _rank(tiered_case, home["db"], "kato")
+    with pytest.raises(InputError) as exc:
+        export_bundle(
+            home["store"], run_id, _ident(home["store"], "kato"), tmp_path / "x.bundle", keys=load_keys()
+        )
+    assert "could not replay" in exc.value.issues[0].message
+    assert any(i.file == "policy.yaml" and "cobalt" in str(i.value) for i in exc.value.issues[1:])

@@ -91,18 +91,27 @@ def chain_records(store: Any, run_id: str) -> list[dict[str, Any]]:
 
 def run_tier(run: StoredRun) -> tuple[str, Any]:
     """The highest tier of any row ``run`` used, and its case rebuilt from the snapshot."""
-    import tempfile as _tf
-
     from prioritizer.audit.replay import rebuild_case_folder
     from prioritizer.case import load_case
 
-    with _tf.TemporaryDirectory(prefix=f"prioritizer-bundle-{run.run_id}-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"prioritizer-bundle-{run.run_id}-") as tmp:
         target = rebuild_case_folder(run, Path(tmp))
         policy_path = None
         if target.is_file():
             yaml = sorted(n for n in run.case_files if n.lower().endswith((".yaml", ".yml")))
             policy_path = Path(tmp) / yaml[0] if yaml else None
-        case = load_case(target, policy_path=policy_path)
+        try:
+            case = load_case(target, policy_path=policy_path)
+        except InputError as exc:
+            # e.g. a policy naming a good the run's clearance hid: such a run cannot be replayed
+            head = Issue(
+                "run",
+                None,
+                None,
+                run.run_id,
+                "the run's recorded case does not load, so an ally could not replay it; the problems:",
+            )
+            raise InputError([head, *exc.issues], f"run {run.run_id} cannot be bundled") from None
     label = (run.result or {}).get("tier") or "public"
     if label not in TIERS:
         label = "secret"  # an unreadable label: assume the worst
