@@ -186,3 +186,15 @@ def test_a_tabletop_pool_event_names_unknown_pools_and_countries(write_case):
     with pytest.raises(InputError) as exc:
         ex.inject("pool_holding", pool="minerals", country="JPN", units="x")
     assert {i.column for i in exc.value.issues} == {"country", "units"}
+
+
+def test_the_stress_table_shows_the_pool_draw_only_with_pools(write_case):
+    from prioritizer.stress.service import table_of
+
+    out = execute("stress", load_case(write_case(HAND)), {"scenarios": ["both"], "months": 6})
+    assert "共同備蓄からの引き出し" in table_of(out.result, "ja").columns
+    assert table_of(out.result, "en", raw=True)["Drawn from joint pool"].tolist() == [10, 10, 10, 0, 0, 0]
+    plain = execute(
+        "stress", load_case(write_case({**HAND, "policy.yaml": None}, name="p")), {"scenarios": ["both"]}
+    )
+    assert "共同備蓄からの引き出し" not in table_of(plain.result, "ja").columns

@@ -161,4 +161,8 @@ def table_of(result: dict[str, Any], lang: str = "ja", *, raw: bool = False) -> 
     """The table printed by ``prioritizer stress``: the battery (with ``--all``), else the timeline."""
     if "battery" in result:
         return frame(result["battery"], BATTERY_COLUMNS, lang, raw=raw)
-    return frame(result["months"], MONTH_COLUMNS, lang, raw=raw)
+    columns = MONTH_COLUMNS
+    if any("pool_draw" in r for r in result["months"]):  # the case has joint pools (docs/allies.md)
+        at = [c for c, _ in columns].index("released") + 1
+        columns = (*columns[:at], ("pool_draw", "stress.col.pool_draw"), *columns[at:])
+    return frame(result["months"], columns, lang, raw=raw)
