@@ -198,3 +198,16 @@ def test_the_stress_table_shows_the_pool_draw_only_with_pools(write_case):
         "stress", load_case(write_case({**HAND, "policy.yaml": None}, name="p")), {"scenarios": ["both"]}
     )
     assert "共同備蓄からの引き出し" not in table_of(plain.result, "ja").columns
+
+
+def test_the_allys_months_are_reported_beside_ours(write_case):
+    """Both hit: the ally, like us, draws its 30 t in months 1–3 and is 30 t short from month 4.
+    Only the ally hit: it draws its 30 t, then our 30 t is lent to it (months 4–6): never short."""
+    out = execute("stress", load_case(write_case(HAND)), {"all": True, "months": 8})
+    rows = {(r["scenario"], r["month"]): r for r in out.result["pool_members"]}
+    assert {r["country"] for r in out.result["pool_members"]} == {"AUS"}
+    assert [rows[("both", t)]["pool_draw"] for t in range(1, 7)] == pytest.approx([10, 10, 10, 0, 0, 0])
+    assert sum(rows[("both", t)]["shortfall"] for t in range(1, 9)) == pytest.approx(30.0)
+    assert [rows[("them", t)]["pool_draw"] for t in range(1, 7)] == pytest.approx([10] * 6)
+    assert sum(rows[("them", t)]["shortfall"] for t in range(1, 9)) == pytest.approx(0.0, abs=1e-12)
+    assert rows[("them", 6)]["account_left"] == pytest.approx(0.0, abs=1e-12)

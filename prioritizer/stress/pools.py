@@ -93,6 +93,12 @@ class PoolPlan:
     loss: np.ndarray
     #: holding changes during the event: (month index t0, member index, units ±), from a tabletop step
     changes: tuple[tuple[int, int, float], ...] = ()
+    #: (M,) the allies' own stock of the good, drawn before the pool (``stress --with BUNDLE``)
+    own_stock: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.own_stock is None:
+            self.own_stock = np.zeros(len(self.shares))
 
     @property
     def total(self) -> float:
@@ -101,15 +107,17 @@ class PoolPlan:
     def member(self, country: str) -> int:
         return [m.country for m in self.pool.members].index(country)
 
-    def play(self, home_short: np.ndarray, act: np.ndarray, pos: np.ndarray) -> np.ndarray:
-        """Draws (T, S, M) for the scenarios at ``pos``; ``home_short`` (T, S) our gap after own
-        stock, ``act`` (S, T) the share of each month inside the disruption."""
+    def play(self, home_short: np.ndarray, act: np.ndarray, pos: np.ndarray) -> PoolPlay:
+        """Every member's month for the scenarios at ``pos``; ``home_short`` (T, S) our gap after
+        own stock, ``act`` (S, T) the share of each month inside the disruption. A hit ally covers
+        its loss from its own stock first (``own_stock``, from its bundle), then from the pool."""
         T, S = home_short.shape
         M = len(self.shares)
-        out = np.zeros((T, S, M))
+        out = PoolPlay(*(np.zeros((T, S, M)) for _ in range(5)))
         for k, s in enumerate(pos):
             accounts = self.shares * self.total
             held = self.holdings.copy()
+            stock = self.own_stock.copy()
             for t in range(T):
                 for t0, i, units in self.changes:
                     if t0 == t:  # the pool grows or shrinks by what the ally adds or takes back
@@ -118,10 +126,26 @@ class PoolPlan:
                         held[i] = new
                 on = act[k, t] > 0
                 hit = self.hits[s] & on
-                short = self.loss[s] * self.needs * act[k, t]
+                lost = np.where(hit, self.loss[s] * self.needs * act[k, t], 0.0)
+                own = np.minimum(lost, stock)
+                stock -= own
+                short = lost - own
                 short[self.home] = home_short[t, k]
-                out[t, k] = draw_month(accounts, self.shares, short, hit)
+                drawn = draw_month(accounts, self.shares, short, hit)
+                out.lost[t, k], out.own[t, k], out.drawn[t, k] = lost, own, drawn
+                out.short[t, k], out.account[t, k] = short - drawn, accounts
         return out
+
+
+@dataclass
+class PoolPlay:
+    """Per month, scenario and member (T, S, M), in the good's unit."""
+
+    lost: np.ndarray  # allies: loss × need in the disruption's months (home: 0, see the kernel)
+    own: np.ndarray  # taken from the member's own stock (allies with a bundle)
+    drawn: np.ndarray  # drawn from the pool
+    short: np.ndarray  # still short after both
+    account: np.ndarray  # what the member may still draw at the month's end
 
 
 def affects(case: Any, scenario_ids: Sequence[str]) -> list[set[str]]:
@@ -188,13 +212,50 @@ def plans(case: Any, data: Any) -> list[PoolPlan]:
     return out
 
 
-def apply(plans_: Sequence[PoolPlan], shortfall: np.ndarray, act: np.ndarray, pos: np.ndarray) -> np.ndarray:
+def apply(
+    plans_: Sequence[PoolPlan], shortfall: np.ndarray, act: np.ndarray, pos: np.ndarray
+) -> tuple[np.ndarray, list[tuple[PoolPlan, PoolPlay]]]:
     """Draw home's share of every pool month by month; ``shortfall`` (T, S, G) is reduced in
-    place by what home draws. Returns home's draws (T, S, G)."""
+    place by what home draws. Returns home's draws (T, S, G) and each pool's months."""
     drawn = np.zeros_like(shortfall)
+    detail = []
     for plan in plans_:
         g = plan.good
-        d = plan.play(shortfall[:, :, g], act, pos)[:, :, plan.home]
+        played = plan.play(shortfall[:, :, g], act, pos)
+        d = played.drawn[:, :, plan.home]
         shortfall[:, :, g] -= d
         drawn[:, :, g] += d
-    return drawn
+        detail.append((plan, played))
+    return drawn, detail
+
+
+def member_rows(
+    detail: list[tuple[PoolPlan, PoolPlay]],
+    scenario_ids: Sequence[str],
+    pos: np.ndarray,
+    good_ids: Sequence[str],
+) -> list[dict[str, Any]]:
+    """The allies' months (``stress`` JSON ``pool_members``): only scenarios that hit them."""
+    rows = []
+    for plan, pl in detail:
+        T = pl.lost.shape[0]
+        for k, s in enumerate(pos):
+            for i, m in enumerate(plan.pool.members):
+                if i == plan.home or not (pl.lost[:, k, i].any() or pl.drawn[:, k, i].any()):
+                    continue
+                for t in range(T):
+                    rows.append(
+                        {
+                            "scenario": scenario_ids[s],
+                            "month": t + 1,
+                            "pool": plan.pool.id,
+                            "country": m.country,
+                            "good_id": good_ids[plan.good],
+                            "lost": float(pl.lost[t, k, i]),
+                            "own_stock_used": float(pl.own[t, k, i]),
+                            "pool_draw": float(pl.drawn[t, k, i]),
+                            "shortfall": float(pl.short[t, k, i]),
+                            "account_left": float(pl.account[t, k, i]),
+                        }
+                    )
+    return rows

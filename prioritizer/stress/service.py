@@ -60,6 +60,8 @@ def run_stress(case: Case, params: dict[str, Any]) -> CommandOutput:
         "messages": [first_short_message(summary, data.scenario_ids[k]) for k in res.scenarios],
         "notes": data.notes,
     }
+    if res.pool_detail:  # joint pools: the allies' months beside ours (docs/allies.md)
+        result["pool_members"] = res.pool_rows()
     if params.get("compare"):
         from prioritizer.stress.compare import compare_portfolios
 

@@ -47,6 +47,16 @@ class StressResult:
     stock0: np.ndarray
     #: (T, S, G) units home drew from joint pools (None: the case has no pools)
     pool_draw: np.ndarray | None = None
+    #: each pool's months for every member (prioritizer.stress.pools.apply)
+    pool_detail: list[Any] | None = None
+
+    def pool_rows(self) -> list[dict[str, Any]]:
+        """The allies' months in the joint pools (empty without pools)."""
+        if not self.pool_detail:
+            return []
+        from prioritizer.stress.pools import member_rows
+
+        return member_rows(self.pool_detail, self.data.scenario_ids, self.scenarios, self.data.good_ids)
 
     # ------------------------------------------------------------------ derived
     @property
@@ -285,11 +295,11 @@ def play(
         domestic_share=data.domestic_share,
         store=store,
     )
-    drawn = None
+    drawn = detail = None
     if pools:
         from prioritizer.stress.pools import apply
 
-        drawn = apply(pools, tl.shortfall, act, pos)
+        drawn, detail = apply(pools, tl.shortfall, act, pos)
     summary = kernel.summarise(tl, data.demand)
     return StressResult(
         data=data,
@@ -301,4 +311,5 @@ def play(
         summary=summary,
         stock0=stock0,
         pool_draw=drawn,
+        pool_detail=detail,
     )
