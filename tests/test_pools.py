@@ -211,3 +211,88 @@ def test_the_allys_months_are_reported_beside_ours(write_case):
     assert [rows[("them", t)]["pool_draw"] for t in range(1, 7)] == pytest.approx([10] * 6)
     assert sum(rows[("them", t)]["shortfall"] for t in range(1, 9)) == pytest.approx(0.0, abs=1e-12)
     assert rows[("them", 6)]["account_left"] == pytest.approx(0.0, abs=1e-12)
+
+
+ALLY = {  # Australia's own case: it holds 182.5 days of its 10 t/month need — 60 t (a hard target)
+    "goods.csv": "id,name_ja,name_en,unit,annual_demand,unit_price,stockpilable\ng,財,Good,t,120,0.01,true\n",
+    "policy.yaml": (
+        "home: AUS\nbudget:\n  total: 100\nstockpile:\n  target_days: 0\n"
+        "  target_days_by_good: {g: 182.5}\n  target_mode: hard\n"
+    ),
+}
+
+
+@pytest.fixture
+def ally_bundle(write_case, tmp_path):
+    """The ally's installation: its own store and keys; it exports its allocate run."""
+    from prioritizer.audit import open_store
+    from prioritizer.auth.accounts import cli_identity_for
+    from prioritizer.bundle import export_bundle, init_keys, load_keys
+
+    store = open_store(f"sqlite:///{tmp_path / 'aus.sqlite'}")
+    run_id = store.record(execute("allocate", load_case(write_case(ALLY, name="aus")), {}, actor="aus"))
+    assert store.get(run_id).result["stockpiles"][0]["quantity"] == pytest.approx(60.0)
+    keys = load_keys(init_keys(tmp_path / "aus_keys"))
+    out = tmp_path / "aus.bundle"
+    export_bundle(store, run_id, cli_identity_for(store, "aus"), out, keys=keys)
+    return out, keys.public
+
+
+def test_stress_with_an_allys_bundle_plays_its_stock_beside_the_pool(write_case, ally_bundle, tmp_path):
+    """Both hit. With its bundle the ally covers its 10 t a month from its own 60 t and draws
+    nothing; we still draw only our 30 t (the ally is hit, so its share is not lent): 30 t short."""
+    from prioritizer.bundle.ally import ally_stock
+
+    path, pub = ally_bundle
+    ally = ally_stock(path, pub)
+    assert ally["country"] == "AUS" and ally["stock"] == {"g": pytest.approx(60.0)}
+    assert ally["bundle"]["authenticated"] is True
+    out = execute(
+        "stress", load_case(write_case(HAND)), {"scenarios": ["both"], "months": 8, "allies": [ally]}
+    )
+    rows = [r for r in out.result["pool_members"] if r["country"] == "AUS"]
+    assert [r["own_stock_used"] for r in rows[:6]] == pytest.approx([10] * 6)
+    assert sum(r["pool_draw"] for r in rows) == 0.0 and sum(r["shortfall"] for r in rows) == 0.0
+    assert sum(r["shortfall"] for r in out.result["months"]) == pytest.approx(30.0)
+    # the CLI reads the bundle and records what it used (the run replays without the file)
+    r = CliRunner().invoke(
+        app,
+        [
+            "stress",
+            str(write_case(HAND, name="c2")),
+            "--scenario",
+            "both",
+            "--run",
+            "nothing",
+            "--months",
+            "8",
+            "--with",
+            str(path),
+            "--format",
+            "json",
+            "--db",
+            f"sqlite:///{tmp_path / 'ours.sqlite'}",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    from prioritizer.audit import open_store
+
+    ours = open_store(f"sqlite:///{tmp_path / 'ours.sqlite'}")
+    stored = ours.get(ours.resolve("latest"))
+    assert stored.params["allies"][0]["country"] == "AUS"
+    assert stored.params["allies"][0]["bundle"]["authenticated"] is False
+
+
+def test_an_allys_bundle_is_checked_and_must_speak_for_a_pool_member(write_case, ally_bundle, tmp_path):
+    from prioritizer.bundle import init_keys, load_keys
+    from prioritizer.bundle.ally import ally_stock
+    from prioritizer.bundle.check import BundleInvalid
+
+    path, _ = ally_bundle
+    stranger = load_keys(init_keys(tmp_path / "other")).public
+    with pytest.raises(BundleInvalid):
+        ally_stock(path, stranger)  # not signed by the key we were given
+    nz = {**ally_stock(path), "country": "NZL"}
+    with pytest.raises(InputError) as exc:
+        execute("stress", load_case(write_case(HAND)), {"scenarios": ["both"], "allies": [nz]})
+    assert exc.value.issues[0].file == "--with" and exc.value.issues[0].value == "NZL"

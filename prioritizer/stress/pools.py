@@ -166,9 +166,34 @@ def home_hit(case: Any, scenario_ids: Sequence[str]) -> np.ndarray:
     return np.array([home in a for a in affects(case, scenario_ids)], dtype=bool)
 
 
-def plans(case: Any, data: Any) -> list[PoolPlan]:
-    """The case's pools laid out against ``data`` (a StressData); InputError for a bad pool."""
+def plans(case: Any, data: Any, allies: Sequence[dict[str, Any]] | None = None) -> list[PoolPlan]:
+    """The case's pools laid out against ``data`` (a StressData); InputError for a bad pool.
+
+    ``allies``: [{country, stock {good_id: units}}] read from allies' bundles
+    (:func:`prioritizer.bundle.ally.ally_stock`); an ally's stock of a pooled good is its own
+    stock in that pool's months. An ally in no pool of the case is an error naming it.
+    """
     pools = pools_of(case.policy, case)
+    own: dict[str, dict[str, float]] = {
+        str(a["country"]).upper(): dict(a.get("stock") or {}) for a in allies or ()
+    }
+    members = {m.country for p in pools for m in p.allies}
+    stray = sorted(set(own) - members)
+    if stray:
+        from prioritizer.errors import InputError, Issue
+
+        raise InputError(
+            [
+                Issue(
+                    "--with",
+                    None,
+                    "country",
+                    c,
+                    f"{c} is an ally in no pool of this case (policy.yaml pools:)",
+                )
+                for c in stray
+            ]
+        )
     if not pools:
         return []
     hit_sets = affects(case, data.scenario_ids)
@@ -207,6 +232,9 @@ def plans(case: Any, data: Any) -> list[PoolPlan]:
                 home=p.home_index,
                 hits=hits,
                 loss=np.asarray(data.loss, dtype=float),
+                own_stock=np.array(
+                    [0.0 if c == p.home else float(own.get(c, {}).get(p.good_id, 0.0)) for c in countries]
+                ),
             )
         )
     return out
