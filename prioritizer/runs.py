@@ -43,6 +43,7 @@ SERVICES: dict[str, str] = {
     "ttx": "prioritizer.stress.exercise:run_ttx",
     "weights_group": "prioritizer.weights_group:run_group_service",
     "study": "prioritizer.study.service:run_study",
+    "partners": "prioritizer.partners:run_partners",
 }
 
 #: libraries whose versions can change a result; recorded with every run

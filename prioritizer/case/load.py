@@ -18,7 +18,7 @@ import difflib
 from pathlib import Path
 from typing import Any, Literal
 
-from prioritizer.case import checks, commandchecks
+from prioritizer.case import checks, commandchecks, pools
 from prioritizer.case.arrowread import FALLBACK, ArrowTable, read_csv_arrow
 from prioritizer.case.policy import Policy
 from prioritizer.case.policyfile import read_policy_sheet, read_policy_yaml, validate_policy
@@ -240,6 +240,7 @@ def load_case(path: str | Path, policy_path: str | Path | None = None, *, engine
         if policy is not None and "goods" in tables:
             checks.policy_checks(policy, tables, inp.policy_file, inp.policy_rows, log)
             commandchecks.policy_against_tables(policy, tables, inp.policy_file, inp.policy_rows, log)
+            pools.check_tables(policy, tables, inp.policy_file, log)
 
     if log.items:
         order = {t: k for k, t in enumerate([*TABLES, "policy"])}

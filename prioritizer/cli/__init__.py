@@ -47,6 +47,8 @@ _COMMAND_MODULES = (
     "users",
     "review",
     "session",
+    "bundle",
+    "partners",
 )
 
 

@@ -93,6 +93,17 @@ def stress_cmd(
             help="Also play the scenarios against these portfolios: nothing,optimal,RUN,… (a table).",
         ),
     ] = None,
+    with_: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--with",
+            help="An ally's signed bundle of its allocate run: its stock is played beside ours and the "
+            "joint pools (repeatable; docs/allies.md).",
+        ),
+    ] = None,
+    with_key: Annotated[
+        str | None, typer.Option("--with-key", help="The ally's public key: checks who signed --with.")
+    ] = None,
     lang: Annotated[str, typer.Option("--lang", help="Table language: ja | en.")] = "ja",
     model: ModelOpt = None,
     policy: Annotated[
@@ -147,6 +158,12 @@ def stress_cmd(
                 for r in compare.split(",")
                 if r.strip()
             ]
+        if with_:
+            from prioritizer.bundle import read_public
+            from prioritizer.bundle.ally import ally_stock
+
+            key = read_public(with_key) if with_key else None
+            params["allies"] = [ally_stock(p, key) for p in with_]
         sub = _substitution(substitution)
         if sub is not None:
             params["substitution"] = sub

@@ -40,6 +40,9 @@ from prioritizer.stress.portfolio import Portfolio
 from prioritizer.stress.simulate import Shocks, StressResult, check_months, play
 
 EVENT_TYPES = ("escalation", "join", "ally_offer", "top_up", "release")
+#: an ally raises (units > 0, a response) or lowers (units < 0, a threat) its holding in a joint
+#: pool (policy.yaml pools:); offered by the library, not yet by the app's event form
+POOL_EVENTS = ("pool_holding",)
 THREATS = frozenset({"escalation", "join"})
 RESPONSES = frozenset({"ally_offer", "top_up", "release"})
 RECORD_VERSION = 1
@@ -63,12 +66,20 @@ class Exercise:
     month: int = 0
     finished: bool = False
     log: list[dict[str, Any]] = field(default_factory=list)
+    #: the case's joint pools (prioritizer.stress.pools.plans) and which scenarios hit home
+    pools: list[Any] = field(default_factory=list, repr=False)
+    home_hit: Any = field(default=None, repr=False)
 
     # ------------------------------------------------------------------ construction
     @classmethod
     def start(cls, case: Case, scenario: str, **kw: Any) -> Exercise:
+        from prioritizer.stress.pools import home_hit, plans
+
         data = build(case, [scenario])
         ex = cls(data=data, scenario=scenario, **kw)
+        ex.pools = plans(case, data)
+        hits = home_hit(case, data.scenario_ids)
+        ex.home_hit = None if hits.all() else hits
         ex.horizon = check_months(ex.horizon)
         Portfolio.from_params(ex.portfolio).arrays(data.good_ids, data.project_ids)  # names checked now
         ex._play()  # release rule and substitution checked now
@@ -141,8 +152,10 @@ class Exercise:
 
     def _event(self, type: str, **f: Any) -> dict[str, Any]:
         d = self.data
-        if type not in EVENT_TYPES:
-            raise _err("type", type, f"unknown event; one of {', '.join(EVENT_TYPES)}")
+        if type not in EVENT_TYPES + POOL_EVENTS:
+            raise _err("type", type, f"unknown event; one of {', '.join(EVENT_TYPES + POOL_EVENTS)}")
+        if type in POOL_EVENTS:
+            return self._pool_event(type, **f)
         ev: dict[str, Any] = {"type": type}
         issues: list[Issue] = []
 
@@ -186,6 +199,39 @@ class Exercise:
             ev["note"] = str(f["note"])
         if issues:
             raise InputError(issues)
+        return ev
+
+    def _pool_event(self, type: str, **f: Any) -> dict[str, Any]:
+        plans = {p.pool.id: p for p in self.pools}
+        pid, c = str(f.get("pool") or "").strip(), str(f.get("country") or "").strip().upper()
+        issues = []
+        if pid not in plans:
+            known = ", ".join(plans) or "none in policy.yaml"
+            issues.append(Issue("exercise", None, "pool", pid, f"unknown pool; known: {known}"))
+        elif c not in [m.country for m in plans[pid].pool.allies]:
+            allies = ", ".join(m.country for m in plans[pid].pool.allies)
+            issues.append(
+                Issue("exercise", None, "country", c, f"not an ally in pool {pid}; its allies: {allies}")
+            )
+        try:
+            units = float(f.get("units"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            units = math.nan
+        if not math.isfinite(units):
+            issues.append(
+                Issue(
+                    "exercise",
+                    None,
+                    "units",
+                    f.get("units"),
+                    f"{type}: units (± the good's unit) is a number",
+                )
+            )
+        if issues:
+            raise InputError(issues)
+        ev: dict[str, Any] = {"type": type, "pool": pid, "country": c, "units": units}
+        if f.get("note"):
+            ev["note"] = str(f["note"])
         return ev
 
     def inject(self, type: str, **fields: Any) -> dict[str, Any]:
@@ -243,7 +289,8 @@ class Exercise:
             ev = op if op["op"] == "event" else (op.get("action") if op["op"] == "decision" else None)
             if not ev:
                 continue
-            if ev["type"] in THREATS or responses:
+            threat = ev["type"] in THREATS or (ev["type"] in POOL_EVENTS and ev["units"] < 0)
+            if threat or responses:
                 out.append({**ev, "month": op["month"]})
         return out
 
@@ -274,14 +321,30 @@ class Exercise:
                 deliv[t0, 0, d.gidx[ev["good_id"]]] += ev["units"]
             elif typ == "release":
                 rel[t0, 0, d.gidx[ev["good_id"]]] += ev["units"]
+            # pool_holding: see _pools()
         extra[:, 0, :] += ((level - base_loss) * act)[:, None] * affected[None, :]
         return Shocks(extra_loss=extra, deliveries=deliv, extra_release=rel)
+
+    def _pools(self, *, responses: bool) -> list[Any]:
+        """The pools with the holding changes injected so far, each from its month on."""
+        import dataclasses
+
+        changes: dict[str, list[tuple[int, int, float]]] = {}
+        for ev in self._effects(responses=responses):
+            if ev["type"] in POOL_EVENTS:
+                plan = next(p for p in self.pools if p.pool.id == ev["pool"])
+                changes.setdefault(ev["pool"], []).append(
+                    (int(ev["month"]) - 1, plan.member(ev["country"]), float(ev["units"]))
+                )
+        return [dataclasses.replace(p, changes=tuple(changes.get(p.pool.id, ()))) for p in self.pools]
 
     def _play(self, *, responses: bool = True) -> StressResult:
         """The whole horizon with the events so far (causal: months not yet played change nothing shown)."""
         return play(
             self.data,
             Portfolio.from_params(self.portfolio),
+            pools=self._pools(responses=responses),
+            home_hit=self.home_hit,
             scenarios=[self.scenario],
             months=self.horizon,
             release=self.release,

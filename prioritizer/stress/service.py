@@ -36,12 +36,17 @@ def run_stress(case: Case, params: dict[str, Any]) -> CommandOutput:
     data = build(case, chosen)
     port = portfolio_from_params(case, params.get("portfolio"))
     months = params.get("months", DEFAULT_MONTHS)
+    from prioritizer.stress.pools import home_hit, plans
+
+    hits_home = home_hit(case, data.scenario_ids)
     res = play(
         data,
         port,
         months=months,
         release=params.get("release"),
         substitution=params.get("substitution"),
+        pools=plans(case, data, params.get("allies")),
+        home_hit=None if hits_home.all() else hits_home,
     )
     summary = res.summary_rows()
     result: dict[str, Any] = {
@@ -55,6 +60,8 @@ def run_stress(case: Case, params: dict[str, Any]) -> CommandOutput:
         "messages": [first_short_message(summary, data.scenario_ids[k]) for k in res.scenarios],
         "notes": data.notes,
     }
+    if res.pool_detail:  # joint pools: the allies' months beside ours (docs/allies.md)
+        result["pool_members"] = res.pool_rows()
     if params.get("compare"):
         from prioritizer.stress.compare import compare_portfolios
 
@@ -156,4 +163,8 @@ def table_of(result: dict[str, Any], lang: str = "ja", *, raw: bool = False) -> 
     """The table printed by ``prioritizer stress``: the battery (with ``--all``), else the timeline."""
     if "battery" in result:
         return frame(result["battery"], BATTERY_COLUMNS, lang, raw=raw)
-    return frame(result["months"], MONTH_COLUMNS, lang, raw=raw)
+    columns = MONTH_COLUMNS
+    if any("pool_draw" in r for r in result["months"]):  # the case has joint pools (docs/allies.md)
+        at = [c for c, _ in columns].index("released") + 1
+        columns = (*columns[:at], ("pool_draw", "stress.col.pool_draw"), *columns[at:])
+    return frame(result["months"], columns, lang, raw=raw)

@@ -45,6 +45,18 @@ class StressResult:
     timeline: kernel.Timeline
     summary: dict[str, np.ndarray]  # per (S, G), see kernel.summarise
     stock0: np.ndarray
+    #: (T, S, G) units home drew from joint pools (None: the case has no pools)
+    pool_draw: np.ndarray | None = None
+    #: each pool's months for every member (prioritizer.stress.pools.apply)
+    pool_detail: list[Any] | None = None
+
+    def pool_rows(self) -> list[dict[str, Any]]:
+        """The allies' months in the joint pools (empty without pools)."""
+        if not self.pool_detail:
+            return []
+        from prioritizer.stress.pools import member_rows
+
+        return member_rows(self.pool_detail, self.data.scenario_ids, self.scenarios, self.data.good_ids)
 
     # ------------------------------------------------------------------ derived
     @property
@@ -91,6 +103,8 @@ class StressResult:
                         "unit": d.units[g],
                     }
                 )
+                if self.pool_draw is not None:
+                    rows[-1]["pool_draw"] = float(self.pool_draw[t, s, g])
         return rows
 
     def summary_rows(self) -> list[dict[str, Any]]:
@@ -227,8 +241,14 @@ def play(
     substitution: Any = None,
     shocks: Shocks | None = None,
     store: tuple[str, ...] = kernel.OUTPUTS,
+    pools: Any = None,
+    home_hit: np.ndarray | None = None,
 ) -> StressResult:
-    """Play the chosen scenarios (default: all of ``data``) against ``portfolio`` month by month."""
+    """Play the chosen scenarios (default: all of ``data``) against ``portfolio`` month by month.
+
+    ``pools``: :func:`prioritizer.stress.pools.plans` of the case (home draws from them after its
+    own stock); ``home_hit`` (S_all,): False for a scenario whose ``affects`` leaves home out.
+    """
     T = check_months(months)
     sidx = data.sidx
     if scenarios is None:
@@ -255,8 +275,11 @@ def play(
     act = kernel.activity(data.duration[pos], T)
     cap_gt = data.capacity_by_month(funded, T)
     sh = shocks or Shocks()
+    loss_rate = data.loss_rate[pos]
+    if home_hit is not None:
+        loss_rate = loss_rate * np.asarray(home_hit, dtype=float)[pos][:, None]
     tl = kernel.simulate(
-        data.loss_rate[pos],
+        loss_rate,
         act,
         data.demand,
         stock0,
@@ -272,6 +295,11 @@ def play(
         domestic_share=data.domestic_share,
         store=store,
     )
+    drawn = detail = None
+    if pools:
+        from prioritizer.stress.pools import apply
+
+        drawn, detail = apply(pools, tl.shortfall, act, pos)
     summary = kernel.summarise(tl, data.demand)
     return StressResult(
         data=data,
@@ -282,4 +310,6 @@ def play(
         timeline=tl,
         summary=summary,
         stock0=stock0,
+        pool_draw=drawn,
+        pool_detail=detail,
     )

@@ -78,3 +78,36 @@ def page() -> None:
     )
     if picks:
         st.plotly_chart(charts.indicator_trend(hist, indicator, picks, names, lang), width="stretch")
+    partners_section(case, lang, names)
+
+
+def partners_section(case, lang, names) -> None:  # type: ignore[no-untyped-def]
+    """Alternative suppliers of one good (``prioritizer partners``; docs/methodology/partners.md)."""
+    from prioritizer.partners import table_of
+    from prioritizer.text import t
+
+    st.subheader(state.tr("partners.title"))
+    ids: set[str] = set()
+    for df in (case.world_supply, case.flows):
+        if df is not None and "good_id" in df.columns:
+            ids |= set(df["good_id"].astype(str))
+    goods = [g for g in case.goods["id"].astype(str) if g in ids]
+    if not goods:
+        st.info(state.tr("partners.none_here"))
+        return
+    good = st.selectbox(
+        state.tr("partners.good"), goods, format_func=lambda g: names.get(g, g), key="partners_good"
+    )
+    try:
+        run = state.run("partners", {"good_id": good})
+    except PrioritizerError as exc:
+        state.show_error(exc)
+        return
+    sep = "、" if lang == "ja" else ", "
+    weights = sep.join(f"{t(f'partners.crit.{k}', lang)} {w:.2f}" for k, w in run.result["weights"].items())
+    st.caption(t("partners.head", lang, name=names.get(good, good), id=good, weights=weights))
+    state.show_table(
+        table_of(run.result, lang),
+        "partners",
+        digits={"score": 3, "world_share": 3, "governance": 2, "import_share": 3, "reserves_share": 3},
+    )
