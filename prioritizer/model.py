@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from prioritizer import yamlsafe
 from prioritizer.errors import InputError, Issue
 
 #: where the models shipped with the tool live (``models/`` at the project root)
@@ -333,9 +334,9 @@ def load_model(ref: str | Path | dict | DecisionModel | None, case_root: Path | 
         )
     file = str(path)
     try:
-        data = yaml.load(
-            path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        )
+        data = yamlsafe.load(path.read_text(encoding="utf-8"))
+    except yamlsafe.YamlRefused as exc:
+        raise InputError([Issue(file, None, None, None, f"{exc.where()}{exc.message}")]) from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InputError(
             [Issue(file, None, None, None, f"cannot read the model as UTF-8 YAML: {exc}")]

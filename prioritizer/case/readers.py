@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from prioritizer import yamlsafe
 from prioritizer.errors import Issue
 
 _PUA = re.compile("[\ue000-\uf8ff]")
@@ -329,9 +330,14 @@ def parse_yaml(text: str, file: str, log: IssueLog) -> tuple[Any, bool]:
     """Parse YAML text; returns ``(data, ok)``. Syntax errors and duplicated keys are logged."""
     loader: _UniqueKeyLoader | None = None
     try:
+        # anchors, aliases and deep nesting are refused before anything is built (yamlsafe.py)
+        yamlsafe.check(text, yaml.SafeLoader)
         # the constructor already rejects unprintable characters, so it belongs inside the try
         loader = _UniqueKeyLoader(text)
         data = loader.get_single_data()
+    except yamlsafe.YamlRefused as exc:
+        log.add(file, None, None, None, f"{exc.where()}{exc.message}")
+        return None, False
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
