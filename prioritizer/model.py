@@ -32,8 +32,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from prioritizer import yamlsafe
 from prioritizer.errors import InputError, Issue
 
-#: where the models shipped with the tool live (``models/`` at the project root)
-MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
+# MODELS_DIR: where the models shipped with the tool live (``models/`` at the project root)
+from prioritizer.modelref import MODELS_DIR, looks_like_path
 
 METHODS: tuple[str, ...] = ("wsm", "wpm", "topsis", "vikor", "promethee_ii")
 #: accepted spellings -> canonical method name
@@ -289,9 +289,8 @@ def available_models(case_root: Path | None = None) -> list[str]:
 
 def _resolve(ref: str | Path, case_root: Path | None) -> Path | None:
     p = Path(ref)
-    looks_like_path = p.suffix in (".yaml", ".yml") or len(p.parts) > 1
     candidates: list[Path] = []
-    if looks_like_path:
+    if looks_like_path(p):
         if p.is_absolute():
             candidates.append(p)
         else:
