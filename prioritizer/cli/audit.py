@@ -23,6 +23,7 @@ from prioritizer.cli.common import (
     OutOpt,
     OutputFormat,
     clean_errors,
+    csv_text,
     dumps,
     write_text,
 )
@@ -52,7 +53,7 @@ def _store(db: str | None):  # type: ignore[no-untyped-def]
 
 def _table(df: pd.DataFrame, fmt: OutputFormat) -> str:
     if fmt is OutputFormat.csv:
-        return df.to_csv(index=False)
+        return csv_text(df)
     if df.empty:
         return "(none)"
     with pd.option_context(

@@ -19,6 +19,7 @@ from prioritizer.cli.common import (
     OutputFormat,
     ReasonOpt,
     clean_errors,
+    csv_text,
     default_actor,
     dumps,
     write_text,
@@ -166,7 +167,7 @@ def _render(payload: dict, table, fmt: OutputFormat, lang: str) -> str:  # type:
     if fmt is OutputFormat.csv:  # numbers as computed, headers in the reader's language
         from prioritizer.stress.service import table_of
 
-        return table_of(payload, lang, raw=True).to_csv(index=False)
+        return csv_text(table_of(payload, lang, raw=True))
     key = f"text_{lang}"
     head = [f"run_id: {payload['run_id']}"] if payload.get("run_id") else []
     src = payload["portfolio_detail"]["source"]
