@@ -83,3 +83,15 @@ def test_a_read_only_opening_creates_no_file(tmp_path):
     with pytest.raises(AuditError):  # SQLite's own "unable to open", as before
         open_store(f"sqlite:///file:{missing}?mode=ro&uri=true").verify()
     assert not missing.exists()
+
+
+def test_study_results_beside_the_store_get_private_folders_too(tmp_path, umask_022, monkeypatch):
+    from prioritizer.study.store import atomic_write_json, default_root
+
+    monkeypatch.delenv("PRIORITIZER_STUDIES", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    target = default_root() / "abc" / "task-1.json"
+    atomic_write_json(target, {"funded": {}})
+    for d in (tmp_path / "xdg" / "prioritizer", default_root(), target.parent):
+        assert _mode(d) == 0o700, d
+    assert _mode(target) == 0o600
