@@ -92,3 +92,40 @@ def test_a_stop_signal_to_prioritizer_app_stops_the_server_and_all_its_children(
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def test_a_stop_reaches_grandchildren_in_their_own_session():
+    """Processes the server starts (a Dask worker, a PDF typesetter...) go too, even when they left
+    the process group: the supervisor lists the whole tree with psutil before it stops it."""
+    server = (
+        "import signal, subprocess, sys\n"
+        "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'], start_new_session=True)\n"
+        "print(p.pid, flush=True)\n"
+        "signal.pause()\n"
+    )
+    supervisor = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import os, sys\nfrom prioritizer.cli.serve import supervise\n"
+            "raise SystemExit(supervise([sys.executable, '-c', sys.argv[1]], dict(os.environ)))",
+            server,
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    grandchild: psutil.Process | None = None
+    try:
+        grandchild = psutil.Process(int(supervisor.stdout.readline()))
+        assert grandchild.ppid() != supervisor.pid and os.getpgid(grandchild.pid) != supervisor.pid
+        os.kill(supervisor.pid, signal.SIGTERM)
+        assert supervisor.wait(timeout=120) == 0
+        _gone, alive = psutil.wait_procs([grandchild], timeout=120)
+        assert alive == []
+    finally:
+        if grandchild is not None and grandchild.is_running():
+            grandchild.kill()
+        if supervisor.poll() is None:
+            os.killpg(supervisor.pid, signal.SIGKILL)
+            supervisor.wait()

@@ -99,8 +99,9 @@ def supervise(cmd: list[str], env: dict[str, str]) -> int:
     """Run ``cmd`` until it ends or this process is told to stop; returns the exit code.
 
     A stop signal (SIGTERM, SIGINT, SIGHUP) is passed on as SIGTERM to the child and every
-    process below it; whatever still runs :data:`GRACE_S` seconds later is killed. A stop
-    asked for and obeyed is exit code 0.
+    process below it; whatever still runs :data:`GRACE_S` seconds later (or at a second stop
+    signal) is killed. A stop asked for and obeyed is exit code 0; a child ended by signal N
+    otherwise gives 128 + N.
     """
     import psutil
 
@@ -138,7 +139,10 @@ def supervise(cmd: list[str], env: dict[str, str]) -> int:
     def _on_signal(signum: int, _frame: FrameType | None) -> None:
         # Runs in the main thread while it waits for the child (waitpid resumes afterwards).
         asked.append(signum)
-        _begin_stop()
+        if killer:  # a second stop (Ctrl-C twice): do not wait out the grace period
+            _kill_all()
+        else:
+            _begin_stop()
 
     previous = {s: signal.signal(s, _on_signal) for s in _STOP_SIGNALS}
     try:
@@ -154,9 +158,11 @@ def supervise(cmd: list[str], env: dict[str, str]) -> int:
         for timer in killer:
             timer.cancel()
     if not asked:
-        return code
+        return 128 - code if code < 0 else code  # killed by a signal: the shell's 128 + N
     _reap(list(tree.values()))
-    return 0 if code in (0, -signal.SIGTERM) else code
+    if code in (0, -signal.SIGTERM):
+        return 0
+    return 128 - code if code < 0 else code
 
 
 def _reap(procs: list[Any]) -> None:
