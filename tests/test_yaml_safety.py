@@ -3,12 +3,13 @@
 Before: a "billion laughs" policy.yaml passed ``validate`` and then made ``allocate`` take more
 than 7.5 GB; 5,000 nested brackets ended in a RecursionError. Now each is an input error that
 names the file and the line, raised before the document is built. The bomb is only validated
-and loaded here, never allocated, and the CLI runs under a 1 GB address-space budget so that a
+and loaded here, never allocated, and the CLI runs under a 2 GB address-space budget so that a
 regression fails instead of exhausting the machine."""
 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -35,12 +36,16 @@ DEEP = "[" * 5000 + "]" * 5000
 
 
 def _validate(case: Path) -> subprocess.CompletedProcess[str]:
-    def budget() -> None:  # runs in the child: 1 GB of address space (validate needs ~0.5 GB)
-        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+    def budget() -> None:  # runs in the child: 2 GB of address space (validate runs within 1 GB;
+        # the expanded bomb needs more than 7.5 GB, so a regression fails here instead of swapping)
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
+    # one BLAS thread: per-thread arenas on a many-core machine would eat into the budget
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     return subprocess.run(
         [str(CLI), "validate", str(case), "--format", "json"],
         preexec_fn=budget,
+        env=env,
         capture_output=True,
         text=True,
         timeout=600,
