@@ -29,10 +29,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from prioritizer import yamlsafe
 from prioritizer.errors import InputError, Issue
 
-#: where the models shipped with the tool live (``models/`` at the project root)
-MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
+# MODELS_DIR: where the models shipped with the tool live (``models/`` at the project root)
+from prioritizer.modelref import MODELS_DIR, looks_like_path
 
 METHODS: tuple[str, ...] = ("wsm", "wpm", "topsis", "vikor", "promethee_ii")
 #: accepted spellings -> canonical method name
@@ -288,9 +289,8 @@ def available_models(case_root: Path | None = None) -> list[str]:
 
 def _resolve(ref: str | Path, case_root: Path | None) -> Path | None:
     p = Path(ref)
-    looks_like_path = p.suffix in (".yaml", ".yml") or len(p.parts) > 1
     candidates: list[Path] = []
-    if looks_like_path:
+    if looks_like_path(p):
         if p.is_absolute():
             candidates.append(p)
         else:
@@ -333,9 +333,9 @@ def load_model(ref: str | Path | dict | DecisionModel | None, case_root: Path | 
         )
     file = str(path)
     try:
-        data = yaml.load(
-            path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        )
+        data = yamlsafe.load(path.read_text(encoding="utf-8"))
+    except yamlsafe.YamlRefused as exc:
+        raise InputError([Issue(file, None, None, None, f"{exc.where()}{exc.message}")]) from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InputError(
             [Issue(file, None, None, None, f"cannot read the model as UTF-8 YAML: {exc}")]

@@ -130,9 +130,12 @@ def show_table(df: Any, name: str | None = None, *, height: int | None = None, *
 
 
 def download(df: Any, name: str) -> None:
+    from prioritizer.csvsafe import to_csv
+
+    # an export people open in Excel: text that would run as a formula is neutralised (csvsafe.py)
     st.download_button(
         tr("download.csv"),
-        df.to_csv(index=False).encode("utf-8-sig"),
+        to_csv(df).encode("utf-8-sig"),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"dl-{name}",

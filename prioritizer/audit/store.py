@@ -39,6 +39,7 @@ from sqlalchemy.pool import StaticPool
 from prioritizer.audit import schema as t
 from prioritizer.audit.chain import GENESIS, canonical, link_hash, sha256_bytes, sha256_text
 from prioritizer.audit.entities import RunSummary, StoredRun, VerifyReport
+from prioritizer.audit.filemode import create_private_file, make_private_dirs, tighten
 from prioritizer.errors import AuditError, InputError, Issue
 
 #: seconds a writer waits for the lock before giving up with a clear error
@@ -127,13 +128,24 @@ def _sqlite_engine(url: str) -> Engine:
     if not memory:
         # sqlite:///file:/path?mode=ro&uri=true is SQLite's URI form (read-only opening).
         path = Path(db.removeprefix("file:").split("?", 1)[0]).expanduser()
+        read_only = u.query.get("mode") == "ro" or "mode=ro" in db
+        # owner-only folder and file (audit/filemode.py); a read-only opening creates nothing
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_dirs(path.parent)
         except OSError as exc:
             raise AuditError(
                 f"cannot create the folder for the audit store {path.parent}: {exc.strerror}; "
                 "set PRIORITIZER_DB or --db to a writable location"
             ) from None
+        if not read_only:
+            try:
+                create_private_file(path)
+            except OSError as exc:
+                raise AuditError(
+                    f"cannot create the audit store {path}: {exc.strerror}; "
+                    "set PRIORITIZER_DB or --db to a writable location"
+                ) from None
+        tighten(path)
     kwargs: dict[str, Any] = {"connect_args": {"timeout": LOCK_TIMEOUT_S}}
     if memory:
         kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})

@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
+from prioritizer.case import control
 from prioritizer.case.arrowcols import blank_mask
 from prioritizer.case.readers import IssueLog, canonical_headers, decode, header_problem
 
@@ -55,6 +56,8 @@ class ArrowTable:
     renamed: dict[str, str] = field(default_factory=dict)
     #: column -> mask of blank cells (computed once, used by every check)
     blank: dict[str, np.ndarray] = field(default_factory=dict)
+    #: the file may hold a control character (case/control.py); False skips the per-column check
+    controls: bool = True
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -162,7 +165,7 @@ def read_csv_arrow(table: str, file: str, data: bytes, known: Any, log: IssueLog
         return FALLBACK
 
     # From here on the result is the reference's: log as it does.
-    out = ArrowTable(table, file, encoding=enc)
+    out = ArrowTable(table, file, encoding=enc, controls=control.may_hold_controls(utf8))
     names, out.renamed = canonical_headers(header, known, file, log)
     data_cols = [_strip(c.slice(1)) for c in cols]
     rows = rows[1:]

@@ -27,6 +27,7 @@ from prioritizer.case.schemas import COST_YEAR, SCHEMAS
 from prioritizer.case.tables import TypedTable, build_table
 from prioritizer.case.types import TABLES, Case
 from prioritizer.errors import InputError, Issue
+from prioritizer.modelref import case_model_problem
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 #: ``"arrow"``: CSV tables through :mod:`arrowread` / :mod:`arrowcols` (whole columns), falling
@@ -237,6 +238,9 @@ def load_case(path: str | Path, policy_path: str | Path | None = None, *, engine
         commandchecks.scenarios(tables, log)
     if inp.policy_file is not None and inp.policy_ok:
         policy = validate_policy(inp.policy, inp.policy_file, inp.policy_rows, log)
+        problem = None if policy is None else case_model_problem(policy.model, path)
+        if problem is not None:  # a case names models inside itself or models/ only (modelref.py)
+            log.add(inp.policy_file, inp.policy_rows.get("model"), "model", policy.model, problem)
         if policy is not None and "goods" in tables:
             checks.policy_checks(policy, tables, inp.policy_file, inp.policy_rows, log)
             commandchecks.policy_against_tables(policy, tables, inp.policy_file, inp.policy_rows, log)

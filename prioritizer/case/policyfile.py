@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from prioritizer import yamlsafe
 from prioritizer.case.policy import Policy
 from prioritizer.case.readers import IssueLog, decode, parse_yaml, sheet_records
 from prioritizer.errors import Issue
@@ -62,7 +63,11 @@ def read_policy_sheet(ws: Any, file: str, log: IssueLog) -> tuple[dict[str, Any]
                 ok = False
             continue
         try:
-            value = yaml.safe_load(cell) if cell else None
+            value = yamlsafe.load(cell) if cell else None
+        except yamlsafe.YamlRefused as exc:
+            log.add(file, rownum, key, cell[:80], f"the value is refused: {exc.message}")
+            ok = False
+            continue
         except yaml.YAMLError as exc:
             log.add(
                 file, rownum, key, cell, f"the value is not valid YAML ({exc.__class__.__name__}); correct it"

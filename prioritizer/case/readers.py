@@ -25,10 +25,26 @@ from typing import Any
 
 import yaml
 
+from prioritizer import yamlsafe
 from prioritizer.errors import Issue
 
 _PUA = re.compile("[\ue000-\uf8ff]")
 SAVE_AS_UTF8 = "open it in Excel and save it as 'CSV UTF-8 (comma delimited)' (CSV UTF-8（コンマ区切り）)"
+
+
+#: characters a case cell may not hold (case/control.py): C0 controls but tab, LF and CR; DEL; C1
+#: controls; bidirectional embedding, override and isolate controls
+CONTROL_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+CONTROL = re.compile(f"[{CONTROL_CLASS}]")
+
+
+def visible(text: str) -> str:
+    """``text`` with each refused control character written as an escape (safe to print and store)."""
+    if not CONTROL.search(text):
+        return text
+    return CONTROL.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) <= 0xFF else f"\\u{ord(m.group()):04x}", text
+    )
 
 
 class IssueLog:
@@ -40,7 +56,11 @@ class IssueLog:
     def add(self, file: str, row: int | None, column: str | None, value: Any, message: str) -> None:
         if isinstance(value, float) and value != value:  # NaN says nothing to a reader
             value = None
-        self.items.append(Issue(file, row, column, value, message))
+        # An issue quotes the file: a control character in it (an ESC sequence, NUL, a bidi
+        # override) is shown as an escape, never sent raw to a terminal, a page or the store.
+        if isinstance(value, str):
+            value = visible(value)
+        self.items.append(Issue(file, row, visible(column) if column else column, value, visible(message)))
 
     def __len__(self) -> int:
         return len(self.items)
@@ -329,9 +349,14 @@ def parse_yaml(text: str, file: str, log: IssueLog) -> tuple[Any, bool]:
     """Parse YAML text; returns ``(data, ok)``. Syntax errors and duplicated keys are logged."""
     loader: _UniqueKeyLoader | None = None
     try:
+        # anchors, aliases and deep nesting are refused before anything is built (yamlsafe.py)
+        yamlsafe.check(text, yaml.SafeLoader)
         # the constructor already rejects unprintable characters, so it belongs inside the try
         loader = _UniqueKeyLoader(text)
         data = loader.get_single_data()
+    except yamlsafe.YamlRefused as exc:
+        log.add(file, None, None, None, f"{exc.where()}{exc.message}")
+        return None, False
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""

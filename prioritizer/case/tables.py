@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from prioritizer.case import arrowcols, coerce
+from prioritizer.case import arrowcols, coerce, control
 from prioritizer.case.arrowread import ArrowTable
 from prioritizer.case.cells import cell_parser as _parser
 from prioritizer.case.cells import range_message as _range_message
@@ -77,6 +77,10 @@ def _fast_floats(spec: ColumnSpec, cells: list[str], raw: RawTable, log: IssueLo
         )
         v[i] = spec.default
     return v.tolist()
+
+
+#: column kinds whose parser refuses any cell holding a control character
+_PARSED_KINDS = frozenset({"float", "bool", "period", "year", "enum"})
 
 
 def _fast_periods(spec: ColumnSpec, cells: list[str]) -> list[object] | None:
@@ -212,6 +216,20 @@ def build_table(spec: TableSpec, raw: RawTable | ArrowTable, log: IssueLog) -> T
                 name,
                 f"unknown column '{name}' — did you mean '{close[0]}'? Rename the header to {close[0]}",
             )
+
+    # Control characters (NUL, ESC, bidi overrides...) in any header or text cell: one vectorised pass per
+    # column. Number, flag, period, year and enum cells are left to their parsers, which refuse such a
+    # cell already (one issue per cell, not two).
+    control.check_header(raw.file, list(raw.columns), log)
+    kinds = {c.name: c.kind for c in spec.columns}
+    for name, col in raw.columns.items():
+        if kinds.get(name, "str") in _PARSED_KINDS or name in per_year:
+            continue
+        if isinstance(raw, ArrowTable):
+            if raw.controls:
+                control.check_arrow(raw.file, raw.rows, name, col, log)
+        else:
+            control.check_cells(raw.file, raw.rows, name, col, log)
 
     for c in spec.columns:
         if c.name not in present:

@@ -29,9 +29,13 @@ def _policy_snapshot(path: Path | None) -> dict | None:
         return None
     import yaml
 
+    from prioritizer import yamlsafe
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        data = yamlsafe.load(path.read_text(encoding="utf-8"))
+    except yamlsafe.YamlRefused as exc:
+        raise InputError([Issue(str(path), None, None, None, f"{exc.where()}{exc.message}")]) from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InputError(
             [Issue(str(path), None, None, None, f"cannot read the policy file: {exc}")]
         ) from None

@@ -22,6 +22,7 @@ from prioritizer.cli.common import (
     OutOpt,
     OutputFormat,
     clean_errors,
+    csv_text,
     dumps,
     write_text,
 )
@@ -58,7 +59,7 @@ def canonical(v: Any) -> str:
 
 def _table(df: pd.DataFrame, fmt: OutputFormat) -> str:
     if fmt is OutputFormat.csv:
-        return df.to_csv(index=False)
+        return csv_text(df)
     if df.empty:
         return "(none)"
     with pd.option_context(

@@ -167,11 +167,19 @@ def table_text(table: pd.DataFrame, lang: str | None = None) -> str:
         return shown.to_string(index=False)
 
 
+def csv_text(table: pd.DataFrame) -> str:
+    """``--format csv`` of a table: text cells a spreadsheet would run as a formula get a leading
+    ``'`` (prioritizer/csvsafe.py); numbers and JSON are never changed."""
+    from prioritizer.csvsafe import to_csv
+
+    return to_csv(table)
+
+
 def render(payload: dict[str, Any], table: pd.DataFrame | None, fmt: OutputFormat) -> str:
     if fmt is OutputFormat.json or table is None:
         return dumps(payload)
     if fmt is OutputFormat.csv:
-        return table.to_csv(index=False)
+        return csv_text(table)
     head = f"run_id: {payload['run_id']}\n" if payload.get("run_id") else ""
     return head + table_text(table)
 

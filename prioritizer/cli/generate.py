@@ -24,6 +24,7 @@ from prioritizer.cli.common import (
     OutOpt,
     OutputFormat,
     clean_errors,
+    csv_text,
     dumps,
     write_text,
 )
@@ -92,7 +93,7 @@ def generate(
     if fmt is OutputFormat.json:
         text = dumps(payload)
     elif fmt is OutputFormat.csv:
-        text = table.to_csv(index=False)
+        text = csv_text(table)
     else:
         text = f"{out_dir}: synthetic case, seed {seed}\n\n{table.to_string(index=False)}\n\n+ policy.yaml"
     write_text(text, out)

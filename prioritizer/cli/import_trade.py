@@ -27,6 +27,7 @@ from prioritizer.cli.common import (
     ReasonOpt,
     caller,
     clean_errors,
+    csv_text,
     dumps,
     write_text,
 )
@@ -127,7 +128,7 @@ def import_trade(
             text = dumps({"run_id": payload.pop("run_id"), **payload})
         else:
             t = _table(payload)
-            text = t.to_csv(index=False) if fmt is OutputFormat.csv else t.to_string(index=False)
+            text = csv_text(t) if fmt is OutputFormat.csv else t.to_string(index=False)
             if payload["run_id"]:
                 text = f"run_id: {payload['run_id']}\n{text}"
         write_text(text, None)

@@ -29,6 +29,7 @@ from prioritizer.cli.common import (
     OutputFormat,
     ReasonOpt,
     clean_errors,
+    csv_text,
     run_service,
 )
 from prioritizer.model import METHODS, NORMALISATIONS
@@ -47,7 +48,7 @@ def present_why(payload: dict[str, Any], fmt: OutputFormat, lang: str) -> str | 
 
     table = why_table(why, lang)
     if fmt is OutputFormat.csv:
-        return table.to_csv(index=False)
+        return csv_text(table)
     head = f"run_id: {payload['run_id']}\n" if payload.get("run_id") else ""
     with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
         return head + why[f"text_{lang}"] + "\n\n" + table.to_string(index=False)

@@ -20,6 +20,7 @@ from prioritizer.cli.common import (
     ReasonOpt,
     caller,
     clean_errors,
+    csv_text,
     dumps,
     write_text,
 )
@@ -195,7 +196,7 @@ def _render(payload: dict, table, fmt: OutputFormat, lang: str) -> str:  # type:
     if fmt is OutputFormat.csv:  # numbers as computed, headers in the reader's language
         from prioritizer.stress.service import table_of
 
-        return table_of(payload, lang, raw=True).to_csv(index=False)
+        return csv_text(table_of(payload, lang, raw=True))
     key = f"text_{lang}"
     head = [f"run_id: {payload['run_id']}"] if payload.get("run_id") else []
     src = payload["portfolio_detail"]["source"]

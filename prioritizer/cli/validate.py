@@ -25,6 +25,7 @@ from prioritizer.cli.common import (
     NoAuditOpt,
     OutOpt,
     OutputFormat,
+    csv_text,
     dumps,
     issues_table,
     write_text,
@@ -106,7 +107,7 @@ def validate(
         if fmt is OutputFormat.json:
             text = dumps(payload)
         elif fmt is OutputFormat.csv:
-            text = table.to_csv(index=False)
+            text = csv_text(table)
         else:
             text = f"{case}: {exc}\n\n{_issues_text(issues)}"
         write_text(text, out)
@@ -122,7 +123,7 @@ def validate(
     if fmt is OutputFormat.json:
         text = dumps({**payload, "encodings": encodings})
     elif fmt is OutputFormat.csv:
-        text = summary.to_csv(index=False)
+        text = csv_text(summary)
     else:
         lines = [f"{case}: valid", "", summary.to_string(index=False)]
         if c.policy is not None:

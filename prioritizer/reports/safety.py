@@ -1,19 +1,12 @@
 """Neutralising user-supplied text for spreadsheets and HTML.
 
-A cell whose text begins with ``=``, ``+``, ``-``, ``@`` (or a tab / carriage return)
-is executed as a formula by Excel and LibreOffice (CSV/formula injection, OWASP). Such
-text is prefixed with an apostrophe-free single quote character ``'`` so it displays
-literally; numbers are left alone. HTML escaping is done by Jinja2's autoescape.
+Spreadsheet text goes through :func:`prioritizer.csvsafe.neutralise`, the one rule shared
+with every CSV export (a leading ``'`` before ``=``, ``+``, ``-``, ``@``, tab or CR unless
+the text is just a number). HTML escaping is done by Jinja2's autoescape.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from prioritizer.csvsafe import neutralise
 
-_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_TRIGGERS):
-        return "'" + value
-    return value
+__all__ = ["neutralise"]

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from prioritizer import yamlsafe
 from prioritizer.errors import InputError, Issue
 
 DEFAULT_MAX_TASKS = 20_000
@@ -130,7 +131,9 @@ def read_grid(path: str | Path) -> dict[str, Any]:
             [Issue(str(p), None, None, None, f"cannot read the grid file: {exc.strerror}")]
         ) from None
     try:
-        raw = yaml.safe_load(text)
+        raw = yamlsafe.load(text)
+    except yamlsafe.YamlRefused as exc:
+        raise InputError([Issue(p.name, None, None, None, f"{exc.where()}{exc.message}")]) from None
     except yaml.YAMLError as exc:
         raise InputError([Issue(p.name, None, None, None, f"not valid YAML: {exc}")]) from None
     if not isinstance(raw, dict):

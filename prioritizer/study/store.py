@@ -31,7 +31,10 @@ from typing import Any
 
 
 def atomic_write_json(path: Path, obj: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from prioritizer.audit.filemode import make_private_dirs
+
+    # beside the audit store and as private: folders made here are 0700 (files are mkstemp's 0600)
+    make_private_dirs(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
