@@ -2,7 +2,13 @@
 
 Usage::
 
-    .venv/bin/python scripts/build_default_case.py [--out inputs/default] [--check]
+    .venv/bin/python scripts/build_default_case.py [--out inputs/default] [--check] [--illustrative]
+
+By default the judgement tables below are followed by the public-statistics stage of
+``default_case_public.py`` (flows from CEPII BACI, world supply from USGS MCS, governance
+from WGI; extracts in ``scripts/data/``). ``--illustrative`` builds the former case whose
+flows are generated (the description of the generator below applies to it only); that case
+is frozen as ``tests/cases/default_2026_frozen``.
 
 Everything in the case comes from this one file, so a reviewer can read every
 figure and its provenance in one place and the case can be regenerated
@@ -1415,11 +1421,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "inputs" / "default")
     ap.add_argument("--check", action="store_true", help="fail if the committed files differ from a rebuild")
     ap.add_argument(
+        "--illustrative",
+        action="store_true",
+        help="the former illustrative case: synthetic monthly flows, approximate governance and world supply",
+    )
+    ap.add_argument(
         "--public-data",
         action="store_true",
-        help="replace flows, world supply and governance with the published statistics in scripts/data/",
+        help="(the default) replace flows, world supply and governance with the statistics in scripts/data/",
     )
     args = ap.parse_args(argv)
+    args.public_data = not args.illustrative
 
     def build_all(out: Path) -> dict[str, Any]:
         info = build(out)
