@@ -2,7 +2,13 @@
 
 Usage::
 
-    .venv/bin/python scripts/build_default_case.py [--out inputs/default] [--check]
+    .venv/bin/python scripts/build_default_case.py [--out inputs/default] [--check] [--illustrative]
+
+By default the judgement tables below are followed by the public-statistics stage of
+``default_case_public.py`` (flows from CEPII BACI, world supply from USGS MCS, governance
+from WGI; extracts in ``scripts/data/``). ``--illustrative`` builds the former case whose
+flows are generated (the description of the generator below applies to it only); that case
+is frozen as ``tests/cases/default_2026_frozen``.
 
 Everything in the case comes from this one file, so a reviewer can read every
 figure and its provenance in one place and the case can be regenerated
@@ -39,6 +45,8 @@ from typing import Any
 import numpy as np
 
 SEED = 20261101
+#: the default case's HS map (kept by hand; read by the --public-data stage)
+HS_MAP = Path(__file__).resolve().parents[1] / "inputs" / "default" / "hs_map.csv"
 PERIODS = [f"{y}-{m:02d}" for y in (2024, 2025, 2026) for m in range(1, 13)][:33]  # 2024-01 … 2026-09
 YEARS = (2026, 2027, 2028)
 
@@ -1338,7 +1346,11 @@ def check(out: Path) -> list[str]:
             problems.append(f"goods.{col} outside 0..1")
     if len(goods) < 50 or len(countries) < 40 or len(projects) < 40 or len(scen) < 8:
         problems.append("row counts below the issue's minimums")
-    if flows["good_id"].nunique() < 15 or flows["period"].nunique() < 24:
+    annual = bool(len(flows)) and bool(flows["period"].astype(str).str.len().eq(4).all())
+    if annual:  # --public-data: the goods the BACI extract covers, one row per year
+        if flows["good_id"].nunique() < 5 or flows["period"].nunique() < 10:
+            problems.append("flows: fewer than 5 goods or 10 years")
+    elif flows["good_id"].nunique() < 15 or flows["period"].nunique() < 24:
         problems.append("flows: fewer than 15 goods or 24 months")
     if set(projects["instrument"]) != {
         "subsidy",
@@ -1408,10 +1420,32 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "inputs" / "default")
     ap.add_argument("--check", action="store_true", help="fail if the committed files differ from a rebuild")
+    ap.add_argument(
+        "--illustrative",
+        action="store_true",
+        help="the former illustrative case: synthetic monthly flows, approximate governance and world supply",
+    )
+    ap.add_argument(
+        "--public-data",
+        action="store_true",
+        help="(the default) replace flows, world supply and governance with the statistics in scripts/data/",
+    )
     args = ap.parse_args(argv)
+    args.public_data = not args.illustrative
+
+    def build_all(out: Path) -> dict[str, Any]:
+        info = build(out)
+        if args.public_data:
+            sys.path.insert(0, str(Path(__file__).resolve().parent))
+            import default_case_public
+
+            info["public"] = default_case_public.apply(out, HS_MAP)
+            info["flows"] = sum(1 for _ in (out / "flows.csv").open(encoding="utf-8")) - 1
+        return info
+
     if args.check:
         with tempfile.TemporaryDirectory() as tmp:
-            build(Path(tmp))
+            build_all(Path(tmp))
             names = sorted(p.name for p in Path(tmp).iterdir())
             _, mismatch, errors = filecmp.cmpfiles(args.out, tmp, names, shallow=False)
             if mismatch or errors:
@@ -1419,7 +1453,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
         print("inputs/default is up to date")
         return 0
-    info = build(args.out)
+    info = build_all(args.out)
     problems = check(args.out)
     for p in problems:
         print("PROBLEM:", p, file=sys.stderr)

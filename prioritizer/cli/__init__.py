@@ -43,6 +43,7 @@ _COMMAND_MODULES = (
     "serve",
     "case",
     "import_trade",
+    "import_ref",
     "stress",
     "users",
     "review",

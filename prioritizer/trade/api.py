@@ -163,7 +163,7 @@ def _analyse(
 
     # The file's edition is known only after reading; match on both editions' prefixes first.
     probe = hsmod.HsMap([], [], [], [], [], hmap.file)
-    for ed in (None, "2017", "2022"):
+    for ed in (None, *hsmod.EDITIONS):
         bm = hmap.for_edition(ed)
         probe.good_id += bm.good_id
         probe.hs += bm.hs

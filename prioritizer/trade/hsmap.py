@@ -2,7 +2,7 @@
 
 Columns: ``good_id``, ``hs`` (a 4- to 9-digit prefix; dots and spaces allowed:
 ``8505.11``), optional ``share`` (0–1, default 1: the part of a code's trade that
-belongs to the good, for codes split between goods), ``hs_edition`` (2017 or 2022;
+belongs to the good, for codes split between goods), ``hs_edition`` (1992 … 2022;
 the nomenclature edition the prefix is written in), ``note``; optional ``name_ja`` /
 ``name_en`` (used only when the case has no goods.csv yet).
 
@@ -12,28 +12,36 @@ prefixes, so the rule "no code gives away more than its whole value" is: for eve
 entry, the shares of the entries whose prefix is a prefix of it (itself included)
 sum to at most 1. A breach is an error naming the rows.
 
-Editions: an entry written in one edition and a file coded in another are bridged by
-``data/hs2017_2022.csv`` (the HS 2017 → HS 2022 correlation for the codes it lists):
-an entry on a code that was split is replaced by the codes it became, and the change
-is reported.
+Editions (``hs_edition``: 1992, 1996, 2002, 2007, 2012, 2017, 2022): an entry written in
+one edition and a file coded in another are bridged with the full UNSD correlation tables
+(:mod:`prioritizer.trade.hsbridge`): an entry whose codes changed is replaced by the
+subheadings of the file's edition they correlate with (1:n, n:1 and n:n alike), and the
+change is reported, naming every target that also holds codes outside the entry
+(``partial``: the import can only overstate the good there). An entry longer than six
+digits whose subheading changed is bridged at six digits (reported).
 """
 
 from __future__ import annotations
 
-import functools
 import io
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 
 from prioritizer.errors import InputError, Issue
+from prioritizer.trade import hsbridge
 
-EDITIONS = ("2017", "2022")
+EDITIONS = hsbridge.EDITIONS
 _DIGITS = re.compile(r"^\d{4,9}$")
 REQUIRED = ("good_id", "hs")
+#: spellings of an edition in files: HS2017, HS17, H5 (UN Comtrade / BACI classification codes H0…H6)
+_EDITION_ALIASES = {
+    **{f"hs{e}": e for e in hsbridge.EDITIONS},
+    **{f"hs{e[2:]}": e for e in hsbridge.EDITIONS},
+    **{f"h{i}": e for i, e in enumerate(hsbridge.EDITIONS)},
+}
 
 
 @dataclass
@@ -72,50 +80,88 @@ class HsMap:
         return np.asarray(ci, dtype=np.int64), np.asarray(ei, dtype=np.int64)
 
     def for_edition(self, edition: str | None) -> HsMap:
-        """The map with entries bridged to the file's ``edition`` (None: as written)."""
+        """The map with entries bridged to the file's ``edition`` (None: as written).
+
+        An entry that cannot be bridged (no table links the two editions, or no subheading
+        of its edition starts with it) is kept as written and reported in ``bridged``.
+        """
         if edition is None:
             return self
-        corr = _correlation()
-        # (hs2017, hs2022) pairs as plain tuples: the map has hundreds of entries, the
-        # correlation a few rows, and a DataFrame filter per entry costs more than the import
-        pairs = list(zip(corr["hs2017"].tolist(), corr["hs2022"].tolist(), strict=True))
         out = HsMap([], [], [], [], [], self.file, self.names, [])
         for g, p, s, ed, r in zip(self.good_id, self.hs, self.share, self.edition, self.row, strict=True):
-            targets: list[str] = []
-            if ed and ed != edition:
-                forward = (ed, edition) == ("2017", "2022")
-                hit = [(a, b) if forward else (b, a) for a, b in pairs]
-                hit = [(o, t) for o, t in hit if o.startswith(p) or p.startswith(o)]
-                moved = sorted({t for _, t in hit if not t.startswith(p)})
-                if moved:
-                    targets = moved
-                    # the codes of the old edition that did not move keep the prefix
-                    if not all(p.startswith(o) or o == p for o, _ in hit):
-                        targets = [p, *moved]
-                    out.bridged.append(
-                        {
-                            "row": r,
-                            "good_id": g,
-                            "from": p,
-                            "to": targets,
-                            "from_edition": ed,
-                            "to_edition": edition,
-                        }
-                    )
-            for t in targets or [p]:
+            targets: tuple[str, ...] = (p,)
+            if ed and ed != edition and ed in EDITIONS and edition in EDITIONS:
+                if not hsbridge.has_table(ed, edition):
+                    out.bridged.append(_kept_note(r, g, p, ed, edition, "no_table"))
+                else:
+                    b = hsbridge.bridge(p, ed, edition)
+                    if not b.known:
+                        out.bridged.append(_kept_note(r, g, p, ed, edition, "unknown_code"))
+                    elif not b.unchanged:
+                        out.bridged.append(_bridged_note(r, g, b, ed, edition))
+                        targets = b.targets
+            for t in targets:
                 out.good_id.append(g)
                 out.hs.append(t)
                 out.share.append(s)
-                out.edition.append(edition if targets else ed)
+                out.edition.append(edition if targets != (p,) else ed)
                 out.row.append(r)
         return out
 
 
-@functools.lru_cache(maxsize=1)
-def _correlation() -> pd.DataFrame:
-    ref = resources.files("prioritizer.trade").joinpath("data", "hs2017_2022.csv")
-    with ref.open("r", encoding="utf-8") as fh:
-        return pd.read_csv(fh, dtype=str, keep_default_na=False)
+#: partial targets listed in a message before "… and N more"
+_SHOW = 8
+
+
+def _codes(codes: tuple[str, ...] | list[str]) -> str:
+    more = f" … (+{len(codes) - _SHOW})" if len(codes) > _SHOW else ""
+    return ", ".join(codes[:_SHOW]) + more
+
+
+def _bridged_note(row: int, good: str, b: hsbridge.Bridged, src: str, dst: str) -> dict[str, object]:
+    """The report entry of one bridged prefix (rendered by the ``trade_edition_bridged`` message)."""
+    part = "; ".join(f"{t} ← {_codes(o)}" for t, o in b.partial.items())
+    deeper = len(b.prefix) > 6
+    return {
+        "row": row,
+        "good_id": good,
+        "from": b.prefix,
+        "to": list(b.targets),
+        "from_edition": src,
+        "to_edition": dst,
+        "partial": {t: list(o) for t, o in b.partial.items()},
+        "note_ja": ("（6桁で読み替え）" if deeper else "")
+        + (f"。次のコードは対応表の外の HS{src} コードも含むため過大になり得ます：{part}" if part else ""),
+        "note_en": (" (bridged at six digits)" if deeper else "")
+        + (
+            f"; these codes also hold HS {src} codes outside the entry, so they can overstate it: {part}"
+            if part
+            else ""
+        ),
+    }
+
+
+def _kept_note(row: int, good: str, p: str, src: str, dst: str, why: str) -> dict[str, object]:
+    ja = {
+        "no_table": f"。HS{src} と HS{dst} を結ぶ UNSD 対応表を同梱していないため、そのまま使いました（HS2017 か HS2022 で書いてください）",
+        "unknown_code": f"。HS{src} にこのコードで始まる小項目がないため、そのまま使いました（版を確認してください）",
+    }[why]
+    en = {
+        "no_table": f"; no UNSD table linking HS {src} and HS {dst} ships with prioritizer, so it is used as written (write it in HS 2017 or 2022)",
+        "unknown_code": f"; no HS {src} subheading starts with it, so it is used as written (check the edition)",
+    }[why]
+    return {
+        "row": row,
+        "good_id": good,
+        "from": p,
+        "to": [p],
+        "from_edition": src,
+        "to_edition": dst,
+        "partial": {},
+        "kept": why,
+        "note_ja": ja,
+        "note_en": en,
+    }
 
 
 def load(data: bytes, file: str = "hs_map.csv", goods: set[str] | None = None) -> HsMap:
@@ -188,7 +234,7 @@ def load(data: bytes, file: str = "hs_map.csv", goods: set[str] | None = None) -
                 )
                 continue
         ed = df["hs_edition"].iat[i].strip() if "hs_edition" in df.columns else ""
-        ed = {"hs2017": "2017", "hs2022": "2022", "h5": "2017", "h6": "2022"}.get(ed.lower(), ed)
+        ed = _EDITION_ALIASES.get(ed.lower(), ed)
         if ed not in EDITIONS:
             issues.append(
                 Issue(
