@@ -185,6 +185,10 @@ def _invocations(w: dict[str, Any], out: Path) -> dict[str, list[list[str]]]:
             ["partners", case, "gallium"],
         ],
         "audit anchor": [["audit", "anchor"]],
+        "import-supply": [
+            ["import-supply", "usgs-mcs", str(out / "none.csv"), "--map", str(out / "m.csv"), "--out", case]
+        ],
+        "import-governance": [["import-governance", "wgi", str(out / "none.csv"), "--out", case]],
         "users role": [["users", "role", "boss", "viewer"]],
         "users clearance": [["users", "clearance", "boss", "public"]],
         "users enable": [["users", "enable", "boss"]],
@@ -252,7 +256,11 @@ def test_every_cli_subcommand_as_a_viewer_without_a_session_shows_no_secret_row(
     assert codes["users add x1"] == 6, codes
     assert codes["case export latest"] == 6, codes
     assert codes["import-trade japan-customs " + str(ROOT / "inputs" / "default" / "flows.csv")] == 6, codes
-    assert codes["bundle export " + s] == 6, codes  # a secret run is not bundled for this reader
+    assert codes["bundle export " + s] == 6, codes
+    assert codes["import-supply usgs-mcs " + str(out / "none.csv")] == 6, codes
+    assert codes["import-governance wgi " + str(out / "none.csv")] == 6, (
+        codes
+    )  # a secret run is not bundled for this reader
     assert (out / "public.bundle").exists() and not (out / "secret.bundle").exists()
     # and the store's version of the case on disk still holds the secret rows (nothing was
     # written over them by the refused import)

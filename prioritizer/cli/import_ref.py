@@ -22,8 +22,8 @@ from prioritizer.cli.common import (
     NoAuditOpt,
     OutputFormat,
     ReasonOpt,
+    caller,
     clean_errors,
-    default_actor,
     dumps,
     write_text,
 )
@@ -48,6 +48,17 @@ def _table(payload: dict[str, Any], lines: list[tuple[str, str, Any]]) -> pd.Dat
     return pd.DataFrame(rows)
 
 
+def _door(db: str | None, actor: str, no_audit: bool, dry_run: bool, target: str) -> Any:
+    """The caller of an import: a write to the case needs a signed-in planner or admin (or sign-in
+    off), checked before any file is read or written; the record names that account."""
+    from prioritizer import door
+
+    who = caller(db, actor, create=not no_audit)
+    if not dry_run:
+        door.enter(who, "import", target=target)
+    return who
+
+
 def _finish(
     imp: Any,
     fmt: OutputFormat,
@@ -60,16 +71,16 @@ def _finish(
 ) -> dict[str, Any]:
     from prioritizer.trade import refapi
 
+    who = _door(db, actor, no_audit, dry_run, "case")
     written: dict[str, bytes] = {}
     if not dry_run:
         written = refapi.write_case(imp)
     payload = imp.as_dict()
     run_id = None
     if not dry_run and not no_audit:
-        from prioritizer.audit import record_run
-
-        run = refapi.run_of(imp, written, actor=actor or default_actor(), reason=reason)
-        record_run(run, db)
+        run = refapi.run_of(imp, written, actor=who.identity.actor, reason=reason)
+        run.identity = who.identity.as_record()
+        who.store.record(run)
         run_id = run.run_id
     if fmt is OutputFormat.json:
         out = dumps({"run_id": run_id, **payload})
@@ -106,6 +117,7 @@ def import_supply(
     from prioritizer.trade import refapi
 
     with clean_errors(fmt):
+        _door(db, actor, no_audit, dry_run, str(case_dir))
         if source != "usgs-mcs":
             raise InputError([Issue("SOURCE", None, None, source, "unknown source; choose usgs-mcs")])
         imp = refapi.import_supply(list(files), map_file, case_dir, year=year)
@@ -140,6 +152,7 @@ def import_governance(
     from prioritizer.trade import refapi
 
     with clean_errors(fmt):
+        _door(db, actor, no_audit, dry_run, str(case_dir))
         if source != "wgi":
             raise InputError([Issue("SOURCE", None, None, source, "unknown source; choose wgi")])
         imp = refapi.import_governance(file, case_dir, year=year, release=release)
