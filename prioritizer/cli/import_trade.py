@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
+from prioritizer.case import journal
 from prioritizer.cli import app
 from prioritizer.cli.common import (
     ActorOpt,
@@ -65,6 +66,22 @@ def _table(payload: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _acting(actor: str) -> str:
+    """Who is importing: the one place the command decides identity (the sign-in replaces it)."""
+    return actor or default_actor()
+
+
+def _resolve_unfinished(meta: dict[str, Any]) -> bool | None:
+    """Record lookup for case loads in this process (an import cut short by a crash)."""
+    from prioritizer.trade.commit import record_exists
+
+    return record_exists(meta)
+
+
+# Every command of this process that loads a case can finish or roll back an import cut short.
+journal.register_record_lookup(_resolve_unfinished)
+
+
 @app.command("import-trade")
 def import_trade(
     source: Annotated[str, typer.Argument(help="japan-customs | comtrade | baci")],
@@ -107,17 +124,14 @@ def import_trade(
             world=world,
             hs_edition=hs_edition,
         )
-        written: dict[str, bytes] = {}
+        run_id = None
         if not dry_run:
-            written = api.write_case(report)
-        payload = report.as_dict()
-        payload["run_id"] = None
-        if not dry_run and not no_audit:
-            from prioritizer.audit import record_run
+            from prioritizer.trade.commit import commit
 
-            run = api.run_of(report, written, actor=actor or default_actor(), reason=reason)
-            record_run(run, db)
-            payload["run_id"] = run.run_id
+            # staged, recorded, then moved in: the case never changes without its record
+            run_id = commit(report, actor=_acting(actor), reason=reason, db=db, audit=not no_audit)
+        payload = report.as_dict()
+        payload["run_id"] = run_id
         if fmt is OutputFormat.json:
             text = dumps({"run_id": payload.pop("run_id"), **payload})
         else:
