@@ -171,7 +171,7 @@ def read(files: list[InputFile], mapped: Mapped, reporter: str, reporter_codes: 
         qty = _num(col("qty"))
         for name, arr in (("netWgt", wgt), ("qty", qty)):
             if name in df.columns:
-                refuse_negative(f.name, rows[use], arr[use], name, name, df[name].to_numpy()[use])
+                refuse_negative(f.name, rows[use], arr[use], name, df[name].to_numpy()[use])
         qunit = col("qtyUnitAbbr").to_numpy().astype(str)
         has_w = ~np.isnan(wgt) & (wgt > 0)
         lines.append(

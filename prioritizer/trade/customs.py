@@ -37,8 +37,8 @@ from prioritizer.trade.extract import (
     guess_source,
     header_of,
     layout_error,
+    negative_issues,
     refuse_duplicates,
-    refuse_negative,
     unmapped_sum,
 )
 
@@ -226,9 +226,7 @@ def _wide(f, encoding, header, norm, mapped, ex):
     ok = mapped(hs_vals)[hs_idx]
     imp = flow == 2
     ex.excluded["exports"] = ex.excluded.get("exports", 0) + int((~imp).sum())
-    refuse_negative(
-        f.name, np.arange(n) + 2, t[norm["value-year"]].to_numpy(), norm["value-year"], "Value-Year"
-    )
+    negative = negative_issues(f.name, np.arange(n) + 2, t[norm["value-year"]].to_numpy(), norm["value-year"])
     unm = np.flatnonzero(imp & ~ok)
     val_year = np.nan_to_num(t[norm["value-year"]].to_numpy()[unm])
     unmapped = _unmapped(hs_vals, hs_idx[unm], val_year)
@@ -246,7 +244,9 @@ def _wide(f, encoding, header, norm, mapped, ex):
         return np.stack([block[norm[f"{kind}-{m.lower()}"]].to_numpy() for m in MONTHS]).reshape(12, len(sel))
 
     for name in _MONTH_FIELDS:
-        refuse_negative(f.name, sel + 2, block[norm[name]].to_numpy(), norm[name], norm[name])
+        negative += negative_issues(f.name, sel + 2, block[norm[name]].to_numpy(), norm[name])
+    if negative:
+        raise InputError(sorted(negative, key=lambda i: (i.row or 0, header.index(i.column or ""))))
     v = np.nan_to_num(months("value"))
     qty = np.where(has1, months("quantity1"), months("quantity2"))
     keep = (v > 0) | (np.nan_to_num(qty) > 0)  # (12, rows): a month with no trade is no line
@@ -378,10 +378,12 @@ def _long(f, encoding, header, norm, text, mapped, ex):
     imp = flow == 2
     ex.excluded["exports"] = ex.excluded.get("exports", 0) + int((~imp).sum())
     rows_all = np.arange(n) + 2
-    refuse_negative(f.name, rows_all, t[need["value"]].to_numpy(), need["value"], "Value")
+    negative = negative_issues(f.name, rows_all, t[need["value"]].to_numpy(), need["value"])
     for k in ("quantity1", "quantity2"):
         if k in need:
-            refuse_negative(f.name, rows_all, t[need[k]].to_numpy(), need[k], need[k])
+            negative += negative_issues(f.name, rows_all, t[need[k]].to_numpy(), need[k])
+    if negative:
+        raise InputError(sorted(negative, key=lambda i: (i.row or 0, header.index(i.column or ""))))
     v = np.nan_to_num(t[need["value"]].to_numpy())
     unm = imp & ~ok
     ex.rows_used += int((imp & ok).sum())

@@ -165,29 +165,33 @@ def check_periods(frame: pd.DataFrame, column: str) -> None:
     )
 
 
-def refuse_negative(
-    file: str, rows: np.ndarray, values: np.ndarray, column: str, what: str, raw: np.ndarray | None = None
-) -> None:
-    """InputError naming every row (up to 50) whose ``values`` are negative: never dropped silently.
+def negative_issues(
+    file: str, rows: np.ndarray, values: np.ndarray, column: str, raw: np.ndarray | None = None
+) -> list[Issue]:
+    """An Issue for every row (up to 50) whose ``values`` are negative: never dropped silently.
 
     ``rows`` are the spreadsheet row numbers of ``values``; published statistics have no
     negative trade, so a negative cell is a damaged or edited file.
     """
     neg = np.flatnonzero(np.nan_to_num(values, nan=0.0) < 0)
-    if not len(neg):
-        return
-    raise InputError(
-        [
-            Issue(
-                file,
-                int(rows[i]),
-                column,
-                float(values[i]) if raw is None else raw[i],
-                f"{what} cannot be negative; published trade statistics have none — check the file",
-            )
-            for i in neg[:50]
-        ]
-    )
+    return [
+        Issue(
+            file,
+            int(rows[i]),
+            column,
+            float(values[i]) if raw is None else raw[i],
+            f"{column} cannot be negative; published trade statistics have none — check the file",
+        )
+        for i in neg[:50]
+    ]
+
+
+def refuse_negative(
+    file: str, rows: np.ndarray, values: np.ndarray, column: str, raw: np.ndarray | None = None
+) -> None:
+    """InputError naming every negative cell of one column (:func:`negative_issues`)."""
+    if issues := negative_issues(file, rows, values, column, raw):
+        raise InputError(issues)
 
 
 def refuse_duplicates(frame: pd.DataFrame, key: list[str], what: str) -> None:
