@@ -160,6 +160,8 @@ class Staged:
     lock: _Lock
     written: dict[str, bytes] = field(default_factory=dict)
     done: bool = False
+    #: the folder did not exist before this change: an abort removes it again
+    created: bool = False
 
     @property
     def token(self) -> str:
@@ -193,6 +195,10 @@ class Staged:
         finally:
             self.done = True
             self.lock.release()
+        if self.created:
+            with contextlib.suppress(OSError):
+                (self.case_dir / LOCK).unlink()
+                self.case_dir.rmdir()  # only if empty: nothing else was put there meanwhile
 
 
 def stage(case_dir: Path, files: dict[str, bytes], meta: dict[str, Any]) -> Staged:
@@ -201,6 +207,7 @@ def stage(case_dir: Path, files: dict[str, bytes], meta: dict[str, Any]) -> Stag
     Finishes or rolls back an earlier unfinished change first; refuses when one cannot be
     resolved (its audit store unreachable), so two changes never mix.
     """
+    created = not case_dir.exists()
     case_dir.mkdir(parents=True, exist_ok=True)
     lock = _Lock(case_dir, exclusive=True, create=True)
     try:
@@ -240,7 +247,7 @@ def stage(case_dir: Path, files: dict[str, bytes], meta: dict[str, Any]) -> Stag
             "meta": meta,
         }
         _write_journal(case_dir, doc)
-        staged = Staged(case_dir, doc, lock, dict(files))
+        staged = Staged(case_dir, doc, lock, dict(files), created=created)
         try:
             for e in entries:
                 _write_file(case_dir / e["temp"], files[e["name"]], e["mode"])
