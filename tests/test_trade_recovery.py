@@ -17,18 +17,19 @@ from pathlib import Path
 import pytest
 
 from prioritizer.audit import open_store
-from prioritizer.case import journal
 from prioritizer.trade import import_trade, write_case
 from tests._trade_files import customs_row, write_customs, write_map
 
 ROOT = Path(__file__).resolve().parents[1]
+# spelled out (prioritizer.case.journal has them) so that this file also runs against older code
+CRASH_ENV, JOURNAL, LOCK = "PRIORITIZER_CRASH_AT", ".prioritizer-journal.json", ".prioritizer-lock"
 CLI = [sys.executable, "-c", "from prioritizer.cli import main; main()"]
 
 
 def _cli(*args: str, crash: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != journal.CRASH_ENV}
+    env = {k: v for k, v in os.environ.items() if k != CRASH_ENV}
     if crash:
-        env[journal.CRASH_ENV] = crash
+        env[CRASH_ENV] = crash
     return subprocess.run(
         [*CLI, *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300, check=False
     )
@@ -39,7 +40,7 @@ def _files(case: Path) -> dict[str, bytes]:
 
 
 def _hidden(case: Path) -> list[str]:
-    return sorted(p.name for p in case.iterdir() if p.name.startswith(".") and p.name != journal.LOCK)
+    return sorted(p.name for p in case.iterdir() if p.name.startswith(".") and p.name != LOCK)
 
 
 @pytest.fixture
@@ -96,7 +97,7 @@ def test_kill_between_two_renames_is_finished_by_the_next_command(setup: dict[st
     # the crash really fell between the two moves: new flows.csv beside the old countries.csv
     on_disk = _files(case)
     assert on_disk["flows.csv"] == after["flows.csv"] and on_disk["countries.csv"] == before["countries.csv"]
-    assert journal.JOURNAL in _hidden(case)
+    assert JOURNAL in _hidden(case)
     assert len(_runs(setup["db"])) == 1  # recorded before anything moved
     done = _cli("validate", str(case))
     assert done.returncode == 0, done.stdout + done.stderr
@@ -110,7 +111,7 @@ def test_kill_between_two_renames_is_finished_by_the_next_command(setup: dict[st
 def test_kill_before_the_record_is_rolled_back(setup: dict[str, Path]) -> None:
     case, before = setup["case"], _files(setup["case"])
     assert _import(setup, crash="staged").returncode == 137
-    assert _files(case) == before and journal.JOURNAL in _hidden(case)  # staged copies beside the case
+    assert _files(case) == before and JOURNAL in _hidden(case)  # staged copies beside the case
     assert _runs(setup["db"]) == []
     done = _cli("validate", str(case))
     assert done.returncode == 0, done.stdout + done.stderr
