@@ -252,3 +252,18 @@ def test_reimporting_over_a_secret_row_keeps_it_secret(tmp_path: Path, hs_map: P
     assert flows.loc[("lithium", "AUS", "2024-03"), "tier"] == "secret"  # its good is secret
     assert flows.loc[("natural_graphite", "CHN", "2024-01"), "value"] == 3.0  # the value is the import's
     assert r.tiers_kept == 3
+
+
+def test_two_imports_prepared_together_do_not_lose_rows(tmp_path: Path, hs_map: Path) -> None:
+    case = _first_import(tmp_path, hs_map)
+    a = write_customs(tmp_path / "a.csv", [customs_row(2, 2024, "250410000", 103, [100_000])])  # KOR
+    b = write_customs(tmp_path / "b.csv", [customs_row(2, 2024, "250410000", 304, [100_000])])  # USA
+    ra = import_trade("japan-customs", [a], hs_map, case)
+    rb = import_trade("japan-customs", [b], hs_map, case)  # merged from the same files as ra
+    write_case(ra)
+    after_a = _snapshot(case)
+    with pytest.raises(InputError) as e:
+        write_case(rb)  # would write flows without KOR
+    assert {i.file.rsplit("/", 1)[-1] for i in e.value.issues} == {"flows.csv", "countries.csv"}
+    assert "run the import again" in e.value.issues[0].message
+    assert _snapshot(case) == after_a

@@ -201,11 +201,23 @@ class Staged:
                 self.case_dir.rmdir()  # only if empty: nothing else was put there meanwhile
 
 
-def stage(case_dir: Path, files: dict[str, bytes], meta: dict[str, Any]) -> Staged:
+def digests(case_dir: Path, names: tuple[str, ...] | list[str]) -> dict[str, str | None]:
+    """SHA-256 of each named file of ``case_dir`` (None: absent) — what a change starts from."""
+    return {n: _file_sha(case_dir / n) for n in names}
+
+
+def stage(
+    case_dir: Path,
+    files: dict[str, bytes],
+    meta: dict[str, Any],
+    base: dict[str, str | None] | None = None,
+) -> Staged:
     """Journal, then temporary files (same mode as the files they replace), then backups.
 
     Finishes or rolls back an earlier unfinished change first; refuses when one cannot be
-    resolved (its audit store unreachable), so two changes never mix.
+    resolved (its audit store unreachable), so two changes never mix. ``base`` (from
+    :func:`digests`, taken before the new files were computed): refuse if any file changed
+    since — two imports started together must not lose one another's rows.
     """
     created = not case_dir.exists()
     case_dir.mkdir(parents=True, exist_ok=True)
@@ -217,6 +229,22 @@ def stage(case_dir: Path, files: dict[str, bytes], meta: dict[str, Any]) -> Stag
                 "an earlier import into this case is unfinished and its audit store cannot be reached "
                 "to tell whether it was recorded; make the store reachable (--db) and run the import again",
             )
+        if base is not None:
+            moved = [n for n, h in base.items() if _file_sha(case_dir / n) != h]
+            if moved:
+                raise InputError(
+                    [
+                        Issue(
+                            str(case_dir / n),
+                            None,
+                            None,
+                            None,
+                            f"{n} changed while the import was being prepared (another import or an edit); "
+                            "nothing was written — run the import again",
+                        )
+                        for n in moved
+                    ]
+                )
         token = uuid.uuid4().hex
         entries = []
         for name, data in files.items():
@@ -261,6 +289,10 @@ def stage(case_dir: Path, files: dict[str, bytes], meta: dict[str, Any]) -> Stag
         return staged
     except BaseException:
         lock.release()
+        if created:
+            with contextlib.suppress(OSError):
+                (case_dir / LOCK).unlink()
+                case_dir.rmdir()
         raise
 
 

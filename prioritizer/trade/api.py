@@ -105,6 +105,8 @@ class ImportReport:
     tiers_kept: int = 0
     written: bool = False
     run_id: str | None = None
+    #: SHA-256 (None: absent) of the case files the merge read: the write refuses if they changed since
+    base: dict[str, str | None] | None = None
 
     @property
     def flows(self) -> pd.DataFrame:
@@ -285,8 +287,10 @@ def import_trade(
         _commit.register()
         journal.recover(case_dir)
     pv, (emap, countries, built) = _analyse(source, files, hs_map, goods=_goods_of(case_dir), **opts)
+    base = journal.digests(case_dir, merge.WRITES)  # what the merge starts from (lost-update check)
     m = merge.merge(case_dir, built, emap, countries)
     return ImportReport(
+        base=base,
         preview=pv,
         case_dir=case_dir,
         files=m.files,
@@ -308,7 +312,7 @@ def write_case(report: ImportReport, case_dir: Path | str | None = None) -> dict
     from prioritizer.trade import commit as _commit
 
     target = Path(case_dir) if case_dir is not None else report.case_dir
-    return _commit.write_files(target, report.files)
+    return _commit.write_files(target, report.files, report.base if target == report.case_dir else None)
 
 
 def run_of(

@@ -81,9 +81,11 @@ def register() -> None:
     journal.register_record_lookup(record_exists)
 
 
-def write_files(case_dir: Path, files: dict[str, bytes]) -> dict[str, bytes]:
+def write_files(
+    case_dir: Path, files: dict[str, bytes], base: dict[str, str | None] | None = None
+) -> dict[str, bytes]:
     """All files in together or none, with no record (``--no-audit``, scratch folders)."""
-    st = journal.stage(case_dir, files, {"command": "import-trade", "record": None})
+    st = journal.stage(case_dir, files, {"command": "import-trade", "record": None}, base)
     st.apply(rollback_on_error=True)
     return st.written
 
@@ -105,11 +107,11 @@ def commit(
 
     register()
     if not audit:
-        write_files(report.case_dir, report.files)
+        write_files(report.case_dir, report.files, report.base)
         report.written = True
         return None
     meta = {"command": "import-trade", "record": store_locator(db)}
-    st = journal.stage(report.case_dir, report.files, meta)
+    st = journal.stage(report.case_dir, report.files, meta, report.base)
     try:
         from prioritizer.audit import record_run
 

@@ -33,6 +33,8 @@ from prioritizer.trade.concordance import CountryMap
 from prioritizer.trade.hsmap import HsMap
 
 FLOW_KEY = ["good_id", "partner", "period"]
+#: the case files a merge may read and rewrite
+WRITES = ("goods.csv", "flows.csv", "exports.csv", "world_supply.csv", "countries.csv")
 ADDED_SOURCE = "added by import-trade: governance, concern and partner not yet assessed"
 
 
