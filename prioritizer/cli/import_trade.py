@@ -50,6 +50,8 @@ def _table(payload: dict[str, Any]) -> pd.DataFrame:
         add("rows", text.vocab("trade_excluded", k, lang), n)
     add("rows", text.vocab("trade_count", "flows", lang), payload["flows"])
     add("rows", text.vocab("trade_count", "replaced", lang), payload.get("replaced", 0))
+    if payload.get("tiers_kept"):
+        add("rows", text.vocab("trade_count", "tiers_kept", lang), payload["tiers_kept"])
     for g, v in payload["totals_by_good"].items():
         add("goods", g, f"{v:,.2f} 億円")
     for g in payload["goods_without_rows"]:
