@@ -27,7 +27,7 @@ CLI = [sys.executable, "-c", "from prioritizer.cli import main; main()"]
 
 
 def _cli(*args: str, crash: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != CRASH_ENV}
+    env = {k: v for k, v in os.environ.items() if k not in (CRASH_ENV, "PRIORITIZER_DB")}
     if crash:
         env[CRASH_ENV] = crash
     return subprocess.run(
@@ -156,3 +156,18 @@ def test_an_unreachable_audit_store_leaves_the_case_unchanged(setup: dict[str, P
     assert got.returncode == 3, got.stdout + got.stderr  # AuditError's exit code
     assert "audit store" in got.stderr and "Traceback" not in got.stderr
     assert _files(case) == before and _hidden(case) == []
+
+
+def test_an_unresolvable_journal_leaves_the_old_case_readable_and_blocks_the_next_import(
+    setup: dict[str, Path],
+) -> None:
+    case, before = setup["case"], _files(setup["case"])
+    server = "postgresql://nobody@127.0.0.1:1/prioritizer"  # unreachable: cannot tell if it was recorded
+    assert _import(setup, crash="staged", db=server).returncode == 137
+    done = _cli("validate", str(case))
+    assert done.returncode == 0, done.stdout + done.stderr  # the old files are whole
+    assert _files(case) == before and JOURNAL in _hidden(case)  # the journal waits for its store
+    again = _import(setup)  # another store: must not mix a second change into an unresolved one
+    assert again.returncode == 2
+    assert "PRIORITIZER_DB" in again.stderr and "unfinished" in again.stderr
+    assert _files(case) == before

@@ -220,14 +220,21 @@ def stage(
     since — two imports started together must not lose one another's rows.
     """
     created = not case_dir.exists()
-    case_dir.mkdir(parents=True, exist_ok=True)
-    lock = _Lock(case_dir, exclusive=True, create=True)
+    try:
+        case_dir.mkdir(parents=True, exist_ok=True)
+        lock = _Lock(case_dir, exclusive=True, create=True)
+    except OSError as exc:
+        raise _journal_error(
+            case_dir, f"cannot write the case folder ({exc.strerror}); choose a folder you may write"
+        ) from None
     try:
         if _recover_locked(case_dir, None) == "pending":
             raise _journal_error(
                 case_dir,
                 "an earlier import into this case is unfinished and its audit store cannot be reached "
-                "to tell whether it was recorded; make the store reachable (--db) and run the import again",
+                f"to tell whether it was recorded (the store is named in {JOURNAL}); set PRIORITIZER_DB to "
+                "that store and run any command on the case. If that store is gone for good, delete "
+                f"{JOURNAL} and the .*.tmp / .*.bak files it lists: the case files are the old ones",
             )
         if base is not None:
             moved = [n for n, h in base.items() if _file_sha(case_dir / n) != h]
@@ -282,17 +289,27 @@ def stage(
                 if e["backup"] is not None:
                     _link(case_dir / e["name"], case_dir / e["backup"])
             _fsync_dir(case_dir)
+        except OSError as exc:
+            staged.abort()
+            raise _journal_error(
+                case_dir,
+                f"cannot write the new case files ({exc}); nothing was changed — free space or fix the folder",
+            ) from None
         except BaseException:
             staged.abort()
             raise
         crash_point("staged")
         return staged
-    except BaseException:
+    except BaseException as exc:
         lock.release()
         if created:
             with contextlib.suppress(OSError):
                 (case_dir / LOCK).unlink()
                 case_dir.rmdir()
+        if isinstance(exc, OSError):
+            raise _journal_error(
+                case_dir, f"cannot write the import journal ({exc}); nothing was changed — fix the folder"
+            ) from None
         raise
 
 

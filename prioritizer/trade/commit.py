@@ -33,19 +33,15 @@ if TYPE_CHECKING:
 def store_locator(db: str | None) -> dict[str, Any]:
     """Where the record goes, as the journal keeps it: never a password.
 
-    An SQLite store is its file; any other store is its URL without the password, and
-    whether it is the default store (``PRIORITIZER_DB``), whose URL recovery can rebuild.
+    An SQLite store is its file; any other store is its URL without the password: recovery
+    reaches it through ``PRIORITIZER_DB`` when that names the same server, database and user.
     """
     from prioritizer.audit.store import default_db_url, normalise_url, redact
 
     url = normalise_url(db or default_db_url())
     if url.startswith("sqlite"):
         return {"backend": "sqlite", "url": url}
-    return {
-        "backend": "server",
-        "redacted": redact(url),
-        "default": url == normalise_url(default_db_url()),
-    }
+    return {"backend": "server", "redacted": redact(url)}
 
 
 def record_exists(meta: dict[str, Any]) -> bool | None:
@@ -62,7 +58,7 @@ def record_exists(meta: dict[str, Any]) -> bool | None:
         db = make_url(url).database
         if db and db != ":memory:" and not Path(db).exists():
             return False  # no store file: nothing was recorded in it
-    elif rec.get("default") and redact(normalise_url(default_db_url())) == rec.get("redacted"):
+    elif redact(normalise_url(default_db_url())) == rec.get("redacted"):
         url = default_db_url()
     else:
         return None
