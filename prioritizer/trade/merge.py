@@ -65,40 +65,42 @@ class Form:
 NEW_FILE = Form()
 
 
-def _form(data: bytes) -> Form:
+def _decode(data: bytes, where: Path) -> tuple[str, Form]:
+    """Text and form of a case CSV, in the encodings the loader accepts (UTF-8, BOM, CP932)."""
     newline = "\r\n" if b"\r\n" in data[: 1 << 16] else "\n"
-    if data.startswith(codecs.BOM_UTF8):
-        return Form("utf-8", True, newline)
+    bom = data.startswith(codecs.BOM_UTF8)
     try:
-        data.decode("utf-8")
-        return Form("utf-8", False, newline)
+        return data.decode("utf-8-sig"), Form("utf-8", bom, newline)
     except UnicodeDecodeError:
-        return Form("cp932", False, newline)
-
-
-def _read(case_dir: Path, name: str, forms: dict[str, Form] | None = None) -> pd.DataFrame | None:
-    """A case CSV as text cells, in the encodings the loader accepts (UTF-8, BOM, CP932)."""
-    p = case_dir / name
-    if not p.exists():
-        return None
-    data = p.read_bytes()
-    form = _form(data)
-    if forms is not None:
-        forms[name] = form
+        pass
     try:
-        text = data.decode("utf-8-sig" if form.encoding == "utf-8" else "cp932")
+        if bom:
+            raise UnicodeDecodeError(
+                "utf-8", data, 0, 3, "a UTF-8 byte-order mark before bytes that are not UTF-8"
+            )
+        return data.decode("cp932"), Form("cp932", False, newline)
     except UnicodeDecodeError as exc:
         raise InputError(
             [
                 Issue(
-                    str(p),
+                    str(where),
                     None,
                     None,
                     None,
-                    f"cannot read {name}: neither UTF-8 nor CP932 ({exc.reason}); save it as UTF-8 CSV",
+                    f"cannot read {where.name}: neither UTF-8 nor CP932 ({exc.reason}); save it as UTF-8 CSV",
                 )
             ]
         ) from None
+
+
+def _read(case_dir: Path, name: str, forms: dict[str, Form] | None = None) -> pd.DataFrame | None:
+    """A case CSV as text cells; ``forms[name]`` records how to write it back."""
+    p = case_dir / name
+    if not p.exists():
+        return None
+    text, form = _decode(p.read_bytes(), p)
+    if forms is not None:
+        forms[name] = form
     return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
 
 
