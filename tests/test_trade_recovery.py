@@ -171,3 +171,31 @@ def test_an_unresolvable_journal_leaves_the_old_case_readable_and_blocks_the_nex
     assert again.returncode == 2
     assert "PRIORITIZER_DB" in again.stderr and "unfinished" in again.stderr
     assert _files(case) == before
+
+
+@pytest.mark.parametrize("stored", [True, False])
+def test_an_interrupt_during_the_record_is_resolved_by_asking_the_store(
+    setup: dict[str, Path], monkeypatch: pytest.MonkeyPatch, stored: bool
+) -> None:
+    """Ctrl-C while the store writes: whether the run was committed decides finish or roll back."""
+    import prioritizer.audit as audit
+    from prioritizer.case import load_case
+    from prioritizer.trade.commit import commit
+
+    case, before, after = setup["case"], _files(setup["case"]), _files(setup["twin"])
+    real = audit.record_run
+
+    def interrupted(run: object, db: str | None = None) -> str:
+        if stored:
+            real(run, db)  # the transaction committed; the interrupt came before the journal said so
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(audit, "record_run", interrupted)
+    rep = import_trade("japan-customs", [setup["new"]], setup["map"], case)
+    with pytest.raises(KeyboardInterrupt):
+        commit(rep, actor="tester", db=str(setup["db"]))
+    assert _files(case) == before and JOURNAL in _hidden(case)
+    loaded = load_case(case)  # the registered lookup asks the store named in the journal
+    assert _files(case) == (after if stored else before) and _hidden(case) == []
+    assert loaded.files["flows.csv"] == (after if stored else before)["flows.csv"]
+    assert len(_runs(setup["db"])) == int(stored)

@@ -188,6 +188,11 @@ class Staged:
             self.done = True
             self.lock.release()
 
+    def release(self) -> None:
+        """Let go of the lock and leave the journal for :func:`recover` (an interrupted change)."""
+        self.done = True
+        self.lock.release()
+
     def abort(self) -> None:
         """Undo a change that was not committed (temporary files, backups, journal)."""
         try:

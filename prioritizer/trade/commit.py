@@ -20,11 +20,12 @@ The acting identity is a parameter (``actor``): the library never decides who is
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prioritizer.case import journal
-from prioritizer.errors import InputError, Issue
+from prioritizer.errors import AuditError, InputError, Issue
 
 if TYPE_CHECKING:
     from prioritizer.trade.api import ImportReport
@@ -112,12 +113,23 @@ def commit(
         from prioritizer.audit import record_run
 
         run = api.run_of(report, st.written, actor=actor, reason=reason, import_id=st.token)
-        run_id = record_run(run, db)
-        journal.crash_point("recorded")
-        st.mark_committed(run_id=run_id)
     except BaseException:
         st.abort()
         raise
+    try:
+        run_id = record_run(run, db)
+    except AuditError:
+        st.abort()  # the store refused or was unreachable: nothing recorded, nothing changed
+        raise
+    except BaseException:
+        # interrupted (Ctrl-C) while the store may or may not have committed: leave the journal
+        # prepared; the next command asks the store and finishes or rolls back accordingly
+        st.release()
+        raise
+    journal.crash_point("recorded")
+    with contextlib.suppress(OSError):
+        # recorded: if the journal cannot say so, recovery still finds the record by its token
+        st.mark_committed(run_id=run_id)
     try:
         st.apply()
     except (OSError, InputError) as exc:
