@@ -52,6 +52,7 @@ def make_baci(path: Path, rows: int, rng: np.random.Generator) -> tuple[np.ndarr
     )
     ccodes = countries["code"].astype(int).to_numpy()[:230].copy()
     ccodes[0] = 392  # Japan is an importer
+    ccodes = np.unique(ccodes)  # 392 may also be among the 230: each code once, or (k, i, j) repeat
     # each (k, i, j) once, as in a published year: ~2 % of rows into Japan (≈ 230 k, as in a real year)
     n_jp = rows // 50
     others = ccodes[ccodes != 392]
