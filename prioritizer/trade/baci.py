@@ -210,8 +210,9 @@ def _check_rows(batch, offset, f, used, v, k, seen) -> None:  # type: ignore[no-
 
     Collects (t, i, j, k, row) into ``seen`` for the duplicate check over all files.
     """
-    t = batch.column("t").to_numpy(zero_copy_only=False)[used]
-    q = _float(batch.column("q"))[used]
+    take = pa.array(used, type=pa.int64())  # a few % of the batch: convert only those rows
+    t = pc.take(batch.column("t"), take).to_numpy(zero_copy_only=False)
+    q = _float(pc.take(batch.column("q"), take))
     vu = v[used]
     rows = offset + used + 2
     issues: list[Issue] = []
@@ -252,8 +253,8 @@ def _check_rows(batch, offset, f, used, v, k, seen) -> None:  # type: ignore[no-
         pd.DataFrame(
             {
                 "t": t,
-                "i": batch.column("i").to_numpy(zero_copy_only=False)[used],
-                "j": batch.column("j").to_numpy(zero_copy_only=False)[used],
+                "i": pc.take(batch.column("i"), take).to_numpy(zero_copy_only=False),
+                "j": pc.take(batch.column("j"), take).to_numpy(zero_copy_only=False),
                 "k": k,
                 "row": rows,
                 "file": f.name,
