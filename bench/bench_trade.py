@@ -37,6 +37,14 @@ def _hs6_codes(n: int, rng: np.random.Generator) -> np.ndarray:
     return np.unique(np.char.zfill((chapters * 10_000 + rest).astype(str), 6))[:n]
 
 
+def _unique(rng: np.random.Generator, space: int, rows: int) -> np.ndarray:
+    """``rows`` distinct integers below ``space``, in random order (an import refuses duplicate rows)."""
+    got = np.unique(rng.integers(0, space, int(rows * 1.1) + 100))
+    while len(got) < rows:
+        got = np.unique(np.concatenate([got, rng.integers(0, space, rows)]))
+    return rng.permutation(got)[:rows]
+
+
 def make_baci(path: Path, rows: int, rng: np.random.Generator) -> tuple[np.ndarray, Path]:
     codes = _hs6_codes(5_200, rng)
     countries = pd.read_csv(
@@ -44,10 +52,16 @@ def make_baci(path: Path, rows: int, rng: np.random.Generator) -> tuple[np.ndarr
     )
     ccodes = countries["code"].astype(int).to_numpy()[:230].copy()
     ccodes[0] = 392  # Japan is an importer
-    k = codes[rng.integers(0, len(codes), rows)]
-    i = ccodes[rng.integers(0, len(ccodes), rows)]
-    j = ccodes[rng.integers(0, len(ccodes), rows)]
-    j[: rows // 50] = 392  # ~2 % of rows into Japan (≈ 230 k, as in a real year)
+    ccodes = np.unique(ccodes)  # 392 may also be among the 230: each code once, or (k, i, j) repeat
+    # each (k, i, j) once, as in a published year: ~2 % of rows into Japan (≈ 230 k, as in a real year)
+    n_jp = rows // 50
+    others = ccodes[ccodes != 392]
+    kc, ic = len(codes), len(ccodes)
+    jp = _unique(rng, kc * ic, n_jp)
+    rest = _unique(rng, kc * ic * len(others), rows - n_jp)
+    k = codes[np.concatenate([jp % kc, rest % kc])]
+    i = ccodes[np.concatenate([jp // kc, (rest // kc) % ic])]
+    j = np.concatenate([np.full(n_jp, 392), others[rest // (kc * ic)]])
     v = np.round(rng.lognormal(3, 2, rows), 3)
     q = np.round(rng.lognormal(1, 2, rows), 3)
     t = pa.table({"t": np.full(rows, 2022, dtype=np.int32), "i": i, "j": j, "k": k, "v": v, "q": q})
@@ -65,11 +79,14 @@ def make_customs(path: Path, rows: int, rng: np.random.Generator) -> np.ndarray:
     ccodes = pd.read_csv(
         Path(__file__).resolve().parents[1] / "prioritizer/trade/data/customs_iso3.csv", dtype=str
     )["code"]
+    codes = np.unique(codes)
+    pair = _unique(rng, len(codes) * len(ccodes), rows)
     cols: dict[str, object] = {
         "Exp or Imp": np.full(rows, 2),
         "Year": np.full(rows, 2024),
-        "HS": np.char.add(np.char.add("'", codes[rng.integers(0, len(codes), rows)]), "'"),
-        "Country": ccodes.to_numpy()[rng.integers(0, len(ccodes), rows)],
+        # each (code, country) once, as in a published year
+        "HS": np.char.add(np.char.add("'", codes[pair % len(codes)]), "'"),
+        "Country": ccodes.to_numpy()[pair // len(codes)],
         "Unit1": np.full(rows, ""),
         "Unit2": np.full(rows, "KG"),
     }

@@ -72,3 +72,33 @@ def test_a_case_without_an_hs_map_and_no_upload_is_a_clear_error(tmp_path: Path)
     with pytest.raises(InputError) as err:
         controller.trade_import(case, "japan-customs", [(f.name, f.read_bytes())], None)
     assert [i.file for i in err.value.issues] == ["hs_map.csv"]
+
+
+def test_the_app_import_keeps_a_secret_row_secret(tmp_path: Path):
+    """Issue 25: re-importing trade rows over secret rows must not make them public."""
+    import shutil
+
+    import pandas as pd
+
+    folder = tmp_path / "case"
+    shutil.copytree(ROOT / "inputs" / "default", folder)
+    flows = pd.read_csv(folder / "flows.csv", dtype=str, keep_default_na=False)
+    if "tier" not in flows.columns:
+        flows["tier"] = ""
+    secret = (
+        (flows["good_id"] == "natural_graphite")
+        & (flows["partner"] == "CHN")
+        & (flows["period"] == "2026-01")
+    )
+    assert secret.sum() == 1  # the default case has this row: the import below replaces it
+    flows.loc[secret, "tier"] = "secret"
+    flows.to_csv(folder / "flows.csv", index=False)
+    case = load_case(folder)
+    f = write_customs(tmp_path / "imp2026.csv", [customs_row(2, 2026, "250410000", 105, [300_000])])
+    res = controller.trade_import(case, "japan-customs", [(f.name, f.read_bytes())], None)
+    assert res.outcome is not None and res.outcome.case is not None, res.outcome and res.outcome.issues
+    got = res.outcome.case.flows.set_index(["good_id", "partner", "period"])
+    assert got.loc[("natural_graphite", "CHN", "2026-01"), "value"] == pytest.approx(
+        3.0
+    )  # the import's value
+    assert got.loc[("natural_graphite", "CHN", "2026-01"), "tier"] == "secret"

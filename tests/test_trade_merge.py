@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -9,7 +10,6 @@ import pytest
 
 from prioritizer.errors import InputError
 from prioritizer.trade import import_trade, preview, write_case
-from prioritizer.trade import merge as merge_mod
 from tests._trade_files import customs_row, write_customs, write_map
 
 
@@ -63,19 +63,21 @@ def test_interrupted_write_leaves_flows_as_they_were(tmp_path: Path, monkeypatch
         m,
         tmp_path / "case",
     )
-    calls = {"n": 0}
-    real = merge_mod.os.replace
+    real = os.replace
 
     def failing(src: object, dst: object) -> None:
-        calls["n"] += 1
-        raise OSError("disk full")
+        if Path(str(dst)).name == "flows.csv":  # the journal goes in; the case file does not
+            raise OSError("disk full")
+        real(src, dst)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(merge_mod.os, "replace", failing)
+    monkeypatch.setattr(os, "replace", failing)
     with pytest.raises(OSError):
         write_case(r)
-    monkeypatch.setattr(merge_mod.os, "replace", real)
+    monkeypatch.setattr(os, "replace", real)
     assert (tmp_path / "case" / "flows.csv").read_bytes() == before
-    assert not [p for p in (tmp_path / "case").iterdir() if p.name.endswith(".tmp")]
+    assert sorted(p.name for p in (tmp_path / "case").iterdir() if p.name.startswith(".")) == [
+        ".prioritizer-lock"
+    ]
 
 
 def test_overlapping_prefixes_with_shares_over_one_name_the_rows(tmp_path: Path) -> None:

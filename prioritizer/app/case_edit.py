@@ -252,7 +252,7 @@ def trade_import(
         (scratch / Path(name).name).write_bytes(data)
     report = trade.import_trade(source, list(files), hs, scratch, **opts)
     merged = {n: b for n, b in case.files.items() if not n.lower().endswith((".xlsx", ".xlsm"))}
-    merged.update({n: t.encode("utf-8") for n, t in report.files.items()})
+    merged.update(report.files)  # bytes, each in the encoding of the file it replaces
     if hs_map is not None:
         merged["hs_map.csv"] = hs_map[1]
     folder = Path(tempfile.mkdtemp(prefix="prioritizer-trade-case-", dir=workdir))

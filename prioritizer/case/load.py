@@ -18,7 +18,7 @@ import difflib
 from pathlib import Path
 from typing import Any, Literal
 
-from prioritizer.case import checks, commandchecks, pools
+from prioritizer.case import checks, commandchecks, journal, pools
 from prioritizer.case.arrowread import FALLBACK, ArrowTable, read_csv_arrow
 from prioritizer.case.policy import Policy
 from prioritizer.case.policyfile import read_policy_sheet, read_policy_yaml, validate_policy
@@ -182,7 +182,10 @@ def load_case(path: str | Path, policy_path: str | Path | None = None, *, engine
         )
     readable = False
     if path.is_dir():
-        _read_folder(path, log, inp, read_policy=policy_path is None, engine=engine)
+        # an import cut short (crash, kill -9) is finished or rolled back before anything is read
+        journal.recover(path)
+        with journal.reading(path):
+            _read_folder(path, log, inp, read_policy=policy_path is None, engine=engine)
         readable = True
     elif path.suffix.lower() in WORKBOOK_SUFFIXES:
         readable = _read_workbook(path, log, inp, read_policy=policy_path is None)

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
+from prioritizer.case import journal
 from prioritizer.cli import app
 from prioritizer.cli.common import (
     ActorOpt,
@@ -50,6 +51,8 @@ def _table(payload: dict[str, Any]) -> pd.DataFrame:
         add("rows", text.vocab("trade_excluded", k, lang), n)
     add("rows", text.vocab("trade_count", "flows", lang), payload["flows"])
     add("rows", text.vocab("trade_count", "replaced", lang), payload.get("replaced", 0))
+    if payload.get("tiers_kept"):
+        add("rows", text.vocab("trade_count", "tiers_kept", lang), payload["tiers_kept"])
     for g, v in payload["totals_by_good"].items():
         add("goods", g, f"{v:,.2f} 億円")
     for g in payload["goods_without_rows"]:
@@ -64,6 +67,17 @@ def _table(payload: dict[str, Any]) -> pd.DataFrame:
     for p in payload["problems"]:
         add("problems", p.get("good_id", p.get("code", "")), text.render(p, lang))
     return pd.DataFrame(rows)
+
+
+def _resolve_unfinished(meta: dict[str, Any]) -> bool | None:
+    """Record lookup for case loads in this process (an import cut short by a crash)."""
+    from prioritizer.trade.commit import record_exists
+
+    return record_exists(meta)
+
+
+# Every command of this process that loads a case can finish or roll back an import cut short.
+journal.register_record_lookup(_resolve_unfinished)
 
 
 @app.command("import-trade")
@@ -114,16 +128,21 @@ def import_trade(
             world=world,
             hs_edition=hs_edition,
         )
-        written: dict[str, bytes] = {}
+        run_id = None
         if not dry_run:
-            written = api.write_case(report)
+            from prioritizer.trade.commit import commit
+
+            # staged, recorded, then moved in: the case never changes without its record
+            run_id = commit(
+                report,
+                actor=who.identity.actor,
+                identity=who.identity.as_record(),
+                reason=reason,
+                db=db,
+                audit=not no_audit,
+            )
         payload = report.as_dict()
-        payload["run_id"] = None
-        if not dry_run and not no_audit:
-            run = api.run_of(report, written, actor=who.identity.actor, reason=reason)
-            run.identity = who.identity.as_record()
-            who.store.record(run)
-            payload["run_id"] = run.run_id
+        payload["run_id"] = run_id
         if fmt is OutputFormat.json:
             text = dumps({"run_id": payload.pop("run_id"), **payload})
         else:

@@ -3,8 +3,8 @@
 ``preview(source, files, hs_map, **opts) -> ImportPreview`` reads and maps the files
 without touching any case; ``import_trade(...) -> ImportReport`` also merges the result
 with a case folder's files (``ImportReport.files``) without writing them;
-``write_case(report, case_dir)`` writes them atomically. ``run_import`` does all three
-and records the Run (command-line path).
+``write_case(report, case_dir)`` writes them all together; :func:`prioritizer.trade.commit.commit`
+writes them and records the Run so that the two are recoverable together (command-line path).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from prioritizer.case import journal
 from prioritizer.errors import InputError, Issue
 from prioritizer.trade import baci, comtrade, concordance, customs, merge
 from prioritizer.trade import fx as fxmod
@@ -95,13 +96,17 @@ class ImportReport:
 
     preview: ImportPreview
     case_dir: Path
-    files: dict[str, str]
+    files: dict[str, bytes]
     replaced: int
     replaced_exports: int
     kept: int
     partners_added: list[dict[str, Any]]
     goods_created: bool
+    tiers_kept: int = 0
     written: bool = False
+    run_id: str | None = None
+    #: SHA-256 (None: absent) of the case files the merge read: the write refuses if they changed since
+    base: dict[str, str | None] | None = None
 
     @property
     def flows(self) -> pd.DataFrame:
@@ -117,7 +122,31 @@ class ImportReport:
             "kept": self.kept,
             "partners_added": self.partners_added,
             "goods_created": self.goods_created,
+            "tiers_kept": self.tiers_kept,
         }
+
+
+def _refuse_same_file(ins: list[InputFile]) -> None:
+    """The same bytes given twice (under any name) would be counted twice: refused."""
+    first: dict[str, str] = {}
+    issues = []
+    for f in ins:
+        h = f.sha256
+        if h in first:
+            issues.append(
+                Issue(
+                    f.name,
+                    None,
+                    None,
+                    h,
+                    f"this file is the same as {first[h]} (SHA-256 {h[:16]}…); give each file once — "
+                    "its rows would be counted twice",
+                )
+            )
+        else:
+            first[h] = f.name
+    if issues:
+        raise InputError(issues)
 
 
 def _digest(f: InputFile) -> dict[str, Any]:
@@ -144,6 +173,7 @@ def _analyse(
     if not files:
         raise InputError([Issue("FILE", None, None, None, "give at least one trade file")])
     ins = [InputFile.of(f) for f in files]
+    _refuse_same_file(ins)
     mf = InputFile.of(hs_map)
     hmap = hsmod.load(mf.data, mf.name, goods)
     rates = None
@@ -236,21 +266,31 @@ def preview(source: str, files: list[FileLike], hs_map: FileLike, **opts: Any) -
 
 
 def _goods_of(case_dir: Path) -> set[str] | None:
-    p = case_dir / "goods.csv"
-    if not p.exists():
+    df = merge._read(case_dir, "goods.csv")
+    if df is None:
         return None
-    df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     return set(df["id"].str.strip()) if "id" in df.columns else None
 
 
 def import_trade(
     source: str, files: list[FileLike], hs_map: FileLike, case_dir: Path | str, **opts: Any
 ) -> ImportReport:
-    """Preview, then merge with the case folder's current files (nothing written yet)."""
+    """Preview, then merge with the case folder's current files (nothing written yet).
+
+    An unfinished earlier import of the folder is finished or rolled back first
+    (:func:`prioritizer.case.journal.recover`), so the merge starts from a whole case.
+    """
     case_dir = Path(case_dir)
+    if case_dir.is_dir():
+        from prioritizer.trade import commit as _commit
+
+        _commit.register()
+        journal.recover(case_dir)
     pv, (emap, countries, built) = _analyse(source, files, hs_map, goods=_goods_of(case_dir), **opts)
+    base = journal.digests(case_dir, merge.WRITES)  # what the merge starts from (lost-update check)
     m = merge.merge(case_dir, built, emap, countries)
     return ImportReport(
+        base=base,
         preview=pv,
         case_dir=case_dir,
         files=m.files,
@@ -259,18 +299,29 @@ def import_trade(
         kept=m.kept,
         partners_added=m.partners_added,
         goods_created=m.goods_created,
+        tiers_kept=m.tiers_kept,
     )
 
 
 def write_case(report: ImportReport, case_dir: Path | str | None = None) -> dict[str, bytes]:
-    """Write the merged files into ``case_dir`` (default: the report's) atomically."""
-    out = merge.write_atomic(Path(case_dir) if case_dir is not None else report.case_dir, report.files)
-    report.written = True
-    return out
+    """Write the merged files into ``case_dir`` (default: the report's) all together, no record.
+
+    For the audited path use :func:`prioritizer.trade.commit.commit`, which records the
+    Run between staging and moving the files in.
+    """
+    from prioritizer.trade import commit as _commit
+
+    target = Path(case_dir) if case_dir is not None else report.case_dir
+    return _commit.write_files(target, report.files, report.base if target == report.case_dir else None)
 
 
-def run_of(report: ImportReport, written: dict[str, bytes], *, actor: str, reason: str) -> Any:
+def run_of(
+    report: ImportReport, written: dict[str, bytes], *, actor: str, reason: str, import_id: str | None = None
+) -> Any:
     """The audit Run of an import: inputs' SHA-256 in params, written case files as snapshot.
+
+    ``import_id`` (the case journal's token) lets a later command find the record of an
+    import cut short, to finish it (:mod:`prioritizer.trade.commit`).
 
     The trade files themselves (a BACI year is ~0.5 GB) are identified by digest, not
     stored; the HS map and FX table are small and travel in ``params`` by digest too.
@@ -288,6 +339,7 @@ def run_of(report: ImportReport, written: dict[str, bytes], *, actor: str, reaso
                 "inputs": pv.inputs,
                 "case": str(report.case_dir),
                 "hs_edition": pv.hs_edition,
+                **({"import_id": import_id} if import_id else {}),
             },
             default=str,
         )

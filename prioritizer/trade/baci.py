@@ -23,6 +23,7 @@ import pyarrow.csv as pacsv
 
 from prioritizer.errors import InputError, Issue
 from prioritizer.trade.extract import (
+    FIRST_YEAR,
     Extract,
     InputFile,
     Mapped,
@@ -30,7 +31,9 @@ from prioritizer.trade.extract import (
     decode_head,
     guess_source,
     header_of,
+    last_year,
     layout_error,
+    refuse_duplicates,
     unmapped_totals,
 )
 
@@ -86,6 +89,7 @@ def read(files: list[InputFile], mapped: Mapped, importer_codes: set[int], *, wo
     editions: set[str] = set()
     imp_codes = pa.array(sorted(importer_codes), pa.int32())
     known: dict[str, bool] = {}
+    seen: list[pd.DataFrame] = []
     for f in files:
         _, text = decode_head(f.data)
         header = header_of(text)
@@ -95,7 +99,7 @@ def read(files: list[InputFile], mapped: Mapped, importer_codes: set[int], *, wo
         if (ed := edition_of_name(f.name)) is not None:
             editions.add(ed)
         # what earlier files contributed: a retry of this file must keep it
-        kept = (len(wk), len(unm_h), ex.rows_used)
+        kept = (len(wk), len(unm_h), ex.rows_used, len(seen))
         for text_types in (False, True):
             try:
                 offset = 0
@@ -103,7 +107,20 @@ def read(files: list[InputFile], mapped: Mapped, importer_codes: set[int], *, wo
                 for batch in _batches(f, text_types):
                     parts.append(
                         _batch(
-                            batch, offset, f, imp_codes, known, mapped, world, wk, wi, wv, unm_h, unm_v, ex
+                            batch,
+                            offset,
+                            f,
+                            imp_codes,
+                            known,
+                            mapped,
+                            world,
+                            wk,
+                            wi,
+                            wv,
+                            unm_h,
+                            unm_v,
+                            ex,
+                            seen,
                         )
                     )
                     offset += batch.num_rows
@@ -117,8 +134,13 @@ def read(files: list[InputFile], mapped: Mapped, importer_codes: set[int], *, wo
                     ) from None
                 # padded or odd numbers: read again with text columns (slower, rare)
                 del wk[kept[0] :], wi[kept[0] :], wv[kept[0] :], unm_h[kept[1] :], unm_v[kept[1] :]
+                del seen[kept[3] :]
                 ex.rows_used = kept[2]
-    ex.lines = aggregate(pd.concat(lines, ignore_index=True)) if lines else Extract.empty_lines()
+    if seen:
+        # every row the import uses (the importer's and, with --world, all importers'): one
+        # (t, i, j, k) twice is the same trade twice — a year given in two files, or a pasted row
+        refuse_duplicates(pd.concat(seen, ignore_index=True), ["t", "i", "j", "k"], "BACI")
+    ex.lines = aggregate(pd.concat(lines, ignore_index=True), "t") if lines else Extract.empty_lines()
     ex.unmapped = unmapped_totals(
         pd.Series(np.concatenate(unm_h) if unm_h else np.zeros(0, dtype=object)),
         pd.Series(np.concatenate(unm_v) if unm_v else np.zeros(0)),
@@ -133,7 +155,9 @@ def read(files: list[InputFile], mapped: Mapped, importer_codes: set[int], *, wo
     return ex
 
 
-def _batch(batch, offset, f, imp_codes, known, mapped, world, wk, wi, wv, unm_h, unm_v, ex) -> pd.DataFrame:
+def _batch(
+    batch, offset, f, imp_codes, known, mapped, world, wk, wi, wv, unm_h, unm_v, ex, seen
+) -> pd.DataFrame:
     k = batch.column("k")
     # BACI writes k with its leading zero in recent releases ("010121"); older ones drop it
     k = pc.utf8_lpad(pc.utf8_trim(k, characters='" '), 6, "0")
@@ -148,12 +172,16 @@ def _batch(batch, offset, f, imp_codes, known, mapped, world, wk, wi, wv, unm_h,
     idx = dict_k.indices.to_numpy(zero_copy_only=False)
     ok = ok_dict[idx]
     v = _float(batch.column("v"))
+    is_imp = pc.is_in(batch.column("j"), value_set=imp_codes).to_numpy(zero_copy_only=False)
+    # the rows this import uses: checked here, so a damaged row never reaches a sum
+    used = np.flatnonzero(ok if world else ok & is_imp)
+    if len(used):
+        _check_rows(batch, offset, f, used, v, uniq[idx[used]], seen)
     if world and ok.any():
         sel = np.flatnonzero(ok)
         wk.append(uniq[idx[sel]])
         wi.append(batch.column("i").to_numpy(zero_copy_only=False)[sel])
         wv.append(v[sel])
-    is_imp = pc.is_in(batch.column("j"), value_set=imp_codes).to_numpy(zero_copy_only=False)
     unm = is_imp & ~ok
     if unm.any():
         unm_h.append(uniq[idx[unm]])
@@ -174,4 +202,62 @@ def _batch(batch, offset, f, imp_codes, known, mapped, world, wk, wi, wv, unm_h,
             "row": offset + use + 2,
             "file": f.name,
         }
+    )
+
+
+def _check_rows(batch, offset, f, used, v, k, seen) -> None:  # type: ignore[no-untyped-def]
+    """Rows ``used`` of a batch: a possible year, a finite value ≥ 0 and a quantity ≥ 0 or NA.
+
+    Collects (t, i, j, k, row) into ``seen`` for the duplicate check over all files.
+    """
+    take = pa.array(used, type=pa.int64())  # a few % of the batch: convert only those rows
+    t = pc.take(batch.column("t"), take).to_numpy(zero_copy_only=False)
+    q = _float(pc.take(batch.column("q"), take))
+    vu = v[used]
+    rows = offset + used + 2
+    issues: list[Issue] = []
+    for n in np.flatnonzero((t < FIRST_YEAR) | (t > last_year()))[:50]:
+        issues.append(
+            Issue(
+                f.name,
+                int(rows[n]),
+                "t",
+                int(t[n]),
+                f"year {int(t[n])} is impossible for trade statistics (expected {FIRST_YEAR}–{last_year()})",
+            )
+        )
+    for n in np.flatnonzero(~(vu >= 0))[:50]:
+        issues.append(
+            Issue(
+                f.name,
+                int(rows[n]),
+                "v",
+                float(vu[n]),
+                "the value (1000 USD) must be a number ≥ 0; published BACI rows have no negative or "
+                "missing value — check the file",
+            )
+        )
+    for n in np.flatnonzero(np.nan_to_num(q, nan=0.0) < 0)[:50]:
+        issues.append(
+            Issue(
+                f.name,
+                int(rows[n]),
+                "q",
+                float(q[n]),
+                "the quantity (tonnes) cannot be negative; published BACI rows have none — check the file",
+            )
+        )
+    if issues:
+        raise InputError(issues)
+    seen.append(
+        pd.DataFrame(
+            {
+                "t": t,
+                "i": pc.take(batch.column("i"), take).to_numpy(zero_copy_only=False),
+                "j": pc.take(batch.column("j"), take).to_numpy(zero_copy_only=False),
+                "k": k,
+                "row": rows,
+                "file": f.name,
+            }
+        )
     )

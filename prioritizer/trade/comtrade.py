@@ -31,6 +31,7 @@ from prioritizer.trade.extract import (
     guess_source,
     header_of,
     layout_error,
+    refuse_negative,
     unmapped_totals,
 )
 
@@ -168,6 +169,9 @@ def read(files: list[InputFile], mapped: Mapped, reporter: str, reporter_codes: 
         ex.rows_used += int(use.sum())
         wgt = _num(col("netWgt"))
         qty = _num(col("qty"))
+        for name, arr in (("netWgt", wgt), ("qty", qty)):
+            if name in df.columns:
+                refuse_negative(f.name, rows[use], arr[use], name, df[name].to_numpy()[use])
         qunit = col("qtyUnitAbbr").to_numpy().astype(str)
         has_w = ~np.isnan(wgt) & (wgt > 0)
         lines.append(

@@ -32,10 +32,13 @@ from prioritizer.trade.extract import (
     InputFile,
     Mapped,
     aggregate,
+    check_periods,
     decode_head,
     guess_source,
     header_of,
     layout_error,
+    negative_issues,
+    refuse_duplicates,
     unmapped_sum,
 )
 
@@ -52,6 +55,13 @@ _YM = re.compile(r"^\s*'?(\d{4})/(\d{1,2})'?\s*$")
 
 def edition_of_year(year: int) -> str:
     return "2022" if year >= 2022 else "2017"
+
+
+def period_col_of(norm: dict[str, str], header: list[str]) -> str:
+    """The column a line's period comes from (for error messages): Year, or the YYYY/MM column."""
+    if "year" in norm:
+        return norm["year"]
+    return next((h for h in header if h.strip().strip('"').upper().startswith("YYYY")), "YYYY/MM")
 
 
 def _norm(h: str) -> str:
@@ -96,13 +106,17 @@ def read(files: list[InputFile], mapped: Mapped) -> Extract:
             lines, exp, un, years = _long(f, encoding, header, norm, text, mapped, ex)
         else:
             raise layout_error(f.name, "Japan Customs", WIDE_EXPECTED, header, guess_source(header))
-        out_lines.append(lines)
+        out_lines.append(lines.assign(period_column=period_col_of(norm, header)))
         out_exp.append(exp)
         unm.append(un)
         editions |= {edition_of_year(y) for y in years}
-    ex.lines = aggregate(pd.concat(out_lines, ignore_index=True))
+    all_lines = pd.concat(out_lines, ignore_index=True)
+    column = str(all_lines["period_column"].iat[0]) if len(all_lines) else "Year"
+    ex.lines = aggregate(all_lines.drop(columns="period_column"), column)
     exp_all = pd.concat(out_exp, ignore_index=True)
-    ex.exports = exp_all
+    check_periods(exp_all, column)
+    refuse_duplicates(exp_all, ["hs", "code", "period"], "export")
+    ex.exports = exp_all.drop(columns="code")
     ex.unmapped = unmapped_sum(unm)
     ex.edition = editions.pop() if len(editions) == 1 else (max(editions) if editions else None)
     if len(editions) > 1:
@@ -212,6 +226,7 @@ def _wide(f, encoding, header, norm, mapped, ex):
     ok = mapped(hs_vals)[hs_idx]
     imp = flow == 2
     ex.excluded["exports"] = ex.excluded.get("exports", 0) + int((~imp).sum())
+    negative = negative_issues(f.name, np.arange(n) + 2, t[norm["value-year"]].to_numpy(), norm["value-year"])
     unm = np.flatnonzero(imp & ~ok)
     val_year = np.nan_to_num(t[norm["value-year"]].to_numpy()[unm])
     unmapped = _unmapped(hs_vals, hs_idx[unm], val_year)
@@ -228,6 +243,10 @@ def _wide(f, encoding, header, norm, mapped, ex):
     def months(kind: str) -> np.ndarray:
         return np.stack([block[norm[f"{kind}-{m.lower()}"]].to_numpy() for m in MONTHS]).reshape(12, len(sel))
 
+    for name in _MONTH_FIELDS:
+        negative += negative_issues(f.name, sel + 2, block[norm[name]].to_numpy(), norm[name])
+    if negative:
+        raise InputError(sorted(negative, key=lambda i: (i.row or 0, header.index(i.column or ""))))
     v = np.nan_to_num(months("value"))
     qty = np.where(has1, months("quantity1"), months("quantity2"))
     keep = (v > 0) | (np.nan_to_num(qty) > 0)  # (12, rows): a month with no trade is no line
@@ -294,7 +313,7 @@ def _unmapped(hs_vals: np.ndarray, idx: np.ndarray, value: np.ndarray) -> pd.Dat
 
 def _split(allm: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     imp = allm[allm["flow"] == 2].drop(columns="flow")
-    exp = allm[allm["flow"] == 1][["hs", "period", "value", "row", "file"]]
+    exp = allm[allm["flow"] == 1][["hs", "code", "period", "value", "row", "file"]]
     return imp, exp
 
 
@@ -358,6 +377,13 @@ def _long(f, encoding, header, norm, text, mapped, ex):
     ok = mapped(uniq)[inv]
     imp = flow == 2
     ex.excluded["exports"] = ex.excluded.get("exports", 0) + int((~imp).sum())
+    rows_all = np.arange(n) + 2
+    negative = negative_issues(f.name, rows_all, t[need["value"]].to_numpy(), need["value"])
+    for k in ("quantity1", "quantity2"):
+        if k in need:
+            negative += negative_issues(f.name, rows_all, t[need[k]].to_numpy(), need[k])
+    if negative:
+        raise InputError(sorted(negative, key=lambda i: (i.row or 0, header.index(i.column or ""))))
     v = np.nan_to_num(t[need["value"]].to_numpy())
     unm = imp & ~ok
     ex.rows_used += int((imp & ok).sum())

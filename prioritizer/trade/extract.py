@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,10 +126,117 @@ def guess_source(header: list[str]) -> str:
     return ""
 
 
-def aggregate(lines: pd.DataFrame) -> pd.DataFrame:
-    """Sum value and quantity by (hs, code, period, unit); keep the first row number."""
+#: periods a published trade file can hold: a year of four digits in this range, a month 01–12
+FIRST_YEAR = 1900
+
+
+def last_year() -> int:
+    import datetime as dt
+
+    return dt.date.today().year + 1
+
+
+def period_problem(period: str) -> str | None:
+    """Why ``period`` (``YYYY`` or ``YYYY-MM``) cannot be a period of published trade data."""
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?", period)
+    if m is None:
+        return f"'{period}' is not a period; a year has four digits (YYYY) and a month is YYYY-MM"
+    year = int(m.group(1))
+    if not FIRST_YEAR <= year <= last_year():
+        return f"year {year} is impossible for trade statistics (expected {FIRST_YEAR}–{last_year()})"
+    if m.group(2) is not None and not 1 <= int(m.group(2)) <= 12:
+        return f"month {m.group(2)} is impossible; a month is 01–12"
+    return None
+
+
+def check_periods(frame: pd.DataFrame, column: str) -> None:
+    """Every distinct period of ``frame`` (with ``file`` and ``row``) is possible, or InputError."""
+    if frame.empty:
+        return
+    bad = {p: why for p in frame["period"].astype(str).unique() if (why := period_problem(p)) is not None}
+    if not bad:
+        return
+    hit = frame[frame["period"].astype(str).isin(list(bad))].sort_values(["file", "row"]).head(50)
+    raise InputError(
+        [
+            Issue(str(r.file), int(r.row), column, str(r.period), bad[str(r.period)])
+            for r in hit.itertuples(index=False)
+        ]
+    )
+
+
+def negative_issues(
+    file: str, rows: np.ndarray, values: np.ndarray, column: str, raw: np.ndarray | None = None
+) -> list[Issue]:
+    """An Issue for every row (up to 50) whose ``values`` are negative: never dropped silently.
+
+    ``rows`` are the spreadsheet row numbers of ``values``; published statistics have no
+    negative trade, so a negative cell is a damaged or edited file.
+    """
+    neg = np.flatnonzero(np.nan_to_num(values, nan=0.0) < 0)
+    return [
+        Issue(
+            file,
+            int(rows[i]),
+            column,
+            float(values[i]) if raw is None else raw[i],
+            f"{column} cannot be negative; published trade statistics have none — check the file",
+        )
+        for i in neg[:50]
+    ]
+
+
+def refuse_negative(
+    file: str, rows: np.ndarray, values: np.ndarray, column: str, raw: np.ndarray | None = None
+) -> None:
+    """InputError naming every negative cell of one column (:func:`negative_issues`)."""
+    if issues := negative_issues(file, rows, values, column, raw):
+        raise InputError(issues)
+
+
+def refuse_duplicates(frame: pd.DataFrame, key: list[str], what: str) -> None:
+    """InputError when two rows of the input (in one file or across files) share ``key``.
+
+    Summing them would count the same trade twice (the same file given under two names,
+    overlapping downloads, a pasted row): the import refuses and names both rows.
+    """
+    if frame.empty:
+        return
+    dup = frame.duplicated(key, keep=False)
+    if not dup.any():
+        return
+    d = frame[dup].sort_values([*key, "file", "row"], kind="mergesort")
+    issues = []
+    for _, grp in d.groupby(key, sort=False):
+        first = grp.iloc[0]
+        for r in grp.iloc[1:].itertuples(index=False):
+            label = ", ".join(f"{k} {getattr(r, k)}" for k in key)
+            issues.append(
+                Issue(
+                    str(r.file),
+                    int(r.row),
+                    None,
+                    label,
+                    f"duplicate {what} row: the same {label} is also in {first['file']} row "
+                    f"{int(first['row'])}; the import refuses to add them up — remove the duplicate "
+                    "row or file",
+                )
+            )
+            if len(issues) >= 50:
+                raise InputError(issues)
+    raise InputError(issues)
+
+
+def aggregate(lines: pd.DataFrame, period_column: str = "period") -> pd.DataFrame:
+    """Check, then sum value and quantity by (hs, code, period, unit); keep the first row number.
+
+    A (hs, code, period) found twice — within one file or across files — is refused, not
+    summed (:func:`refuse_duplicates`); impossible periods are refused (:func:`check_periods`).
+    """
     if lines.empty:
         return Extract.empty_lines()
+    check_periods(lines, period_column)
+    refuse_duplicates(lines, ["hs", "code", "period"], "import")
     g = lines.groupby(["hs", "code", "period", "unit", "file"], sort=False, dropna=False)
     out = g.agg(value=("value", "sum"), row=("row", "min"))
     out["quantity"] = g["quantity"].sum(min_count=1)  # all blank stays blank, not 0
