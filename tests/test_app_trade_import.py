@@ -81,7 +81,7 @@ def test_the_app_import_keeps_a_secret_row_secret(tmp_path: Path):
     import pandas as pd
 
     folder = tmp_path / "case"
-    shutil.copytree(ROOT / "inputs" / "default", folder)
+    shutil.copytree(FROZEN, folder)  # monthly flows (the default case is annual BACI now)
     flows = pd.read_csv(folder / "flows.csv", dtype=str, keep_default_na=False)
     if "tier" not in flows.columns:
         flows["tier"] = ""

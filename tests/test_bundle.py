@@ -56,19 +56,32 @@ def home(tmp_path, monkeypatch):
     monkeypatch.setenv("PRIORITIZER_DB", db)
     init_keys()
     store = open_store(db)
-    accounts.add_user(store, "kato", "planner", None, clearance="public")
-    accounts.add_user(store, "sato", "planner", None, clearance="secret")
+    accounts.add_user(store, "kato", "planner", PW, clearance="public")
+    accounts.add_user(store, "sato", "planner", PW, clearance="secret")
     return {"db": db, "store": store, "tmp": tmp_path}
 
 
+PW = "a long enough password"
+
+
+def _login(db: str, user: str) -> None:
+    r = CliRunner().invoke(app, ["login", user, "--password-stdin", "--db", db], input=PW + "\n")
+    assert r.exit_code == 0, r.output
+
+
 def _rank(case: Path, db: str, actor: str) -> str:
-    r = CliRunner().invoke(app, ["rank", str(case), "--format", "json", "--actor", actor, "--db", db])
+    """A rank run by account ``actor`` (signed in on the command line)."""
+    _login(db, actor)
+    r = CliRunner().invoke(app, ["rank", str(case), "--format", "json", "--db", db])
     assert r.exit_code == 0, r.output
     return json.loads(r.output)["run_id"]
 
 
 def _ident(store, name):
-    return accounts.cli_identity_for(store, name)
+    from prioritizer.auth.identity import Identity
+
+    a = accounts.get_user(store, name)
+    return Identity(name, a["display_name"], a["role"], "cli", a["clearance"])
 
 
 def test_keys_init_makes_a_0600_private_key_and_show_prints_the_public_key(tmp_path, monkeypatch):
@@ -96,7 +109,7 @@ def test_keys_init_makes_a_0600_private_key_and_show_prints_the_public_key(tmp_p
 def test_export_in_one_store_verifies_and_replays_equal_in_another(tiered_case, home, tmp_path, monkeypatch):
     run_id = _rank(tiered_case, home["db"], "kato")
     out = tmp_path / "r.bundle"
-    r = CliRunner().invoke(app, ["bundle", "export", run_id, "--out", str(out), "--actor", "kato"])
+    r = CliRunner().invoke(app, ["bundle", "export", run_id, "--out", str(out)])  # as kato
     assert r.exit_code == 0, r.output
     pub = (tmp_path / "keys_a" / "bundle_ed25519.pub").read_text().strip()
     # The export is recorded in the chain.
@@ -290,8 +303,8 @@ def test_exporting_above_the_exporters_clearance_is_refused_and_recorded(tiered_
     assert refused and refused[-1]["actor"] == "kato" and refused[-1]["detail"]["tier"] == "secret"
     assert not out.exists()
     r = CliRunner().invoke(
-        app, ["bundle", "export", run_id, "--out", str(out), "--tier", "secret", "--actor", "kato"]
-    )
+        app, ["bundle", "export", run_id, "--out", str(out), "--tier", "secret"]
+    )  # as kato
     assert r.exit_code == 6, r.output
     assert len(list_events(home["store"], "refused")) == len(refused) + 1
 

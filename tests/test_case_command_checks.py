@@ -54,11 +54,13 @@ def test_world_supply_row_naming_an_unknown_good(write_case) -> None:
 
 
 def test_world_supply_shares_and_governance_as_the_indicators_need_them(write_case) -> None:
-    # 'other' has no governance anywhere; the shares of gallium add up to 0.9
-    ws = "good_id,country,share\ngallium,CHN,0.8\ngallium,other,0.1\n"
+    # 'ZZZ' has no governance anywhere ('other', the rest of the world, takes the WGI world
+    # average 0); the shares of gallium add up to 0.9
+    ws = "good_id,country,share\ngallium,CHN,0.7\ngallium,ZZZ,0.1\ngallium,other,0.1\n"
     got = _issues(write_case, **{"world_supply.csv": ws})
     cells = [g[:3] for g in got]
-    assert ("world_supply.csv", 3, "country") in cells  # no governance for 'other'
+    assert ("world_supply.csv", 3, "country") in cells  # no governance for ZZZ
+    assert ("world_supply.csv", 4, "country") not in cells
     assert ("world_supply.csv", 2, "share") in cells and any("add up to 0.9000" in g[4] for g in got)
 
 

@@ -32,6 +32,7 @@ HAND = {
         "CHN,中国,China,-0.5,true,false\n"
         "AUS,豪州,Australia,1.5,false,true\n"
         "ZAF,南アフリカ,South Africa,0.0,false,false\n"
+        "JPN,日本,Japan,1.4,false,false\n"
     ),
     "world_supply.csv": (
         "good_id,country,share\ng1,CHN,0.6\ng1,AUS,0.2\ng1,ZAF,0.1\ng1,other,0.1\ng1,JPN,0.0\n"

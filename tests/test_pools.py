@@ -226,7 +226,7 @@ ALLY = {  # Australia's own case: it holds 182.5 days of its 10 t/month need —
 def ally_bundle(write_case, tmp_path):
     """The ally's installation: its own store and keys; it exports its allocate run."""
     from prioritizer.audit import open_store
-    from prioritizer.auth.accounts import cli_identity_for
+    from prioritizer.auth.identity import sign_in_off
     from prioritizer.bundle import export_bundle, init_keys, load_keys
 
     store = open_store(f"sqlite:///{tmp_path / 'aus.sqlite'}")
@@ -234,7 +234,7 @@ def ally_bundle(write_case, tmp_path):
     assert store.get(run_id).result["stockpiles"][0]["quantity"] == pytest.approx(60.0)
     keys = load_keys(init_keys(tmp_path / "aus_keys"))
     out = tmp_path / "aus.bundle"
-    export_bundle(store, run_id, cli_identity_for(store, "aus"), out, keys=keys)
+    export_bundle(store, run_id, sign_in_off("aus"), out, keys=keys)  # a one-person installation
     return out, keys.public
 
 

@@ -120,6 +120,8 @@ def test_page_in_english_uses_the_catalogue_wording(db):
 
 def test_starting_an_exercise_without_a_facilitator_is_refused(db):
     at = _app()
+    # the facilitator defaults to the signed-in name; emptied, the exercise does not start
+    at.text_input(key="ttx_facilitator").set_value("")
     at.button(key="ttx_start").click().run()
     assert "ttx" not in at.session_state
     assert any("誰が" in w.value for w in at.warning)

@@ -161,9 +161,19 @@ def test_an_unreachable_audit_store_leaves_the_case_unchanged(setup: dict[str, P
 def test_an_unresolvable_journal_leaves_the_old_case_readable_and_blocks_the_next_import(
     setup: dict[str, Path],
 ) -> None:
+    from prioritizer.case import journal
+    from prioritizer.trade.commit import store_locator
+
     case, before = setup["case"], _files(setup["case"])
-    server = "postgresql://nobody@127.0.0.1:1/prioritizer"  # unreachable: cannot tell if it was recorded
-    assert _import(setup, crash="staged", db=server).returncode == 137
+    # An import staged against a server that is unreachable when the case is next read: the
+    # journal cannot tell whether it was recorded. (The CLI itself now refuses to start an import
+    # whose store it cannot reach — it must know who is importing — so the staging is done here.)
+    server = "postgresql://nobody@127.0.0.1:1/prioritizer"  # nothing listens on port 1
+    report = import_trade("japan-customs", [setup["new"]], setup["map"], case)
+    st = journal.stage(
+        case, report.files, {"command": "import-trade", "record": store_locator(server)}, report.base
+    )
+    st.release()  # as a process killed after staging leaves it
     done = _cli("validate", str(case))
     assert done.returncode == 0, done.stdout + done.stderr  # the old files are whole
     assert _files(case) == before and JOURNAL in _hidden(case)  # the journal waits for its store

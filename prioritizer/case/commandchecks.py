@@ -164,7 +164,8 @@ def world_supply(tables: Tables, log: IssueLog) -> None:
         gov = dict(zip(c.df["iso3"].tolist(), c.df["governance"].to_numpy(dtype=float).tolist(), strict=True))
     share = df["share"].to_numpy(dtype=float)
     for i in np.flatnonzero(np.isnan(own) & ~np.isnan(share)):
-        if not math.isfinite(gov.get(ctry[i], math.nan)):
+        # "other" (the rest of the world) takes the WGI world average, 0 (indicators/core.py)
+        if ctry[i] != "other" and not math.isfinite(gov.get(ctry[i], math.nan)):
             log.add(
                 w.file,
                 w.row(i),

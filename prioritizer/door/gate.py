@@ -36,6 +36,8 @@ def _why(problem: str | None) -> str:
         return " (your session expired)"
     if problem == "inactive":
         return " (the account is disabled)"
+    if problem == "store unreachable":
+        return " (the audit store cannot be reached, so no account can be checked)"
     reason = problem.removeprefix("ended:")
     words = {
         "logout": "you signed out",

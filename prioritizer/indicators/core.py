@@ -30,6 +30,9 @@ from prioritizer.errors import InputError, Issue
 from prioritizer.indicators import kernels
 from prioritizer.indicators import validate as v
 
+#: the country code of the unattributed remainder of world supply (docs/data-format.md)
+REST_OF_WORLD = "other"
+
 #: dense cells (goods × months × partners) per block; 8 MB per float array. With 4 M cells
 #: (32 MB) every temporary of the kernel was a fresh memory mapping — glibc maps blocks of
 #: that size anew each time — and the national panel took 1.4–1.8 s instead of 1.1–1.3 s
@@ -572,6 +575,11 @@ def _world_supply(
         idx = countries.ids.get_indexer(ctry)
         from_c = np.where(idx >= 0, countries.risk[np.maximum(idx, 0)], np.nan)
         risk = np.where(np.isnan(risk), from_c, risk)
+    # The unattributed rest of the world ("other", kept by the USGS reader rather than
+    # renormalised away) has no country to score: it takes the WGI world average, 0 by the
+    # construction of the WGI estimates (standard units), unless countries.csv gives "other" a score.
+    rest = (ctry.to_numpy() == REST_OF_WORLD) & np.isnan(risk)
+    risk = np.where(rest, kernels.scaled_governance(np.zeros(len(risk))), risk)
     no_gov = np.isnan(risk) & ~np.isnan(share)
     if no_gov.any():
         v._rows(

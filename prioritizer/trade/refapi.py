@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from prioritizer.errors import InputError, Issue
-from prioritizer.trade import concordance, merge, usgs, wgi
+from prioritizer.trade import concordance, usgs, wgi
 from prioritizer.trade.extract import InputFile
 
 FileLike = Path | str | tuple[str, bytes] | InputFile
@@ -326,8 +326,11 @@ def import_governance(
 
 
 def write_case(imp: RefImport) -> dict[str, bytes]:
-    """The one write path of both commands (today: import-trade's atomic writer)."""
-    out = merge.write_atomic(imp.case_dir, imp.files)
+    """The one write path of both commands: import-trade's journalled writer (all files of the
+    import change together or none do, even under kill -9; file modes kept)."""
+    from prioritizer.trade.commit import write_files
+
+    out = write_files(Path(imp.case_dir), {n: t.encode("utf-8") for n, t in imp.files.items()})
     imp.written = True
     return out
 
