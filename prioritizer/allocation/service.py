@@ -131,6 +131,17 @@ def headline(result: dict[str, Any]) -> list[dict[str, Any]]:
         )
         out.append({"kind": "alloc.head.per_oku", "per_oku": result.get("benefit_per_oku")})
         out.append({"kind": "alloc.head.breakdown", **(result.get("benefit_breakdown") or {})})
+        bd = result.get("benefit_breakdown") or {}
+        out.append(
+            {"kind": "alloc.head.penalty_note", "avoided_target_penalty": bd.get("avoided_target_penalty")}
+        )
+    att = result.get("target_attainment")
+    if att and att.get("total"):
+        out.append({"kind": "alloc.head.targets", "met": att["met"], "total": att["total"]})
+        out += [
+            {"kind": "alloc.head.target_short", "text_ja": g["text_ja"], "text_en": g["text_en"]}
+            for g in att["goods"]
+        ]
     return out
 
 

@@ -107,14 +107,12 @@ def allocation_changes(
     base: dict[str, Any], new: dict[str, Any], case: Case, lang: str = "ja"
 ) -> dict[str, Any]:
     """What a what-if changes against the case's own allocation: benefit, spend, funding, domains."""
+    from prioritizer.spend import benefit_of
     from prioritizer.text import field, fmt_oku, t, vocab
     from prioritizer.text.tables import present
 
-    def spent(r: dict[str, Any]) -> float:
-        b = r.get("budget") or {}
-        return float(b["spent_total"]) if b.get("spent_total") is not None else total_spend(r)
-
-    bb, nb = base.get("benefit"), new.get("benefit")
+    spent = total_spend  # the one total: projects + stock
+    bb, nb = benefit_of(base), benefit_of(new)
     ch = funding_changes(base, new)
     ch = with_names(ch, case, lang) if not ch.empty else ch
     if not ch.empty:

@@ -23,6 +23,7 @@ from prioritizer.reports.context import (
     related_runs,
 )
 from prioritizer.reports.document import Bullets, Column, Document, Para, Section, Table
+from prioritizer.spend import benefit_of, benefit_per_oku_of, spent_total
 from prioritizer.summaries import count_by, is_funded
 from prioritizer.text import Lang, render, vocab
 
@@ -146,8 +147,8 @@ def decision_text(ctx: Context) -> str | None:
         return None
     b = alloc.get("budget") or {}
     if alloc.get("benefit") is not None:
-        per = alloc.get("benefit_per_oku")
-        benefit = render({"kind": "report.benefit", "benefit": alloc["benefit"], "per_oku": per}, ctx.lang)
+        per = benefit_per_oku_of(alloc)
+        benefit = render({"kind": "report.benefit", "benefit": benefit_of(alloc), "per_oku": per}, ctx.lang)
         if per is None:  # recorded benefit without the per-億円 figure
             benefit = benefit.replace("—", ctx.missing)
     else:
@@ -156,7 +157,7 @@ def decision_text(ctx: Context) -> str | None:
     msg = {
         "kind": "report.decision",
         "budget": b.get("total"),
-        "spent": b.get("spent_total"),
+        "spent": spent_total(alloc),
         "projects": b.get("spent_projects"),
         "stock": b.get("spent_stockpiles"),
         "benefit_sentence": benefit,

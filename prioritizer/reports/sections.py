@@ -253,6 +253,9 @@ def allocation(ctx: Context) -> Section:
         )
     s.blocks.append(Heading(ctx.t("report.sec.benefit")))
     s.blocks.append(KeyValues(benefit_items(ctx, alloc)))
+    s.blocks.append(Para(ctx.t("report.benefit.penalty_note"), "note"))
+    for line in target_shortfalls(ctx, alloc):
+        s.blocks.append(Para(line))
     stock = [x for x in alloc.get("stockpiles", []) if (x.get("quantity") or 0) > 0 or x.get("target_days")]
     if stock:
         spec = charts.days_of_cover(stock, {}, ctx.lang)
@@ -268,20 +271,41 @@ def benefit_items(ctx: Context, alloc: dict[str, Any]) -> list[tuple[str, str]]:
     def show(v: Any) -> str:
         return fmt_num(v, ctx.lang) if isinstance(v, int | float) else ctx.missing
 
+    from prioritizer.spend import benefit_of, benefit_per_oku_of
+
     parts = alloc.get("benefit_breakdown") or {}
+    recorded = alloc.get("benefit") is not None or bool(parts)
     rows = [
-        (ctx.t("report.benefit.total"), show(alloc.get("benefit"))),
-        (ctx.t("report.benefit.per_oku"), show(alloc.get("benefit_per_oku"))),
+        (ctx.t("report.benefit.total"), show(benefit_of(alloc) if recorded else None)),
+        (ctx.t("report.benefit.per_oku"), show(benefit_per_oku_of(alloc) if recorded else None)),
     ]
     rows += [
         (ctx.t(f"report.benefit.{k}"), show(parts.get(k)))
-        for k in ("project_value", "avoided_shortfall_loss", "avoided_target_penalty")
+        for k in ("project_value", "avoided_shortfall_loss")
     ]
+    # the target penalty is policy, counted by the optimisation but not a benefit (DESIGN §7)
+    rows.append((ctx.t("report.benefit.avoided_target_penalty"), show(parts.get("avoided_target_penalty"))))
+    att = alloc.get("target_attainment")
+    if isinstance(att, dict) and att.get("total"):
+        rows.append(
+            (
+                ctx.t("report.benefit.targets_met"),
+                ctx.t("report.benefit.targets_of", met=att["met"], total=att["total"]),
+            )
+        )
     rows += [
         (ctx.t("report.benefit.objective"), show(alloc.get("objective"))),
         (ctx.t("report.benefit.baseline"), show(alloc.get("baseline_objective"))),
     ]
     return rows
+
+
+def target_shortfalls(ctx: Context, alloc: dict[str, Any]) -> list[str]:
+    """Each stock below its target and why, in the report's language."""
+    att = alloc.get("target_attainment")
+    if not isinstance(att, dict):
+        return []
+    return [g.get(f"text_{ctx.lang}") or g.get("text_ja") or "" for g in att.get("goods") or []]
 
 
 def _range(ctx: Context, c: dict[str, Any]) -> str:
