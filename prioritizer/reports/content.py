@@ -189,11 +189,15 @@ def decision_text(ctx: Context) -> str | None:
 
 
 def drivers(ctx: Context, r: dict[str, Any], k: int = 2) -> str:
+    from prioritizer.scoring.decompose import shares
+
     contrib = r.get("contributions") or {}
-    total = sum(abs(v) for v in contrib.values()) or 1.0
+    share = shares(contrib)  # signed, of what the contributions explain; they add up to 100 %
     top = sorted(contrib.items(), key=lambda kv: -abs(kv[1]))[:k]
     return (
-        ctx.t("report.sep").join(f"{ctx.labels.get(c, c)} {abs(v) / total:.0%}" for c, v in top)
+        ctx.t("report.sep").join(
+            f"{ctx.labels.get(c, c)} {'+' if share[c] > 0 else ''}{100 * share[c]:.0f}%" for c, _ in top
+        )
         or ctx.missing
     )
 

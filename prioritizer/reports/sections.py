@@ -9,6 +9,7 @@ import pandas as pd
 from prioritizer.charts import build as charts
 from prioritizer.reports.context import Context, f
 from prioritizer.reports.document import Bullets, Column, Figure, Heading, KeyValues, Para, Section, Table
+from prioritizer.scoring.decompose import shares
 from prioritizer.summaries import is_funded, project_attribute
 from prioritizer.text import fmt_days, render
 
@@ -62,7 +63,7 @@ def items(ctx: Context, top_n: int) -> Section:
             )
         )
         contrib = r.get("contributions") or {}
-        total = sum(abs(v) for v in contrib.values()) or 1.0
+        share = shares(contrib)  # signed shares of the contributions' sum: they add up to 100 %
         rows = [
             {
                 "criterion": ctx.labels.get(c, c),
@@ -70,10 +71,21 @@ def items(ctx: Context, top_n: int) -> Section:
                 "unit": units.get(c) or "—",
                 "weight": weights.get(c),
                 "contribution": v,
-                "share": abs(v) / total,
+                "share": share[c],
             }
             for c, v in sorted(contrib.items(), key=lambda kv: -abs(kv[1]))
         ]
+        if rows:
+            rows.append(
+                {
+                    "criterion": ctx.t("contrib.total"),
+                    "raw_value": None,
+                    "unit": "",
+                    "weight": sum(weights.get(c) or 0.0 for c in contrib) if weights else None,
+                    "contribution": sum(contrib.values()),
+                    "share": 1.0 if any(share.values()) else 0.0,
+                }
+            )
         s.blocks.append(
             Table(
                 ctx.t("report.item.criteria"),
@@ -88,6 +100,8 @@ def items(ctx: Context, top_n: int) -> Section:
                 ],
             )
         )
+        if rank.get("method") in ("wsm", "topsis", "promethee_ii", "wpm", "vikor"):
+            s.blocks.append(Para(ctx.t(f"contrib.share_note.{rank['method']}"), "note"))
         g = ind.get(r["id"])
         if g:
             s.blocks.append(

@@ -63,7 +63,9 @@ def page() -> None:
         digits={"score": 3, **{f"contrib:{c}": 3 for c in labels}},
     )
     if ranking:
-        st.plotly_chart(charts.contribution_bars(ranking, labels, lang), width="stretch")
+        st.plotly_chart(
+            charts.contribution_bars(ranking, labels, lang, method=res.get("method")), width="stretch"
+        )
     st.plotly_chart(charts.domain_sector_map(res.get("ranking", []), lang), width="stretch")
     _item_detail(res, labels)
     _why(res)

@@ -49,6 +49,7 @@ def page() -> None:
     if sum(weights.values()) <= 0:
         st.warning(state.tr("weights.all_zero"))
         return
+    _normalised(weights, ids, lab)
     try:
         run = state.run("rank", state.rank_params())
     except PrioritizerError as exc:
@@ -78,6 +79,19 @@ def page() -> None:
         height=420,
     )
     state.download(shown, "rank_moves")
+
+
+def _normalised(weights: dict[str, float], ids: list[str], lab: dict[str, str]) -> None:
+    """The weights as the scoring uses them: divided by their sum, so they add up to 100 %."""
+    from prioritizer.text import fmt_pct
+
+    total = sum(float(weights.get(c, 0.0)) for c in ids)
+    lang = state.lang()
+    rows = {lab[c]: fmt_pct(float(weights.get(c, 0.0)) / total, lang) for c in ids}
+    rows[state.tr("contrib.total")] = fmt_pct(1.0, lang)
+    st.markdown(f"**{state.tr('weights.normalised')}**")
+    st.dataframe(pd.DataFrame([rows]), hide_index=True, width="stretch")
+    st.caption(state.tr("weights.normalised_hint"))
 
 
 def _swing(ids: list[str], lab: dict[str, str]) -> None:
