@@ -54,6 +54,8 @@ def run_stress(case: Case, params: dict[str, Any]) -> CommandOutput:
         "summary": summary,
         "messages": [first_short_message(summary, data.scenario_ids[k]) for k in res.scenarios],
         "notes": data.notes,
+        # DESIGN §7: the adopted weights behind the optimal portfolio, or null
+        "weights_source": params.get("weights_source"),
     }
     if params.get("compare"):
         from prioritizer.stress.compare import compare_portfolios

@@ -35,6 +35,8 @@ class Context:
     policies: dict[str, dict[str, Any]]  # policy variant -> policy dict
     criteria: list[str]
     weights: list[list[float]] | None
+    #: weights of every task when the grid samples none (the weights in force, or --weights)
+    fixed_weights: dict[str, float] | None = None
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -96,6 +98,8 @@ def run_task(ctx: Context, spec: dict[str, Any]) -> dict[str, Any]:
     weights = None
     if spec.get("weights_index") is not None and ctx.weights is not None:
         weights = dict(zip(ctx.criteria, ctx.weights[spec["weights_index"]], strict=True))
+    elif ctx.fixed_weights:
+        weights = dict(ctx.fixed_weights)
     try:
         model = ctx.model(variant)
         policy = ctx.policy(variant)

@@ -1,0 +1,45 @@
+"""The committee's weights in force, for the computing commands (DESIGN §7).
+
+``rank``, ``allocate``, ``robustness``, ``study`` and ``stress`` call :func:`apply` on their
+params before running: unless ``--weights`` or ``--model`` was given, the case's adopted weights
+(:mod:`prioritizer.auth.adoption`) are used and ``weights_source`` names where they came from.
+
+The store is read even under ``--no-audit`` (that flag stops recording, not reading the case's
+decisions), except that a SQLite store which does not exist yet has nothing in force and is not
+created for the question.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def store_for_reading(db: str | None) -> Any:
+    """The audit store, or None when it is a SQLite file that does not exist."""
+    from sqlalchemy.engine import make_url
+
+    from prioritizer.audit import open_store
+    from prioritizer.audit.store import default_db_url, normalise_url
+
+    url = normalise_url(db or default_db_url())
+    if url.startswith("sqlite"):
+        name = make_url(url).database
+        if not name or name == ":memory:" or not Path(name).exists():
+            return None
+    return open_store(db)
+
+
+def current(case_path: Path | str, db: str | None) -> dict[str, Any]:
+    from prioritizer.auth.adoption import current as cur
+
+    return cur(store_for_reading(db), case_path)
+
+
+def apply(params: dict[str, Any], case_path: Path | str, db: str | None) -> dict[str, Any]:
+    """``params`` with the weights in force (when none were given) and their ``weights_source``."""
+    from prioritizer.auth.adoption import with_weights_in_force
+
+    if params.get("weights") or params.get("model") or params.get("model_snapshot"):
+        return params
+    return with_weights_in_force(params, current(case_path, db))
