@@ -191,10 +191,13 @@ def _explanations(lines: list[dict[str, Any]]) -> None:
 
 def _changes(res: dict[str, Any], params: dict[str, Any], lang: str) -> None:
     """What this what-if changes against the case as given — live, no saving needed."""
-    if not any(k in params for k in ("policy_snapshot", "must")) and not state.rank_params().get("weights"):
+    if not any(k in params for k in ("policy_snapshot", "must")) and not st.session_state.get("weights"):
         return
-    try:
-        base = state.run("allocate", {"explain": "prices"}).result
+    from prioritizer.app import in_force
+    from prioritizer.auth.adoption import with_weights_in_force
+
+    try:  # the case as given: its own policy, under the weights in force
+        base = state.run("allocate", with_weights_in_force({"explain": "prices"}, in_force.current())).result
     except PrioritizerError:
         return
     diff = controller.allocation_changes(base, res, state.case(), lang)
@@ -234,6 +237,9 @@ def page() -> None:
         return
     res = run.result
     status = res.get("status")
+    from prioritizer.app import in_force
+
+    in_force.banner()
     _headline(res, lang)
     lines = _lines(res, lang)
     if status not in ("optimal", "time_limit"):

@@ -48,6 +48,9 @@ def page() -> None:
         return
     res = run.result
     labels = state.criteria_labels(run)
+    from prioritizer.app import in_force
+
+    in_force.banner()
     st.caption(
         f"{state.tr('method')}: {vocab('method', res.get('method'), lang)} · "
         f"{state.tr('normalisation')}: {vocab('normalisation', res.get('normalisation'), lang)} · "
