@@ -128,7 +128,7 @@ def allocate_cmd(
         if no_explain:
             # Prices, ranges and LP entry values stay; only the forced in/out re-solves go.
             params["explain"] = "prices"
-        params = in_force.apply(params, case, db)  # the committee's adopted weights unless --model
+        params = in_force.apply(params, case, db, no_audit)  # the committee's adopted weights unless --model
     from prioritizer.allocation.progress import reporting, stage
 
     with reporting(_stderr_stage):

@@ -36,10 +36,29 @@ def current(case_path: Path | str, db: str | None) -> dict[str, Any]:
     return cur(store_for_reading(db), case_path)
 
 
-def apply(params: dict[str, Any], case_path: Path | str, db: str | None) -> dict[str, Any]:
-    """``params`` with the weights in force (when none were given) and their ``weights_source``."""
+def apply(
+    params: dict[str, Any], case_path: Path | str, db: str | None, no_audit: bool = False
+) -> dict[str, Any]:
+    """``params`` with the weights in force (when none were given) and their ``weights_source``.
+
+    Under ``--no-audit`` an unreachable store does not stop the command: it runs on the model's
+    weights (``weights_source`` null) and says so on stderr.
+    """
     from prioritizer.auth.adoption import with_weights_in_force
+    from prioritizer.errors import PrioritizerError
 
     if params.get("weights") or params.get("model") or params.get("model_snapshot"):
         return params
-    return with_weights_in_force(params, current(case_path, db))
+    try:
+        cur = current(case_path, db)
+    except PrioritizerError:
+        if not no_audit:
+            raise
+        import sys
+
+        from prioritizer.cli.common import cli_lang
+        from prioritizer.text import t
+
+        sys.stderr.write(t("inforce.unreachable", cli_lang()) + "\n")  # type: ignore[arg-type]
+        return params
+    return with_weights_in_force(params, cur)

@@ -135,7 +135,7 @@ def rank(
     if filt:
         params["filter"] = filt
     with clean_errors(fmt):
-        params = in_force.apply(params, case, db)  # the committee's adopted weights unless given
+        params = in_force.apply(params, case, db, no_audit)  # the committee's adopted weights unless given
     run_service(
         "rank",
         case,

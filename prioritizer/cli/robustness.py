@@ -150,7 +150,7 @@ def robustness_cmd(
         ):
             if val is not None:
                 params[key] = val
-        params = in_force.apply(params, case, db)  # the committee's adopted weights unless given
+        params = in_force.apply(params, case, db, no_audit)  # the committee's adopted weights unless given
     show = fmt is not OutputFormat.json and sys.stderr.isatty()
     with _progress(show):
         run_service(

@@ -132,7 +132,7 @@ def stress_cmd(
         if model:
             what_if["model"] = model
         else:  # the optimal portfolio under the committee's adopted weights, if any
-            what_if = in_force.apply(what_if, case, db)
+            what_if = in_force.apply(what_if, case, db, no_audit)
         snap = _policy_snapshot(policy)
         if snap is not None:
             what_if["policy_snapshot"] = snap

@@ -103,7 +103,7 @@ def study_cmd(
             if val is not None:
                 params[key] = val
         if not (isinstance(raw, dict) and raw.get("weights")):  # a grid that samples weights owns them
-            params = in_force.apply(params, case, db)
+            params = in_force.apply(params, case, db, no_audit)
     show = sys.stderr.isatty()
     with _progress(show):
         payload = run_service(
