@@ -83,13 +83,17 @@ def test_rank_and_allocate_use_the_weights_in_force_unless_weights_are_given(db)
     assert got["source_run"] == rid and got["adopted_by"] == "sato" and got["adopted_at"]
     # both members judged v = (4, 2, 1, 3): the group weights are (0.4, 0.2, 0.1, 0.3)
     assert got["weights"] == pytest.approx(dict(zip(IDS, [0.4, 0.2, 0.1, 0.3], strict=True)))
-    r = _cli("rank", str(CASE), "--no-audit")
+    r = _cli("rank", str(CASE))
     assert r["weights_source"] == {"run": rid, "adopted_by": "sato", "adopted_at": got["adopted_at"]}
     assert r["weights"] == pytest.approx(got["weights"])
-    mine = _cli("rank", str(CASE), "--no-audit", "--weights", "autonomy=0.25,cost=0.25")
+    mine = _cli("rank", str(CASE), "--weights", "autonomy=0.25,cost=0.25")
     assert mine["weights_source"] is None and mine["weights"] != pytest.approx(got["weights"])
-    a = _cli("allocate", str(CASE), "--no-audit", "--relax", "--no-explain")
+    # --no-audit computes without the store: the model's weights, and the JSON says so
+    quiet = _cli("rank", str(CASE), "--no-audit")
+    assert quiet["weights_source"] is None and quiet["weights"] != pytest.approx(got["weights"])
+    a = _cli("allocate", str(CASE), "--relax", "--no-explain")
     assert a["weights_source"]["run"] == rid
+    assert store.get(a["run_id"]).params["weights"] == pytest.approx(got["weights"])  # recorded, replayable
 
 
 def test_only_the_convener_adopts_and_only_weights_runs(db) -> None:

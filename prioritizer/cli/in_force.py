@@ -4,9 +4,9 @@
 params before running: unless ``--weights`` or ``--model`` was given, the case's adopted weights
 (:mod:`prioritizer.auth.adoption`) are used and ``weights_source`` names where they came from.
 
-The store is read even under ``--no-audit`` (that flag stops recording, not reading the case's
-decisions), except that a SQLite store which does not exist yet has nothing in force and is not
-created for the question.
+Under ``--no-audit`` the store is not consulted (the model's weights apply, ``weights_source``
+null). A SQLite store which does not exist yet has nothing in force and is not created for the
+question.
 """
 
 from __future__ import annotations
@@ -41,24 +41,12 @@ def apply(
 ) -> dict[str, Any]:
     """``params`` with the weights in force (when none were given) and their ``weights_source``.
 
-    Under ``--no-audit`` an unreachable store does not stop the command: it runs on the model's
-    weights (``weights_source`` null) and says so on stderr.
+    ``--no-audit`` computes without the audit store — neither writing nor reading it — so the
+    model's weights apply (``weights_source`` null): a stray or unreachable store can neither stop
+    nor silently change such a run.
     """
     from prioritizer.auth.adoption import with_weights_in_force
-    from prioritizer.errors import PrioritizerError
 
-    if params.get("weights") or params.get("model") or params.get("model_snapshot"):
+    if no_audit or params.get("weights") or params.get("model") or params.get("model_snapshot"):
         return params
-    try:
-        cur = current(case_path, db)
-    except PrioritizerError:
-        if not no_audit:
-            raise
-        import sys
-
-        from prioritizer.cli.common import cli_lang
-        from prioritizer.text import t
-
-        sys.stderr.write(t("inforce.unreachable", cli_lang()) + "\n")  # type: ignore[arg-type]
-        return params
-    return with_weights_in_force(params, cur)
+    return with_weights_in_force(params, current(case_path, db))
