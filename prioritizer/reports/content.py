@@ -101,24 +101,21 @@ def case_label(ctx: Context) -> str:
     return Path(path).name or path or ctx.missing
 
 
-def _when(value: Any) -> str:
-    """A recorded UTC time to the minute, as a committee paper dates a decision."""
-    if not value:
-        return ""
-    try:
-        return pd.Timestamp(str(value)).tz_convert("UTC").strftime("%Y-%m-%d %H:%M")
-    except (ValueError, TypeError):
-        return str(value)
-
-
 def cover(ctx: Context, tier: str) -> list[tuple[str, str]]:
+    """Organisation, document number, approval status and block (reports/cover.py), then the run."""
+    from prioritizer.dates import jst_text
+    from prioritizer.reports import cover as cv
+
     p = ctx.primary
     status = (ctx.alloc or {}).get("status")
+    when = jst_text(f(p, "created_at"), ctx.lang) if f(p, "created_at") else ctx.missing
     rows = [
+        *cv.rows(ctx),
         (ctx.t("report.cover.case"), case_label(ctx)),
-        (ctx.t("report.cover.date"), _when(f(p, "created_at")) or ctx.missing),
-        (ctx.t("report.cover.owner"), str(f(p, "actor") or ctx.missing)),
+        (ctx.t("report.cover.date"), when),
+        (ctx.t("report.cover.owner"), cv.owner_name(ctx)),
         (ctx.t("report.cover.reason"), str(f(p, "reason") or ctx.missing)),
+        (ctx.t("report.cover.weights"), cv.weights_used(ctx)),
         (ctx.t("report.cover.status"), ctx.v("status", status) if status else ctx.missing),
         (ctx.t("report.cover.tier"), tier),
         (ctx.t("report.cover.run"), str(f(p, "run_id"))),
@@ -126,7 +123,7 @@ def cover(ctx: Context, tier: str) -> list[tuple[str, str]]:
     ]
     if ctx.against is not None:
         rows.append((ctx.t("report.cover.against"), str(f(ctx.against, "run_id"))))
-    rows.append((ctx.t("report.cover.generated"), pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d %H:%M")))
+    rows.append((ctx.t("report.cover.generated"), jst_text(pd.Timestamp.now(tz="UTC").isoformat(), ctx.lang)))
     return rows
 
 
