@@ -48,7 +48,7 @@ def test_cover_is_a_draft_until_the_quorum_approves_then_names_the_approvers(sto
     assert cover["作成組織"] == "経済産業省 経済安全保障政策室"
     run = store.get(rid)
     year = run.created_at[:4]  # a decision made late on 31 Dec UTC would already be next year in JST
-    assert cover["文書番号"].startswith(f"PR-") and cover["文書番号"].endswith(f"-{rid}-{run.hash[:6]}")
+    assert cover["文書番号"].startswith("PR-") and cover["文書番号"].endswith(f"-{rid}-{run.hash[:6]}")
     assert cover["文書番号"].split("-")[1] in (year, str(int(year) + 1))
     assert cover["承認の状況"] == "案（審議中）"
     assert cover["決定責任者"] == "佐藤 花子"  # the display name; the account id stays in the record
