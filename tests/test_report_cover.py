@@ -64,3 +64,17 @@ def test_cover_is_a_draft_until_the_quorum_approves_then_names_the_approvers(sto
     en = dict(build_document(store, rid, "en").cover)
     assert en["Status"] == "Approved" and en["Approved by"].endswith("(2 of a quorum of 2)")
     assert "JST" in en["Decision time"]
+
+
+def test_summary_names_the_latest_robustness_run_even_when_it_ran_after_the_decision(store):
+    rid = _allocate()
+    res = CliRunner().invoke(
+        app, ["robustness", str(CASE), "--samples", "200", "--seed", "1", "--actor", "sato"]
+    )
+    assert res.exit_code == 0, res.output
+    rob = open_store().latest("robustness")
+    doc = build_document(store, rid, "ja")
+    text = "\n".join(
+        str(getattr(b, "text", "")) + "\n".join(getattr(b, "items", []) or []) for b in doc.sections[0].blocks
+    )
+    assert f"頑健性分析（記録 {rob.run_id}、" in text and "頑健性分析は実行されていません" not in text

@@ -274,6 +274,14 @@ def _ranking_robustness(ctx: Context) -> list[str]:
     res = ctx.result("robustness")
     if not res:
         return [ctx.t("report.robust.none")]
+    from prioritizer.dates import jst_text
+
+    run = ctx.runs.get("robustness")
+    named = [ctx.t("report.robust.run", run=f(run, "run_id"), when=jst_text(f(run, "created_at"), ctx.lang))]
+    return named + _robustness_verdict(ctx, res)
+
+
+def _robustness_verdict(ctx: Context, res: dict[str, Any]) -> list[str]:
     verdict = res.get("verdict") or res.get("verdicts")
     if isinstance(verdict, dict):
         verdict = verdict.get("lines") or verdict.get("messages") or [verdict]
