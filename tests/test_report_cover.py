@@ -78,3 +78,15 @@ def test_summary_names_the_latest_robustness_run_even_when_it_ran_after_the_deci
         str(getattr(b, "text", "")) + "\n".join(getattr(b, "items", []) or []) for b in doc.sections[0].blocks
     )
     assert f"頑健性分析（記録 {rob.run_id}、" in text and "頑健性分析は実行されていません" not in text
+
+
+def test_source_appendix_speaks_the_readers_language_and_names_the_items(store):
+    rid = _allocate()
+    for lang, goods, semis in (
+        ("ja", "物資・技術", "半導体"),
+        ("en", "Goods and technologies", "Semiconductors"),
+    ):
+        doc = build_document(store, rid, lang)
+        src = next(t for t in doc.tables() if t.sheet == "sources").frame
+        assert "goods" not in set(src["table"]) and goods in set(src["table"])
+        assert src["items"].str.contains(semis).any()  # keyed by the item's name, not "表 goods"
