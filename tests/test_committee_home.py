@@ -100,3 +100,19 @@ def test_home_page_shows_status_changes_weights_in_force_and_one_spend(env):
     spent = next(m.value for m in at.metric if m.label == "配分額（事業＋備蓄）")
     stored = env.get(second).result["budget"]["spent_total"]
     assert spent == f"{stored:,.0f}億円"  # the allocation page's figure, projects + stock
+
+
+def test_one_total_spend_in_the_diff_the_report_and_the_json(env):
+    # issue 30: 8,000 on the allocation page, 6,222 (projects only) on the compare and audit pages
+    from prioritizer.reports.content import build_context, decision_text
+    from prioritizer.summaries import total_spend
+    from prioritizer.text import fmt_oku
+
+    a, b = _allocate("7000", "案A"), _allocate("8000", "案B")
+    rb = env.get(b).result
+    total = rb["budget"]["spent_total"]
+    assert total == pytest.approx(rb["budget"]["spent_projects"] + rb["budget"]["spent_stockpiles"])
+    assert rb["budget"]["spent_stockpiles"] > 0  # the default case buys stock: the two figures differ
+    assert total_spend(rb) == pytest.approx(total)  # compare page and allocation page
+    assert env.diff(a, b).spend_b == pytest.approx(total)  # audit diff
+    assert f"総額 {fmt_oku(total, 'ja')}" in decision_text(build_context(env, b, "ja"))  # report

@@ -159,3 +159,31 @@ def test_quorum_decides_approved_one_approval_is_not_approval(db) -> None:
     with pytest.raises(InputError) as exc:
         approval_status(store, rid, {"committee": {"quorum": 0}})
     assert exc.value.issues[0].column == "committee.quorum" and exc.value.issues[0].file == "policy.yaml"
+
+
+def test_a_study_without_a_weights_dimension_uses_the_weights_in_force(db, tmp_path) -> None:
+    store, case = open_store(db), load_case(CASE)
+    committee.submit(M1, "default", IDS, CONSISTENT, store)
+    committee.submit(M2, "default", IDS, CONSISTENT, store)
+    rid = committee.adopt(CHAIR, "default", case, store, reason="第3回委員会")
+    grid = tmp_path / "grid.yaml"
+    grid.write_text("budgets: [8000]\nscenarios: [all]\n", encoding="utf-8")
+    args = ["study", str(CASE), "--grid", str(grid), "--workers", "0", "--study-dir", str(tmp_path / "s")]
+    got = _cli(*args)
+    assert got["weights_source"]["run"] == rid
+    assert store.get(got["run_id"]).params["weights"] == pytest.approx(
+        dict(zip(IDS, [0.4, 0.2, 0.1, 0.3], strict=True))
+    )
+    # the same single allocation as `allocate --budget 8000` under the adopted weights
+    a = _cli("allocate", str(CASE), "--budget", "8000", "--no-explain")
+    assert a["weights_source"]["run"] == rid
+    funded = {p["id"] for p in a["projects"] if p["funded_fraction"] > 1e-6}
+    shares = {p["id"]: p["funded_share"] for p in got["projects"]}
+    assert {i for i, s in shares.items() if s > 0.5} == funded
+    # the study's ranks are those of the adopted weights, not the model file's
+    adopted = {r["id"]: r["rank"] for r in _cli("rank", str(CASE))["ranking"]}
+    model = {r["id"]: r["rank"] for r in _cli("rank", str(CASE), "--no-audit")["ranking"]}
+    assert adopted != model
+    ranks = {g["id"]: g["rank_quantiles"] for g in got["goods"]}
+    some = sorted(adopted, key=adopted.get)[:5]
+    assert all(set(ranks[i].values()) == {adopted[i]} for i in some), {i: ranks[i] for i in some}
