@@ -187,3 +187,15 @@ def test_a_study_without_a_weights_dimension_uses_the_weights_in_force(db, tmp_p
     ranks = {g["id"]: g["rank_quantiles"] for g in got["goods"]}
     some = sorted(adopted, key=adopted.get)[:5]
     assert all(set(ranks[i].values()) == {adopted[i]} for i in some), {i: ranks[i] for i in some}
+
+
+def test_a_source_without_the_weights_is_not_claimed() -> None:
+    # a caller that drops the weights but keeps the source (the data page's label ranking)
+    # must not be reported as using the committee's weights
+    from prioritizer.runs import execute
+
+    src = {"run": "R000009", "adopted_by": "sato", "adopted_at": "2026-12-04T06:30:00+00:00"}
+    case = load_case(CASE)
+    assert execute("rank", case, {"weights_source": src}).result["weights_source"] is None
+    w = dict(zip(IDS, [0.4, 0.2, 0.1, 0.3], strict=True))
+    assert execute("rank", case, {"weights": w, "weights_source": src}).result["weights_source"] == src

@@ -83,7 +83,9 @@ def run_allocate(case: Case, params: dict[str, Any]) -> CommandOutput:
         backend=params.get("backend", "auto"),
     )
     result = res.to_json()
-    result["weights_source"] = params.get("weights_source")  # DESIGN §7: adopted weights used, or null
+    result["weights_source"] = (
+        params.get("weights_source") if params.get("weights") else None
+    )  # DESIGN §7: adopted weights used, or null
     result["value_for_money"] = value_for_money(data)
     if params.get("frontier"):
         result["frontier"] = sweep(

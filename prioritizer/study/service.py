@@ -240,7 +240,9 @@ def run_study(case: Case, params: dict[str, Any]) -> CommandOutput:
     result = _result(
         case, grid, tasks, done, candidates, cand_specs, regret_done, pids, gids, info, engine_info, complete
     )
-    result["weights_source"] = params.get("weights_source")  # DESIGN §7: adopted weights used, or null
+    result["weights_source"] = (
+        params.get("weights_source") if params.get("weights") else None
+    )  # DESIGN §7: adopted weights used, or null
     result["study"] = {
         "key": key,
         "dir": str(sdir),
