@@ -94,6 +94,7 @@ def test_rank_and_allocate_use_the_weights_in_force_unless_weights_are_given(db)
     a = _cli("allocate", str(CASE), "--relax", "--no-explain")
     assert a["weights_source"]["run"] == rid
     assert store.get(a["run_id"]).params["weights"] == pytest.approx(got["weights"])  # recorded, replayable
+    assert store.replay(r["run_id"]).identical
 
 
 def test_only_the_convener_adopts_and_only_weights_runs(db) -> None:
