@@ -20,7 +20,12 @@ def _stored_runs(command: str) -> tuple[dict[str, dict | None], dict[str, str]]:
 
         store = open_store(st.session_state.get("db"))
         summaries = store.runs(command=command, limit=30)
-        labels.update({rid: lab for rid, (lab, _) in controller.run_labels(summaries, state.lang()).items()})
+        from prioritizer.app.decisions import display_names
+
+        names = display_names(store)
+        labels.update(
+            {rid: lab for rid, (lab, _) in controller.run_labels(summaries, state.lang(), names).items()}
+        )
         for s in summaries:
             rid = s["run_id"] if isinstance(s, dict) else s.run_id
             if rid not in out:
