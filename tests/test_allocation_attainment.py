@@ -61,6 +61,9 @@ def test_benefit_leaves_out_the_target_penalty_and_no_shortfall_is_the_reason() 
     # the budget's price is a's 5 per 億円; b's stock would earn its penalty 1 per 億円
     assert "1億円あたり1で、予算の限界価値5に届きません" in b["text_ja"]
     assert "no scenario leaves a shortfall" in b["text_en"]
+    # English quotes money in ¥bn: 1 per 億円 is 10 per ¥1bn, and no 億円 or 日 in the sentence
+    assert "earns 10 per ¥1bn, below the budget's marginal value 50" in b["text_en"]
+    assert "億" not in b["text_en"] and "日" not in b["text_en"]
     assert att["penalty_share"] == pytest.approx(10 / 110)
 
 

@@ -137,6 +137,9 @@ def _reason(
     base = {
         "earn": earn_per_oku,
         "price": price_per_oku,
+        # English quotes money in ¥bn (1 ¥bn = 10 億円), so its rates are per ¥1bn
+        "earn_bn": None if earn_per_oku is None else 10 * earn_per_oku,
+        "price_bn": None if price_per_oku is None else 10 * price_per_oku,
         "day_cost": cost * day_units,
         "penalty": penalty_day,
     }
