@@ -173,6 +173,8 @@ def _explanations(lines: list[dict[str, Any]]) -> None:
     status_lines = [ln for ln in lines if ln.get("group") not in _GROUPS]
     for ln in status_lines:
         st.warning(ln["text"])
+    # the prices are the optimisation's, which also counts the stockpile-target penalty
+    st.caption(state.tr("alloc.prices_note"))
     cols = st.columns(len(_GROUPS))
     for col, group in zip(cols, _GROUPS, strict=True):
         mine = [ln for ln in lines if ln.get("group") == group]
