@@ -309,6 +309,7 @@ def summary(ctx: Context) -> Section:
     if ctx.alloc:
         s.blocks.append(Para(ctx.t("report.sec.rules"), style="note"))
         s.blocks.append(Bullets(hardest_rules(ctx) or [ctx.t("report.rules.none")]))
+        s.blocks.append(Para(ctx.t("alloc.prices_note"), style="note"))
     s.blocks.append(Para(ctx.t("report.sec.robust"), style="note"))
     s.blocks.append(Bullets(robustness_lines(ctx)))
     if ctx.against is not None:
