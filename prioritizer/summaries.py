@@ -2,7 +2,8 @@
 
 These read the JSON payloads of DESIGN §5/§6 and never recompute what a run already
 states: spend comes from the optimiser's ``spent`` per project (share × cost only for
-runs recorded before that field existed), and the groupings use the case's own columns.
+runs recorded before that field existed), the total from :mod:`prioritizer.spend`
+(projects + stock), and the groupings use the case's own columns.
 """
 
 from __future__ import annotations
@@ -13,21 +14,15 @@ import numpy as np
 import pandas as pd
 
 from prioritizer.case import Case
+from prioritizer.spend import project_spend, projects_spend, spent_total  # noqa: F401 (re-exported)
 
 #: a project counts as funded above this share (the solver's zero tolerance)
 FUNDED_EPS = 1e-9
 
 
-def project_spend(p: dict[str, Any]) -> float:
-    """億円 spent on one project of an allocate result: the optimiser's ``spent``, else share × cost."""
-    if p.get("spent") is not None:
-        return float(p["spent"])
-    return float((p.get("funded_fraction") or 0.0) * (p.get("cost") or 0.0))
-
-
 def total_spend(result: dict[str, Any]) -> float:
-    """億円 spent on projects (stock purchases are in ``budget.spent_stockpiles``)."""
-    return sum(project_spend(p) for p in result.get("projects", []))
+    """億円 spent in all, projects + stock: the one total every page, diff and report shows."""
+    return spent_total(result)
 
 
 def is_funded(p: dict[str, Any]) -> bool:

@@ -83,6 +83,32 @@ def test_diff_of_two_allocate_runs_says_what_was_funded(db_url):
     assert "配分総額: 120億円 → 290億円（170億円の変化）" in d.text("ja")
 
 
+def test_diff_counts_stock_in_the_total_spend_as_the_allocation_page_does(db_url):
+    # issue 30: the page showed 8,000 (projects + stock) where the diff showed 6,222 (projects)
+    ra = _alloc_result({"p1": 1.0, "p2": 0.0, "p3": 0.5})
+    rb = _alloc_result({"p1": 0.0, "p2": 1.0, "p3": 1.0})
+    ra["budget"] = {"spent_projects": 120.0, "spent_stockpiles": 30.0, "spent_total": 150.0}
+    rb["budget"] = {"spent_projects": 290.0, "spent_stockpiles": 10.0, "spent_total": 300.0}
+    a, b = make_run(command="allocate", result=ra), make_run(command="allocate", result=rb)
+    record_run(a, db_url)
+    record_run(b, db_url)
+    d = open_store(db_url).diff(a.run_id, b.run_id)
+    assert (d.spend_a, d.spend_b) == pytest.approx((150.0, 300.0))
+    assert "配分総額: 150億円 → 300億円（150億円の変化）" in d.text("ja")
+
+
+def test_one_total_spend_reads_stock_of_older_runs_too():
+    from prioritizer.spend import spent_total
+    from prioritizer.summaries import total_spend
+
+    old = {
+        "projects": [{"spent": 60.0}, {"funded_fraction": 0.5, "cost": 40.0}],
+        "budget": {"spent_stockpiles": 7.0},
+    }
+    assert spent_total(old) == pytest.approx(87.0) == total_spend(old)  # 60 + 20 + 7
+    assert spent_total({**old, "budget": {"spent_total": 91.0}}) == 91.0  # the optimiser's own figure
+
+
 def test_diff_of_a_run_with_itself_says_no_difference(db_url):
     a = make_run()
     record_run(a, db_url)

@@ -92,7 +92,9 @@ def test_the_right_password_shows_the_ranking_and_saves_under_the_signed_in_name
 def test_a_committee_member_is_not_offered_saving(env):
     accounts.add_user(env, "suzuki", "committee", PW)
     at = _sign_in(_start(), "suzuki", PW)
-    assert len(at.dataframe) >= 1
+    # a committee member opens on the decision under review (issue 30): none saved yet
+    assert [h.value for h in at.header] == ["審議中の決定"]
+    assert "まだ保存された配分" in "\n".join(str(i.value) for i in at.info)
     assert "保存は企画担当・管理者のみ" in _texts(at)
     assert not any(ta.key == "save_reason" for ta in at.text_area)
 

@@ -231,7 +231,8 @@ def test_oidc_sign_in_through_a_local_openid_provider(tmp_path, browser):
             page.get_by_role("button", name="組織のシングルサインオンでサインイン").click()
             # The provider's consent page: pick the predefined user.
             page.get_by_role("button", name=sub).click(timeout=60_000)
-            page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=120_000)
+            # a committee member opens on the decision under review (issue 30): none saved yet
+            page.get_by_text("まだ保存された配分", exact=False).wait_for(timeout=120_000)
             _settle(page)
             assert "田中 三郎" in page.content()
             assert "シングルサインオン" in page.content()  # the method shown beside the name

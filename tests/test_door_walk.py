@@ -185,6 +185,10 @@ def _invocations(w: dict[str, Any], out: Path) -> dict[str, list[list[str]]]:
             ["partners", case, "gallium"],
         ],
         "audit anchor": [["audit", "anchor"]],
+        "weights adopt": [["weights", "adopt", s, "--case", case]],
+        "weights current": [["weights", "current", case, "--format", "json"]],
+        "weights round open": [["weights", "round", "open", "walk"]],
+        "weights round close": [["weights", "round", "close", "walk"]],
         "import-supply": [
             ["import-supply", "usgs-mcs", str(out / "none.csv"), "--map", str(out / "m.csv"), "--out", case]
         ],
@@ -257,6 +261,7 @@ def test_every_cli_subcommand_as_a_viewer_without_a_session_shows_no_secret_row(
     assert codes["case export latest"] == 6, codes
     assert codes["import-trade japan-customs " + str(ROOT / "inputs" / "default" / "flows.csv")] == 6, codes
     assert codes["bundle export " + s] == 6, codes
+    assert codes["weights adopt " + s] == 6, codes
     assert codes["import-supply usgs-mcs " + str(out / "none.csv")] == 6, codes
     assert codes["import-governance wgi " + str(out / "none.csv")] == 6, (
         codes

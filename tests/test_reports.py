@@ -116,7 +116,8 @@ def test_benefit_sentence_uses_the_recorded_fields():
     ctx = Context("ja", None, {"run_id": "R1", "command": "allocate"}, {"allocate": {"result": result}}, None)
     text = decision_text(ctx)
     assert "予算 100億円" in text and "総額 80億円（うち事業 60億円・備蓄 20億円）" in text
-    assert "便益は 1,234" in text and "15.4" in text
+    assert "便益（採択事業の価値＋回避される不足損失）は 1,234" in text and "15.4" in text
+    assert "便益には含めていません" in text  # the target penalty is named as left out
     assert "採択する事業は 1 件" in text and "総予算（100億円）" in text
     del result["benefit"], result["benefit_per_oku"]
     assert "便益: 記録なし" in decision_text(ctx)
@@ -379,8 +380,11 @@ def test_allocation_section_prints_recorded_benefit_parts_or_not_recorded():
     }
     ctx = Context("en", None, {"run_id": "R1"}, {}, None)
     got = dict(benefit_items(ctx, alloc))
-    assert got["Benefit (against doing nothing)"] == "1,200"
-    assert got["Shortfall losses avoided"] == "850" and got["Stock-target penalties avoided"] == "50"
+    # recorded before DESIGN §7 (its benefit counted the penalty): shown as the defensible
+    # project value + avoided shortfall loss = 300 + 850, the penalty beside it for reference
+    assert got["Benefit (against doing nothing)"] == "1,150"
+    assert got["Shortfall losses avoided"] == "850"
+    assert got["(For reference, not in the benefit) stock-target penalties avoided"] == "50"
     assert got["Objective with nothing funded or stocked"] == "-700"
     assert got["Benefit per 億円 spent"] == "not recorded"  # absent from this run: never recomputed
     assert set(dict(benefit_items(ctx, {"objective": 1.0})).values()) == {"1", "not recorded"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pandas as pd
+import pytest
 
 from prioritizer.charts import ChartSpec, Series, build
 from prioritizer.charts.plotly import to_plotly
@@ -25,10 +26,12 @@ def test_nice_ticks_follow_heckbert_steps():
 def test_contribution_spec_keeps_rank_order_and_values():
     spec = build.contributions(RANKING, {"x": "基準X", "y": "基準Y"}, "ja")
     assert spec.kind == "barh" and spec.categories == ["1. 甲", "2. 乙"]
-    assert [s.name for s in spec.series] == ["基準X", "基準Y"]
+    # the last series marks each item's sum of contributions (0.75 and 0.1 by hand)
+    assert [s.name for s in spec.series] == ["基準X", "基準Y", "寄与の合計"]
     assert spec.series[1].values == [0.25, -0.1]
+    assert spec.series[2].style == "marker" and spec.series[2].values == pytest.approx([0.75, 0.1])
     fig = to_plotly(spec)
-    assert [tr.name for tr in fig.data] == ["基準X", "基準Y"]
+    assert [tr.name for tr in fig.data] == ["基準X", "基準Y", "寄与の合計"]
     assert list(fig.data[0].x) == [0.5, 0.2] and list(fig.data[0].y) == ["1. 甲", "2. 乙"]
 
 

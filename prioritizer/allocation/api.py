@@ -48,6 +48,8 @@ class AllocationResult:
     benefit: float | None = None
     benefit_breakdown: dict[str, float] | None = None
     benefit_per_oku: float | None = None
+    #: {met, total, goods: [...], penalty_share} (prioritizer/allocation/attainment.py)
+    target_attainment: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The ``allocate`` payload of DESIGN §5/§6 (without ``run_id``), plus explanation fields."""
@@ -58,6 +60,7 @@ class AllocationResult:
             "benefit": self.benefit,
             "benefit_breakdown": self.benefit_breakdown,
             "benefit_per_oku": self.benefit_per_oku,
+            "target_attainment": self.target_attainment,
             "projects": self.projects,
             "stockpiles": self.stockpiles,
             "constraints": self.constraints,
@@ -455,9 +458,18 @@ def allocate_data(
             "avoided_shortfall_loss": base["expected_shortfall_loss"] - terms["expected_shortfall_loss"],
             "avoided_target_penalty": base["target_penalty"] - terms["target_penalty"],
         }
-        benefit = float(outcome.objective - base["objective"])
+        # what a committee can defend: funded projects' value and expected shortfall loss
+        # avoided; the avoided target penalty is reported beside it (DESIGN §7), not in it
+        benefit = float(breakdown["project_value"] + breakdown["avoided_shortfall_loss"])
         spent = budget_summary.get("spent_total") or 0.0
         per_oku = benefit / spent if spent > 1e-9 else None
+    attainment = None
+    if outcome.has_solution:
+        from prioritizer.allocation.attainment import penalty_share, shortfall_value, target_attainment
+
+        fv = {key: outcome.values.get(v.name, 0.0) for key, v in built.f.items()}
+        attainment = target_attainment(data, stock, constraints, shortfall_value(data, fv))
+        attainment["penalty_share"] = penalty_share(breakdown)
     return AllocationResult(
         status=outcome.status,
         objective=outcome.objective,
@@ -465,6 +477,7 @@ def allocate_data(
         benefit=benefit,
         benefit_breakdown=breakdown,
         benefit_per_oku=per_oku,
+        target_attainment=attainment,
         funded=funded,
         projects=projects,
         stockpiles=stock,
@@ -478,6 +491,8 @@ def allocate_data(
             "objective_unit": "criticality-weighted 億円 (重要度加重億円)",
             "benefit_unit": "criticality-weighted 億円 (重要度加重億円)",
             "benefit_reference": "no action: nothing funded, nothing stocked, same scenarios and weights",
+            "benefit_terms": "project_value + avoided_shortfall_loss; the avoided target penalty is "
+            "counted by the optimisation (targets are policy) but not in the benefit",
             "criticality_source": criticality_source,
             "damage_multiplier": data.damage_multiplier,
             "holding_factor": data.holding_factor,

@@ -83,6 +83,9 @@ def run_allocate(case: Case, params: dict[str, Any]) -> CommandOutput:
         backend=params.get("backend", "auto"),
     )
     result = res.to_json()
+    result["weights_source"] = (
+        params.get("weights_source") if params.get("weights") else None
+    )  # DESIGN §7: adopted weights used, or null
     result["value_for_money"] = value_for_money(data)
     if params.get("frontier"):
         result["frontier"] = sweep(
@@ -131,6 +134,17 @@ def headline(result: dict[str, Any]) -> list[dict[str, Any]]:
         )
         out.append({"kind": "alloc.head.per_oku", "per_oku": result.get("benefit_per_oku")})
         out.append({"kind": "alloc.head.breakdown", **(result.get("benefit_breakdown") or {})})
+        bd = result.get("benefit_breakdown") or {}
+        out.append(
+            {"kind": "alloc.head.penalty_note", "avoided_target_penalty": bd.get("avoided_target_penalty")}
+        )
+    att = result.get("target_attainment")
+    if att and att.get("total"):
+        out.append({"kind": "alloc.head.targets", "met": att["met"], "total": att["total"]})
+        out += [
+            {"kind": "alloc.head.target_short", "text_ja": g["text_ja"], "text_en": g["text_en"]}
+            for g in att["goods"]
+        ]
     return out
 
 

@@ -18,10 +18,14 @@ from prioritizer.i18n import Lang, label
 
 
 def contribution_bars(
-    ranking: list[dict[str, Any]], criteria_labels: dict[str, str], lang: Lang = "ja", top: int = 30
+    ranking: list[dict[str, Any]],
+    criteria_labels: dict[str, str],
+    lang: Lang = "ja",
+    top: int = 30,
+    method: str | None = None,
 ) -> go.Figure:
-    """Stacked horizontal bars: each item's score split into per-criterion contributions."""
-    return to_plotly(build.contributions(ranking, criteria_labels, lang, top))
+    """Stacked signed bars of per-criterion contributions, with their sum marked (axis: what it explains)."""
+    return to_plotly(build.contributions(ranking, criteria_labels, lang, top, method))
 
 
 def domain_sector_map(ranking: list[dict[str, Any]], lang: Lang = "ja") -> go.Figure:

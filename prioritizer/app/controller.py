@@ -167,11 +167,18 @@ def justification(
     item: dict[str, Any], n_items: int, criteria_labels: dict[str, str], lang: str = "ja"
 ) -> str:
     """One paragraph a committee member can read: rank, score and the criteria that drive it."""
+    from prioritizer.scoring.decompose import shares
+    from prioritizer.text import fmt_pct, name_of, render
+
     contrib = item.get("contributions") or {}
-    total = sum(abs(v) for v in contrib.values()) or 1.0
+    # signed shares of what the contributions explain (they add up to 100 %), so a criterion
+    # pulling the other way reads negative beside its negative contribution
+    share = shares(contrib)
     top = sorted(contrib.items(), key=lambda kv: -abs(kv[1]))[:2]
-    parts = [f"{criteria_labels.get(c, c)} {abs(v) / total:.0%}" for c, v in top]
-    from prioritizer.text import name_of, render
+    parts = [
+        f"{criteria_labels.get(c, c)} {'+' if share[c] > 0 else ''}{fmt_pct(share[c], lang, 0)}"
+        for c, _ in top
+    ]  # type: ignore[arg-type]
 
     name = name_of(item, lang)  # type: ignore[arg-type]
     hint = item.get(f"hint_{lang}") or item.get("hint") or ""

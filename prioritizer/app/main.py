@@ -11,6 +11,7 @@ from prioritizer.app.pages import (
     committee,
     compare,
     data,
+    decision,
     monitoring,
     ranking,
     robustness,
@@ -75,6 +76,7 @@ def _save_form() -> None:
 
 #: every page: (draw function, title key, URL path) — the menu's order
 PAGE_SPEC = [
+    (decision.page, "page.decision", "decision"),
     (ranking.page, "page.ranking", "ranking"),
     (weights.page, "page.weights", "weights"),
     (allocation.page, "page.allocation", "allocation"),
@@ -105,7 +107,10 @@ def main() -> None:
     auth_gate.require()
     auth_gate.tier_banner()
     # ``start_page`` lets a link or a test open the app on a given page.
-    start = st.session_state.get("start_page", "ranking")
+    # A committee member opens on the decision under review; everyone else on the ranking.
+    start = st.session_state.get("start_page") or (
+        "decision" if auth_gate.identity().role == "committee" else "ranking"
+    )
     pages = [st.Page(fn, title=state.tr(key), url_path=path) for fn, key, path in PAGE_SPEC]
     # Streamlit serves its default page at "/" only, so a default page named "ranking" made
     # the deep link /ranking "Page not found". The root is an unlisted page showing the start

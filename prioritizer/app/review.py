@@ -19,7 +19,15 @@ def section(who: Any, ids: list[str]) -> None:
     st.subheader(state.tr("review.title"))
     if not ids:
         return
-    rid = st.selectbox(state.tr("review.run"), ids, key="review-run")
+    from prioritizer.app.decisions import display_names
+    from prioritizer.app.views import run_labels
+
+    labels = run_labels(
+        [r for r in door.visible_runs(who, limit=200) if r.run_id in set(ids)], lang, display_names(who.store)
+    )
+    rid = st.selectbox(
+        state.tr("review.run"), ids, key="review-run", format_func=lambda r: labels.get(r, (r, ""))[0]
+    )
     events = door.discussion(who, rid)
     if events:
         rows = [

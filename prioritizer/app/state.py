@@ -105,7 +105,9 @@ def rank_params() -> dict[str, Any]:
         p["weights"] = dict(ss["weights"])
         if ss.get("judgements"):
             p["judgements"] = ss["judgements"]
-    return p
+    from prioritizer.app import in_force  # the committee's adopted weights unless the session's
+
+    return in_force.apply(p)
 
 
 def multiselect(container: Any, label: str, options: Any, **kw: Any) -> Any:
@@ -149,7 +151,9 @@ def alloc_params() -> dict[str, Any]:
     p.update(st.session_state.get("alloc_params") or {})
     if st.session_state.get("weights"):
         p["weights"] = dict(st.session_state["weights"])
-    return p
+    from prioritizer.app import in_force  # the committee's adopted weights unless the session's
+
+    return in_force.apply(p)
 
 
 def criteria_labels(run: Run) -> dict[str, str]:

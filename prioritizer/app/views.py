@@ -107,14 +107,12 @@ def allocation_changes(
     base: dict[str, Any], new: dict[str, Any], case: Case, lang: str = "ja"
 ) -> dict[str, Any]:
     """What a what-if changes against the case's own allocation: benefit, spend, funding, domains."""
+    from prioritizer.spend import benefit_of
     from prioritizer.text import field, fmt_oku, t, vocab
     from prioritizer.text.tables import present
 
-    def spent(r: dict[str, Any]) -> float:
-        b = r.get("budget") or {}
-        return float(b["spent_total"]) if b.get("spent_total") is not None else total_spend(r)
-
-    bb, nb = base.get("benefit"), new.get("benefit")
+    spent = total_spend  # the one total: projects + stock
+    bb, nb = benefit_of(base), benefit_of(new)
     ch = funding_changes(base, new)
     ch = with_names(ch, case, lang) if not ch.empty else ch
     if not ch.empty:
@@ -158,24 +156,17 @@ def allocation_changes(
     }
 
 
-def run_labels(runs: list[Any], lang: str = "ja") -> dict[str, tuple[str, str]]:
-    """run id -> ("R000012 · 予算・備蓄配分 · 2026-11-30 10:02 · 田中 · 第3回委員会", command)."""
-    from prioritizer.text import vocab
+def run_labels(
+    runs: list[Any], lang: str = "ja", names: dict[str, str] | None = None
+) -> dict[str, tuple[str, str]]:
+    """run id -> ("2026年11月30日 19:02 · 予算・備蓄配分 · 田中 次郎 · 第3回委員会（R000012）", command):
+    a run picked by when (JST), what, who (display name when known) and why; the id last."""
+    from prioritizer.app.decisions import describe
 
     out: dict[str, tuple[str, str]] = {}
     for r in runs:
         d = r if isinstance(r, dict) else vars(r)
-        when = str(d.get("created_at") or "")[:16].replace("T", " ")
-        reason = str(d.get("reason") or "")
-        reason = reason if len(reason) <= 30 else reason[:29] + "…"
-        parts = [
-            d["run_id"],
-            vocab("command", d.get("command"), lang),
-            when,
-            d.get("actor") or "—",
-            reason or "—",
-        ]  # type: ignore[arg-type]
-        out[d["run_id"]] = (" · ".join(str(p) for p in parts), str(d.get("command")))
+        out[d["run_id"]] = (describe(d, names or {}, lang), str(d.get("command")))
     return out
 
 

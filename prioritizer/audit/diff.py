@@ -14,6 +14,7 @@ from typing import Any
 
 from prioritizer.audit.chain import canonical
 from prioritizer.audit.entities import StoredRun
+from prioritizer.spend import benefit_of, spent_total
 
 #: funded fractions closer than this are the same (solver tolerance)
 FRACTION_TOL = 1e-6
@@ -301,16 +302,6 @@ def _rank_moves(ra: dict[str, Any], rb: dict[str, Any]) -> tuple[list[RankMove],
     return moves, top(la), top(lb)
 
 
-def _spend(projects: list[dict[str, Any]]) -> float:
-    total = 0.0
-    for p in projects:
-        if p.get("spent") is not None:
-            total += float(p["spent"])
-        else:
-            total += float(p.get("funded_fraction") or 0.0) * float(p.get("cost") or 0.0)
-    return total
-
-
 def _funding(ra: dict[str, Any], rb: dict[str, Any]) -> list[FundingChange]:
     pa = {str(p["id"]): p for p in ra.get("projects", []) or [] if isinstance(p, dict) and "id" in p}
     pb = {str(p["id"]): p for p in rb.get("projects", []) or [] if isinstance(p, dict) and "id" in p}
@@ -360,8 +351,9 @@ def diff_runs(a: StoredRun, b: StoredRun) -> Diff:
         d.ranks, d.top_a, d.top_b = _rank_moves(a.result, b.result)
     if a.command == "allocate" and b.command == "allocate":
         d.funded = _funding(a.result, b.result)
-        d.spend_a = _spend(a.result.get("projects", []) or [])
-        d.spend_b = _spend(b.result.get("projects", []) or [])
+        # the one total spend (projects + stock), as every page and the report show it
+        d.spend_a = spent_total(a.result)
+        d.spend_b = spent_total(b.result)
         if a.result.get("status") != b.result.get("status"):
             d.status = (a.result.get("status"), b.result.get("status"))
         oa, ob = a.result.get("objective"), b.result.get("objective")
@@ -369,7 +361,7 @@ def diff_runs(a: StoredRun, b: StoredRun) -> Diff:
             isinstance(oa, float) and isinstance(ob, float) and abs(oa - ob) <= 1e-9 * max(1.0, abs(oa))
         ):
             d.objective = (oa, ob)
-        ba, bb = a.result.get("benefit"), b.result.get("benefit")
+        ba, bb = benefit_of(a.result), benefit_of(b.result)
         if (ba is not None or bb is not None) and ba != bb:
             d.benefit = (ba, bb)
     return d

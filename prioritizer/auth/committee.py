@@ -6,7 +6,12 @@
 * the convener (planner or admin: ``aggregate_weights``) aggregates the latest submission of
   each member (:func:`prioritizer.weights_group.group_ahp`) and **adopts** the result: a Run of
   the ``weights_group`` service, recorded with the convener's identity, whose weights become
-  the model's weight history and whose params name every submission event it used.
+  the model's weight history and whose params name every submission event it used; adopting
+  also makes those weights the case's weights in force (:mod:`prioritizer.auth.adoption`);
+* the convener may **open** and **close** a round for a topic (chained ``round_opened`` /
+  ``round_closed`` events): while a round is open each member sees only their own submission
+  (:func:`visible_submissions`), and no adoption is made; a submission's CR above 0.1 is
+  recorded and warned (:func:`check_judgements`).
 """
 
 from __future__ import annotations
@@ -74,11 +79,64 @@ def submit(identity: Identity, topic: str, ids: list[str], matrix: list[list[flo
             "matrix": a.tolist(),
             "weights": {c: float(v) for c, v in zip(ids, res.weights, strict=True)},
             "cr": None if res.cr is None else float(res.cr),
+            "consistent": bool(res.consistent),
         },
     )
     with store._write() as conn:
         conn.execute(delete(t.drafts).where(t.drafts.c.user == identity.user, t.drafts.c.topic == topic))
     return seq
+
+
+def check_judgements(ids: list[str], matrix: list[list[float]]) -> dict[str, Any]:
+    """Saaty's consistency of a member's judgements before (or after) submitting them:
+    {weights, cr, consistent, suggestion}; CR above 0.1 is to be warned, not refused."""
+    from prioritizer.weights import ahp
+
+    res = ahp(np.asarray(matrix, dtype=float), ids).as_dict()
+    return {k: res.get(k) for k in ("weights", "cr", "consistent", "suggestion", "most_inconsistent")}
+
+
+def open_round(identity: Identity, topic: str, store: Any) -> int:
+    """Open a round of judgements on ``topic`` (convener); submissions stay hidden until it closes."""
+    authorize(identity, "aggregate_weights", store=store, target=f"round {topic}")
+    if round_state(store, topic)["open"]:
+        raise InputError([Issue("committee", None, "round", topic, "a round is already open for this topic")])
+    return append_event(store, "round_opened", topic, identity.actor, identity.as_record(), {})
+
+
+def close_round(identity: Identity, topic: str, store: Any) -> int:
+    """Close the open round on ``topic`` (convener): every submission becomes visible."""
+    authorize(identity, "aggregate_weights", store=store, target=f"round {topic}")
+    if not round_state(store, topic)["open"]:
+        raise InputError([Issue("committee", None, "round", topic, "no round is open for this topic")])
+    n = len(submissions(store, topic))
+    return append_event(
+        store, "round_closed", topic, identity.actor, identity.as_record(), {"submissions": n}
+    )
+
+
+def round_state(store: Any, topic: str) -> dict[str, Any]:
+    """{topic, open, opened_at, opened_by, closed_at, rounds}: the latest round on ``topic``."""
+    events = list_events(store, ("round_opened", "round_closed"), ref=topic)
+    last_open = next((e for e in reversed(events) if e["kind"] == "round_opened"), None)
+    is_open = bool(events) and events[-1]["kind"] == "round_opened"
+    closed = events[-1] if events and events[-1]["kind"] == "round_closed" else None
+    return {
+        "topic": topic,
+        "open": is_open,
+        "opened_at": last_open["at"] if last_open else None,
+        "opened_by": last_open["actor"] if last_open else None,
+        "closed_at": closed["at"] if closed else None,
+        "rounds": sum(1 for e in events if e["kind"] == "round_opened"),
+    }
+
+
+def visible_submissions(identity: Identity, store: Any, topic: str) -> tuple[list[dict[str, Any]], int]:
+    """(submissions ``identity`` may see, how many there are): only their own while a round is open."""
+    subs = submissions(store, topic)
+    if round_state(store, topic)["open"]:
+        return [s for s in subs if s["actor"] == identity.actor], len(subs)
+    return subs, len(subs)
 
 
 def submissions(store: Any, topic: str) -> list[dict[str, Any]]:
@@ -125,6 +183,8 @@ def adopt(
     from prioritizer.runs import execute
 
     authorize(identity, "aggregate_weights", store=store, target=topic)
+    if round_state(store, topic)["open"]:
+        raise InputError([Issue("committee", None, "round", topic, "close the round before adopting")])
     subs = submissions(store, topic)
     if len(subs) < 2:
         raise InputError(
@@ -137,5 +197,25 @@ def adopt(
         "member_weights": member_weights,
         "judgements": judgements(subs),
     }
+    from prioritizer.auth.adoption import adopt_weights, inconsistencies
+
     run = execute("weights_group", case, params)
-    return save_run(identity, run, reason or f"group weights adopted for {topic}", store)
+    bad = inconsistencies(run.output.result)
+    if bad and not reason.strip():  # checked before anything is recorded
+        raise InputError(
+            [
+                Issue(
+                    "committee",
+                    None,
+                    "reason",
+                    ", ".join(bad),
+                    "these judgements are inconsistent (CR above 0.1): state why they are adopted anyway",
+                )
+            ]
+        )
+    rid = save_run(identity, run, reason or f"group weights adopted for {topic}", store)
+    # the group weights of the case's own model are its weights in force from now on; weights
+    # recorded as a version of another model wait for an explicit `weights adopt`
+    if case is not None and model == getattr(getattr(case, "policy", None), "model", "default"):
+        adopt_weights(identity, rid, case, store, reason)
+    return rid

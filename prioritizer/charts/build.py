@@ -21,20 +21,38 @@ def _item_label(r: Mapping[str, Any], lang: Lang) -> str:
 
 
 def contributions(
-    ranking: Sequence[Mapping[str, Any]], criteria_labels: Mapping[str, str], lang: Lang = "ja", top: int = 30
+    ranking: Sequence[Mapping[str, Any]],
+    criteria_labels: Mapping[str, str],
+    lang: Lang = "ja",
+    top: int = 30,
+    method: str | None = None,
 ) -> ChartSpec:
-    """Stacked horizontal bars: each item's score split into per-criterion contributions."""
+    """Stacked signed bars: each item's per-criterion contributions, and a mark at their sum.
+
+    The sum is what the method's contributions explain — the score less its reference point
+    (TOPSIS: closeness − 0.5; WSM, PROMETHEE II: the score) — and the axis title says so.
+    """
     items = sorted(ranking, key=lambda r: r["rank"])[:top]
     crits = list(items[0].get("contributions", {}).keys()) if items else []
+    series = [
+        Series(criteria_labels.get(c, c), [float(r["contributions"].get(c, 0.0)) for r in items])
+        for c in crits
+    ]
+    if crits:
+        series.append(
+            Series(
+                t("contrib.sum", lang),
+                [float(sum(r["contributions"].values())) for r in items],
+                style="marker",
+            )
+        )
+    known = method in ("wsm", "topsis", "promethee_ii", "wpm", "vikor")
     return ChartSpec(
         kind="barh",
         title=t("contributions", lang),
         categories=[_item_label(r, lang) for r in items],
-        series=[
-            Series(criteria_labels.get(c, c), [float(r["contributions"].get(c, 0.0)) for r in items])
-            for c in crits
-        ],
-        x_label=t("col.score", lang),
+        series=series,
+        x_label=t(f"contrib.axis.{method}", lang) if known else t("col.score", lang),
         height=max(360, 22 * len(items) + 120),
     )
 

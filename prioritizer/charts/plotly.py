@@ -31,6 +31,15 @@ def to_plotly(spec: ChartSpec) -> go.Figure:
         fig.update_yaxes(autorange="reversed")
     elif spec.kind == "barh":
         for s in spec.series:
+            if s.style == "marker":  # the net of the stacked signed bars (contributions: their sum)
+                fig.add_scatter(
+                    y=spec.categories,
+                    x=s.values,
+                    mode="markers",
+                    marker={"symbol": "line-ns-open", "size": 16, "color": "black", "line": {"width": 2}},
+                    name=s.name,
+                )
+                continue
             fig.add_bar(y=spec.categories, x=s.values, base=s.base, orientation="h", name=s.name)
         fig.update_layout(barmode="relative", yaxis={"autorange": "reversed"})
     else:

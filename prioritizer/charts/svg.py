@@ -145,8 +145,12 @@ def _barh(spec: ChartSpec) -> str:
     pos = [0.0] * n
     neg = [0.0] * n
     spans: list[list[tuple[float, float]]] = []
+    marks = [s for s in spec.series if s.style == "marker"]
     for s in spec.series:
-        sp = []
+        sp: list[tuple[float, float]] = []
+        if s.style == "marker":
+            spans.append(sp)
+            continue
         for i, v in enumerate(s.values):
             v = float(v or 0.0)
             if s.base is not None:
@@ -159,8 +163,9 @@ def _barh(spec: ChartSpec) -> str:
                 sp.append((neg[i] + v, neg[i]))
                 neg[i] += v
         spans.append(sp)
-    lo = min([0.0] + [a for sp in spans for a, _ in sp])
-    hi = max([0.0] + [b for sp in spans for _, b in sp])
+    mvals = [float(v) for m in marks for v in m.values if v is not None]
+    lo = min([0.0] + [a for sp in spans for a, _ in sp] + mvals)
+    hi = max([0.0] + [b for sp in spans for _, b in sp] + mvals)
     ticks = nice_ticks(lo, hi)
     x0, x1 = label_w, WIDTH - 16
     lo, hi = ticks[0], ticks[-1]
@@ -177,6 +182,10 @@ def _barh(spec: ChartSpec) -> str:
         for i, (a, b) in enumerate(sp):
             c.rect(X(a), top + row * i + 3, X(b) - X(a), row - 6, PALETTE[k % len(PALETTE)])
     c.line(X(0.0), top, X(0.0), top + plot_h, "#444", 0.8)
+    for m in marks:
+        for i, v in enumerate(m.values):
+            if v is not None:
+                c.line(X(float(v)), top + row * i + 1, X(float(v)), top + row * (i + 1) - 1, "#000", 2.0)
     y = top + plot_h + 28
     if spec.x_label:
         c.text(
@@ -187,7 +196,12 @@ def _barh(spec: ChartSpec) -> str:
             size=FONT - 1,
         )
     if len(spec.series) > 1:
-        _legend(c, [s.name for s in spec.series], y + 18)
+        _legend(
+            c,
+            [s.name for s in spec.series],
+            y + 18,
+            {k for k, s in enumerate(spec.series) if s.style == "marker"},
+        )
     return c.svg(spec.title)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from prioritizer.cli import app
+from prioritizer.cli import app, in_force
 from prioritizer.cli.common import (
     ActorOpt,
     CaseArg,
@@ -132,6 +132,7 @@ def allocate_cmd(
         if no_explain:
             # Prices, ranges and LP entry values stay; only the forced in/out re-solves go.
             params["explain"] = "prices"
+        params = in_force.apply(params, case, db, no_audit)  # the committee's adopted weights unless --model
     from prioritizer.allocation.progress import reporting, stage
 
     with reporting(_stderr_stage):

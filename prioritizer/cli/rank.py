@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from prioritizer.cli import app
+from prioritizer.cli import app, in_force
 from prioritizer.cli.audit import Lang, LangOpt
 from prioritizer.cli.common import (
     ActorOpt,
@@ -135,6 +135,8 @@ def rank(
         filt["specified_critical"] = True
     if filt:
         params["filter"] = filt
+    with clean_errors(fmt):
+        params = in_force.apply(params, case, db, no_audit)  # the committee's adopted weights unless given
     run_service(
         "rank",
         case,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from prioritizer.cli import app
+from prioritizer.cli import app, in_force
 from prioritizer.cli.audit import Lang, LangOpt
 from prioritizer.cli.common import (
     ActorOpt,
@@ -150,6 +150,7 @@ def robustness_cmd(
         ):
             if val is not None:
                 params[key] = val
+        params = in_force.apply(params, case, db, no_audit)  # the committee's adopted weights unless given
     show = fmt is not OutputFormat.json and sys.stderr.isatty()
     with _progress(show):
         run_service(

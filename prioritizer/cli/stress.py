@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from prioritizer.cli import app
+from prioritizer.cli import app, in_force
 from prioritizer.cli.common import (
     ActorOpt,
     CaseArg,
@@ -144,11 +144,16 @@ def stress_cmd(
         what_if: dict = {}
         if model:
             what_if["model"] = model
+        else:  # the optimal portfolio under the committee's adopted weights, if any
+            what_if = in_force.apply(what_if, case, db, no_audit)
         snap = _policy_snapshot(policy)
         if snap is not None:
             what_if["policy_snapshot"] = snap
         port = resolve(c, run, db=db, what_if=what_if or None)
         params: dict = {"months": months, "release": release, "portfolio": port.to_params(), "lang": lang}
+        if what_if.get("weights_source") and (run is None or run == "optimal"):
+            params["weights_source"] = what_if["weights_source"]
+        what_if.pop("weights_source", None)
         if all_:
             params["all"] = True
         else:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from prioritizer.cli import app
+from prioritizer.cli import app, in_force
 from prioritizer.cli.common import (
     ActorOpt,
     CaseArg,
@@ -102,6 +102,8 @@ def study_cmd(
         ):
             if val is not None:
                 params[key] = val
+        if not (isinstance(raw, dict) and raw.get("weights")):  # a grid that samples weights owns them
+            params = in_force.apply(params, case, db, no_audit)
     show = sys.stderr.isatty()
     with _progress(show):
         payload = run_service(

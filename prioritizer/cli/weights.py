@@ -20,6 +20,7 @@ import typer
 
 from prioritizer.cli import app
 from prioritizer.cli.common import (
+    ActorOpt,
     DbOpt,
     FormatOpt,
     NoAuditOpt,
@@ -173,3 +174,124 @@ def group_ahp_cmd(
         )
         text += f"\nmethod = {res['method']}  consensus S* = {res['consensus']:.3f} ({res['consensus_level']})\n{crs}"
     write_text(text, out)
+
+
+# --------------------------------------------------------------------------- weights in force
+
+
+def _who(db: str | None, actor: str, action: str):  # type: ignore[no-untyped-def]
+    """The caller of a `weights` write (the door: a `login` session of a planner or admin)."""
+    from prioritizer import door
+    from prioritizer.cli.common import caller
+
+    who = caller(db, actor)
+    door.enter(who, action)
+    return who
+
+
+def _current_table(cur: dict) -> pd.DataFrame:
+    from prioritizer.cli.common import cli_lang
+    from prioritizer.text import t
+
+    lang = cli_lang()
+    rows = [
+        {t("inforce.col.criterion", lang): c, t("inforce.col.weight", lang): w}
+        for c, w in (cur["weights"] or {}).items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def _current_text(cur: dict, fmt: OutputFormat) -> str:
+    from prioritizer.cli.common import cli_lang
+    from prioritizer.text import render as say
+
+    table = _current_table(cur)
+    text = render(cur, table, fmt)
+    if fmt is OutputFormat.table:
+        kind = "inforce.line" if cur.get("source_run") else "inforce.none"
+        from prioritizer.dates import jst_pair
+
+        msg = {"kind": kind, **cur, **jst_pair(cur.get("adopted_at"))}
+        text = say(msg, cli_lang()) + ("\n" + text if cur.get("weights") else "")
+    return text
+
+
+@weights_app.command("adopt")
+def adopt_cmd(
+    run: Annotated[str, typer.Argument(help="A weights or weights_group run id (or 'latest').")],
+    case: Annotated[
+        str, typer.Option("--case", help="The case (folder or name) whose weights these become.")
+    ],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why (required when a member's or the group's CR is above 0.1).")
+    ] = "",
+    actor: ActorOpt = "",
+    fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Make a committee's weights the case's weights in force (convener: planner or admin)."""
+    from prioritizer.auth.adoption import adopt_weights
+
+    with clean_errors(fmt):
+        who = _who(db, actor, "weights.adopt")
+        cur = adopt_weights(who.identity, run, case, who.store, reason)
+        write_text(_current_text(cur, fmt), out)
+
+
+@weights_app.command("current")
+def current_cmd(
+    case: Annotated[str, typer.Argument(help="The case (folder or name).")],
+    fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """The case's weights in force: {weights, source_run, adopted_by, adopted_at} (null: the model's)."""
+    from prioritizer.cli import in_force
+
+    with clean_errors(fmt):
+        write_text(_current_text(in_force.current(case, db), fmt), out)
+
+
+round_app = typer.Typer(
+    help="Judgement rounds: submissions stay hidden until the round closes.", no_args_is_help=True
+)
+weights_app.add_typer(round_app, name="round")
+
+
+def _round(action: str, topic: str, actor: str, fmt: OutputFormat, out, db) -> None:  # type: ignore[no-untyped-def]
+    from prioritizer.auth import committee
+
+    with clean_errors(fmt):
+        who = _who(db, actor, "weights.round")
+        store = who.store
+        fn = committee.open_round if action == "open" else committee.close_round
+        fn(who.identity, topic, store)
+        state = committee.round_state(store, topic)
+        write_text(render(state, pd.DataFrame([state]), fmt), out)
+
+
+@round_app.command("open")
+def round_open_cmd(
+    topic: Annotated[
+        str, typer.Argument(help="The topic (as on the committee page; default: the case name).")
+    ],
+    actor: ActorOpt = "",
+    fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Open a round of judgements (convener)."""
+    _round("open", topic, actor, fmt, out, db)
+
+
+@round_app.command("close")
+def round_close_cmd(
+    topic: Annotated[str, typer.Argument(help="The topic.")],
+    actor: ActorOpt = "",
+    fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Close the round: submissions become visible to every member (convener)."""
+    _round("close", topic, actor, fmt, out, db)

@@ -40,19 +40,32 @@ from prioritizer.door.records import (
     versions,
 )
 from prioritizer.door.registry import ACTIONS, Action, action
-from prioritizer.door.runs import compute, diff, replay, report, run_tier, save, stored_run, visible_runs
+from prioritizer.door.runs import (
+    ClearedStore,
+    cleared,
+    compute,
+    diff,
+    replay,
+    report,
+    run_tier,
+    save,
+    stored_run,
+    visible_runs,
+)
 
 __all__ = [
     "ACTIONS",
     "SIGN_IN_HINT",
     "Action",
     "Caller",
+    "ClearedStore",
     "SignInRequired",
     "account_flag",
     "action",
     "app_caller",
     "approve",
     "check_folder",
+    "cleared",
     "cli_caller",
     "comment",
     "compute",

@@ -63,6 +63,7 @@ ACTIONS: dict[str, Action] = dict(
         _a("approve", "write", "approve"),
         _a("judgement", "write", "submit_judgement"),
         _a("weights.adopt", "write", "aggregate_weights"),
+        _a("weights.round", "write", "aggregate_weights"),
         _a("users", "write", "manage_users"),
     ]
 )

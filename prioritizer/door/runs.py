@@ -134,6 +134,17 @@ class ClearedStore:
     def weight_history(self, *args: Any, **kw: Any) -> list[dict[str, Any]]:
         return [h for h in self._store.weight_history(*args, **kw) if self._ok(h.get("run_id"))]
 
+    def diff(self, a: str, b: str) -> Any:
+        from prioritizer.audit.diff import diff_runs
+
+        return diff_runs(self.get(a), self.get(b))
+
+
+def cleared(caller: Caller) -> ClearedStore:
+    """The store as ``caller`` may read it (for pages that list and compare runs)."""
+    enter(caller, "audit.log")
+    return ClearedStore(caller.store, caller.identity.effective_clearance)
+
 
 def report(caller: Caller, run_id: str, fmt: str, lang: str, out: Path, against: str | None = None) -> Path:
     """Build a report of a run (and its predecessor) the caller may see; the export is recorded.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from prioritizer.reports.context import Context, f
@@ -240,19 +242,15 @@ def _provenance(ctx: Context) -> Section:
         )
     case = ctx.case
     if case is not None:
-        rows = []
-        for tname in ("goods", "countries", "flows", "projects", "scenarios", "links"):
-            df = case.table(tname)
-            if df is not None and "source" in df.columns:
-                for src, n in df["source"].fillna("").value_counts().items():
-                    rows.append({"table": tname, "source": src or "—", "rows": int(n)})
+        rows = _source_rows(ctx, case)
         if rows:
             s.blocks.append(
                 Table(
                     ctx.t("report.sec.sources"),
                     pd.DataFrame(rows),
                     [
-                        Column("table", ctx.col("table"), "id"),
+                        Column("table", ctx.col("table")),
+                        Column("items", ctx.t("report.sources.items")),
                         Column("source", ctx.col("source")),
                         Column("rows", ctx.col("rows"), "int"),
                     ],
@@ -260,3 +258,51 @@ def _provenance(ctx: Context) -> Section:
                 )
             )
     return s
+
+
+#: the item a row of each table is about, for keying the sources by name
+_ITEM_KEY = {
+    "goods": "id",
+    "flows": "good_id",
+    "projects": "id",
+    "scenarios": "id",
+    "links": "good_id",
+    "countries": "iso3",
+}
+
+
+def _source_rows(ctx: Context, case: Any) -> list[dict[str, Any]]:
+    """Each source with the table (in the reader's language) and the items (by name) it supports."""
+    rows = []
+    for tname, key in _ITEM_KEY.items():
+        df = case.table(tname)
+        if df is None or "source" not in df.columns:
+            continue
+        names = _names(ctx, case, tname)
+        for src, part in df.assign(source=df["source"].fillna("")).groupby("source", sort=False):
+            ids = list(dict.fromkeys(str(v) for v in part[key])) if key in part.columns else []
+            shown = [names.get(i, i) for i in ids[:6]]
+            more = len(ids) - len(shown)
+            items = ctx.t("report.sep").join(shown) + (
+                ctx.t("report.sources.more", n=more) if more > 0 else ""
+            )
+            rows.append(
+                {
+                    "table": ctx.t(f"report.table.{tname}"),
+                    "items": items or "—",
+                    "source": src or "—",
+                    "rows": len(part),
+                }
+            )
+    return rows
+
+
+def _names(ctx: Context, case: Any, tname: str) -> dict[str, str]:
+    if tname in ("goods", "flows", "links"):
+        df = case.table("goods")
+    elif tname == "countries":
+        df = case.table("countries")
+        return {} if df is None else {str(r["iso3"]): ctx.name(r) for r in df.to_dict("records")}
+    else:
+        df = case.table(tname)
+    return {} if df is None else {str(r["id"]): ctx.name(r) for r in df.to_dict("records")}

@@ -23,6 +23,7 @@ from prioritizer.reports.context import (
     related_runs,
 )
 from prioritizer.reports.document import Bullets, Column, Document, Para, Section, Table
+from prioritizer.spend import benefit_of, benefit_per_oku_of, spent_total
 from prioritizer.summaries import count_by, is_funded
 from prioritizer.text import Lang, render, vocab
 
@@ -100,24 +101,21 @@ def case_label(ctx: Context) -> str:
     return Path(path).name or path or ctx.missing
 
 
-def _when(value: Any) -> str:
-    """A recorded UTC time to the minute, as a committee paper dates a decision."""
-    if not value:
-        return ""
-    try:
-        return pd.Timestamp(str(value)).tz_convert("UTC").strftime("%Y-%m-%d %H:%M")
-    except (ValueError, TypeError):
-        return str(value)
-
-
 def cover(ctx: Context, tier: str) -> list[tuple[str, str]]:
+    """Organisation, document number, approval status and block (reports/cover.py), then the run."""
+    from prioritizer.dates import jst_text
+    from prioritizer.reports import cover as cv
+
     p = ctx.primary
     status = (ctx.alloc or {}).get("status")
+    when = jst_text(f(p, "created_at"), ctx.lang) if f(p, "created_at") else ctx.missing
     rows = [
+        *cv.rows(ctx),
         (ctx.t("report.cover.case"), case_label(ctx)),
-        (ctx.t("report.cover.date"), _when(f(p, "created_at")) or ctx.missing),
-        (ctx.t("report.cover.owner"), str(f(p, "actor") or ctx.missing)),
+        (ctx.t("report.cover.date"), when),
+        (ctx.t("report.cover.owner"), cv.owner_name(ctx)),
         (ctx.t("report.cover.reason"), str(f(p, "reason") or ctx.missing)),
+        (ctx.t("report.cover.weights"), cv.weights_used(ctx)),
         (ctx.t("report.cover.status"), ctx.v("status", status) if status else ctx.missing),
         (ctx.t("report.cover.tier"), tier),
         (ctx.t("report.cover.run"), str(f(p, "run_id"))),
@@ -125,7 +123,7 @@ def cover(ctx: Context, tier: str) -> list[tuple[str, str]]:
     ]
     if ctx.against is not None:
         rows.append((ctx.t("report.cover.against"), str(f(ctx.against, "run_id"))))
-    rows.append((ctx.t("report.cover.generated"), pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d %H:%M")))
+    rows.append((ctx.t("report.cover.generated"), jst_text(pd.Timestamp.now(tz="UTC").isoformat(), ctx.lang)))
     return rows
 
 
@@ -146,8 +144,8 @@ def decision_text(ctx: Context) -> str | None:
         return None
     b = alloc.get("budget") or {}
     if alloc.get("benefit") is not None:
-        per = alloc.get("benefit_per_oku")
-        benefit = render({"kind": "report.benefit", "benefit": alloc["benefit"], "per_oku": per}, ctx.lang)
+        per = benefit_per_oku_of(alloc)
+        benefit = render({"kind": "report.benefit", "benefit": benefit_of(alloc), "per_oku": per}, ctx.lang)
         if per is None:  # recorded benefit without the per-億円 figure
             benefit = benefit.replace("—", ctx.missing)
     else:
@@ -156,7 +154,7 @@ def decision_text(ctx: Context) -> str | None:
     msg = {
         "kind": "report.decision",
         "budget": b.get("total"),
-        "spent": b.get("spent_total"),
+        "spent": spent_total(alloc),
         "projects": b.get("spent_projects"),
         "stock": b.get("spent_stockpiles"),
         "benefit_sentence": benefit,
@@ -188,11 +186,15 @@ def decision_text(ctx: Context) -> str | None:
 
 
 def drivers(ctx: Context, r: dict[str, Any], k: int = 2) -> str:
+    from prioritizer.scoring.decompose import shares
+
     contrib = r.get("contributions") or {}
-    total = sum(abs(v) for v in contrib.values()) or 1.0
+    share = shares(contrib)  # signed, of what the contributions explain; they add up to 100 %
     top = sorted(contrib.items(), key=lambda kv: -abs(kv[1]))[:k]
     return (
-        ctx.t("report.sep").join(f"{ctx.labels.get(c, c)} {abs(v) / total:.0%}" for c, v in top)
+        ctx.t("report.sep").join(
+            f"{ctx.labels.get(c, c)} {'+' if share[c] > 0 else ''}{100 * share[c]:.0f}%" for c, _ in top
+        )
         or ctx.missing
     )
 
@@ -272,6 +274,14 @@ def _ranking_robustness(ctx: Context) -> list[str]:
     res = ctx.result("robustness")
     if not res:
         return [ctx.t("report.robust.none")]
+    from prioritizer.dates import jst_text
+
+    run = ctx.runs.get("robustness")
+    named = [ctx.t("report.robust.run", run=f(run, "run_id"), when=jst_text(f(run, "created_at"), ctx.lang))]
+    return named + _robustness_verdict(ctx, res)
+
+
+def _robustness_verdict(ctx: Context, res: dict[str, Any]) -> list[str]:
     verdict = res.get("verdict") or res.get("verdicts")
     if isinstance(verdict, dict):
         verdict = verdict.get("lines") or verdict.get("messages") or [verdict]
@@ -299,6 +309,7 @@ def summary(ctx: Context) -> Section:
     if ctx.alloc:
         s.blocks.append(Para(ctx.t("report.sec.rules"), style="note"))
         s.blocks.append(Bullets(hardest_rules(ctx) or [ctx.t("report.rules.none")]))
+        s.blocks.append(Para(ctx.t("alloc.prices_note"), style="note"))
     s.blocks.append(Para(ctx.t("report.sec.robust"), style="note"))
     s.blocks.append(Bullets(robustness_lines(ctx)))
     if ctx.against is not None:

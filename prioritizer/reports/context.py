@@ -176,6 +176,14 @@ def related_runs(store: Any, primary: Any) -> dict[str, Any]:
             if (f(cand, "result") or {}).get("portfolio") == rid:
                 out[cmd] = cand
             continue
+        if cmd == "robustness":
+            # Robustness is often checked after the decision: the latest one on the same inputs
+            # and the same weights speaks for it, whenever it ran (issue 30).
+            cand = store.get(f(summary, "run_id"))
+            same_w = (f(cand, "params") or {}).get("weights") == (f(primary, "params") or {}).get("weights")
+            if f(cand, "input_digests") == digests and same_w:
+                out[cmd] = cand
+            continue
         if seq is not None and f(summary, "seq") is not None and f(summary, "seq") > seq:
             continue
         cand = store.get(f(summary, "run_id"))

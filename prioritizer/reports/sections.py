@@ -9,6 +9,7 @@ import pandas as pd
 from prioritizer.charts import build as charts
 from prioritizer.reports.context import Context, f
 from prioritizer.reports.document import Bullets, Column, Figure, Heading, KeyValues, Para, Section, Table
+from prioritizer.scoring.decompose import shares
 from prioritizer.summaries import is_funded, project_attribute
 from prioritizer.text import fmt_days, render
 
@@ -62,7 +63,7 @@ def items(ctx: Context, top_n: int) -> Section:
             )
         )
         contrib = r.get("contributions") or {}
-        total = sum(abs(v) for v in contrib.values()) or 1.0
+        share = shares(contrib)  # signed shares of the contributions' sum: they add up to 100 %
         rows = [
             {
                 "criterion": ctx.labels.get(c, c),
@@ -70,10 +71,21 @@ def items(ctx: Context, top_n: int) -> Section:
                 "unit": units.get(c) or "—",
                 "weight": weights.get(c),
                 "contribution": v,
-                "share": abs(v) / total,
+                "share": share[c],
             }
             for c, v in sorted(contrib.items(), key=lambda kv: -abs(kv[1]))
         ]
+        if rows:
+            rows.append(
+                {
+                    "criterion": ctx.t("contrib.total"),
+                    "raw_value": None,
+                    "unit": "",
+                    "weight": sum(weights.get(c) or 0.0 for c in contrib) if weights else None,
+                    "contribution": sum(contrib.values()),
+                    "share": 1.0 if any(share.values()) else 0.0,
+                }
+            )
         s.blocks.append(
             Table(
                 ctx.t("report.item.criteria"),
@@ -88,6 +100,8 @@ def items(ctx: Context, top_n: int) -> Section:
                 ],
             )
         )
+        if rank.get("method") in ("wsm", "topsis", "promethee_ii", "wpm", "vikor"):
+            s.blocks.append(Para(ctx.t(f"contrib.share_note.{rank['method']}"), "note"))
         g = ind.get(r["id"])
         if g:
             s.blocks.append(
@@ -253,6 +267,9 @@ def allocation(ctx: Context) -> Section:
         )
     s.blocks.append(Heading(ctx.t("report.sec.benefit")))
     s.blocks.append(KeyValues(benefit_items(ctx, alloc)))
+    s.blocks.append(Para(ctx.t("report.benefit.penalty_note"), "note"))
+    for line in target_shortfalls(ctx, alloc):
+        s.blocks.append(Para(line))
     stock = [x for x in alloc.get("stockpiles", []) if (x.get("quantity") or 0) > 0 or x.get("target_days")]
     if stock:
         spec = charts.days_of_cover(stock, {}, ctx.lang)
@@ -268,20 +285,41 @@ def benefit_items(ctx: Context, alloc: dict[str, Any]) -> list[tuple[str, str]]:
     def show(v: Any) -> str:
         return fmt_num(v, ctx.lang) if isinstance(v, int | float) else ctx.missing
 
+    from prioritizer.spend import benefit_of, benefit_per_oku_of
+
     parts = alloc.get("benefit_breakdown") or {}
+    recorded = alloc.get("benefit") is not None or bool(parts)
     rows = [
-        (ctx.t("report.benefit.total"), show(alloc.get("benefit"))),
-        (ctx.t("report.benefit.per_oku"), show(alloc.get("benefit_per_oku"))),
+        (ctx.t("report.benefit.total"), show(benefit_of(alloc) if recorded else None)),
+        (ctx.t("report.benefit.per_oku"), show(benefit_per_oku_of(alloc) if recorded else None)),
     ]
     rows += [
         (ctx.t(f"report.benefit.{k}"), show(parts.get(k)))
-        for k in ("project_value", "avoided_shortfall_loss", "avoided_target_penalty")
+        for k in ("project_value", "avoided_shortfall_loss")
     ]
+    # the target penalty is policy, counted by the optimisation but not a benefit (DESIGN §7)
+    rows.append((ctx.t("report.benefit.avoided_target_penalty"), show(parts.get("avoided_target_penalty"))))
+    att = alloc.get("target_attainment")
+    if isinstance(att, dict) and att.get("total"):
+        rows.append(
+            (
+                ctx.t("report.benefit.targets_met"),
+                ctx.t("report.benefit.targets_of", met=att["met"], total=att["total"]),
+            )
+        )
     rows += [
         (ctx.t("report.benefit.objective"), show(alloc.get("objective"))),
         (ctx.t("report.benefit.baseline"), show(alloc.get("baseline_objective"))),
     ]
     return rows
+
+
+def target_shortfalls(ctx: Context, alloc: dict[str, Any]) -> list[str]:
+    """Each stock below its target and why, in the report's language."""
+    att = alloc.get("target_attainment")
+    if not isinstance(att, dict):
+        return []
+    return [g.get(f"text_{ctx.lang}") or g.get("text_ja") or "" for g in att.get("goods") or []]
 
 
 def _range(ctx: Context, c: dict[str, Any]) -> str:

@@ -286,6 +286,9 @@ def run_robustness(case: Case, params: dict[str, Any]) -> CommandOutput:
         result["portfolio"] = _portfolio_json(port)
         table = pd.concat([table, _portfolio_table(port)], ignore_index=True)
 
+    result["weights_source"] = (
+        params.get("weights_source") if params.get("weights") else None
+    )  # DESIGN §7: adopted weights used, or null
     method_rec = {
         "method": method,
         "normalisation": result["normalisation"],

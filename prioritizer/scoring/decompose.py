@@ -53,3 +53,25 @@ def decompose(
         ws = w / w.sum() if w.sum() > 0 else w
         c = details["unicriterion"] * ws
     return c, KINDS[method]
+
+
+#: the score at which every contribution is zero, where the contributions sum to score − reference
+#: (wpm sums to ln score and vikor to −S: no additive reference on the score itself)
+REFERENCE: dict[str, float] = {"wsm": 0.0, "topsis": 0.5, "promethee_ii": 0.0}
+
+
+def reference(method: str | None) -> float | None:
+    """The reference point of ``method``'s contributions on the score scale (None: not additive)."""
+    return REFERENCE.get(method or "")
+
+
+def shares(contributions: dict[str, float]) -> dict[str, float]:
+    """Each contribution's signed share of their sum (what they explain): the shares add up to 1.
+
+    A criterion pulling the other way has a negative share; with such criteria the others may
+    exceed 100 %. All zero (an item at the reference point) gives zero shares.
+    """
+    total = float(sum(contributions.values()))
+    if abs(total) < 1e-12:
+        return {c: 0.0 for c in contributions}
+    return {c: float(v) / total for c, v in contributions.items()}

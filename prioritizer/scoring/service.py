@@ -176,6 +176,8 @@ def run_rank(case: Case, params: dict[str, Any]) -> CommandOutput:
         "n_items": len(rows),
         "method_details": method_details,
         "warnings": pm.warnings,
+        # DESIGN §7: the committee's adopted weights when they were used, else null
+        "weights_source": params.get("weights_source") if params.get("weights") else None,
     }
     if pair is not None:
         from prioritizer.scoring.why import why

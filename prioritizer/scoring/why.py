@@ -219,14 +219,21 @@ def _messages(
         against = sorted(((sign * p, c) for c, p in parts.items() if sign * p < 0))
         if favour:
             p, c = favour[0]
+            # a share of what the criteria in favour add together, so it never exceeds 100 %;
+            # when others narrow the gap, the sentence says both totals and that the net is the gap
+            plus = sum(x for x, _ in favour)
+            minus = -sum(x for x, _ in against)
             msgs.append(
                 {
-                    "kind": "why.driver",
+                    "kind": "why.driver_net" if against else "why.driver",
                     **who,
                     **_pair(labels, c, "criterion"),
                     "criterion": c,
                     "part": p,
-                    "share": p / g,
+                    "share": p / plus if plus > 0 else 0.0,
+                    "plus": plus,
+                    "minus": minus,
+                    "gap": g,
                 }
             )
         if against:

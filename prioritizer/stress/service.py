@@ -59,6 +59,8 @@ def run_stress(case: Case, params: dict[str, Any]) -> CommandOutput:
         "summary": summary,
         "messages": [first_short_message(summary, data.scenario_ids[k]) for k in res.scenarios],
         "notes": data.notes,
+        # DESIGN §7: the adopted weights behind the optimal portfolio, or null
+        "weights_source": params.get("weights_source"),
     }
     if res.pool_detail:  # joint pools: the allies' months beside ours (docs/allies.md)
         result["pool_members"] = res.pool_rows()

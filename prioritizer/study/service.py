@@ -119,7 +119,10 @@ def prepare_study(case: Case, params: dict[str, Any]) -> tuple[Grid, Context, li
 
         criteria, w, wrec = draw(first, grid)
         weights = [[float(x) for x in row] for row in w]
-    ctx = Context(case=case, models=models, policies=policies, criteria=criteria, weights=weights)
+    fixed = params.get("weights") if weights is None else None
+    ctx = Context(
+        case=case, models=models, policies=policies, criteria=criteria, weights=weights, fixed_weights=fixed
+    )
     info = {"weights": wrec, "criteria": criteria, "drawn": weights}
     return grid, ctx, grid.tasks(), info
 
@@ -131,6 +134,7 @@ def study_key(case: Case, grid: Grid, ctx: Context) -> str:
         "models": ctx.models,
         "policies": ctx.policies,
         "weights": ctx.weights,
+        **({"fixed_weights": ctx.fixed_weights} if ctx.fixed_weights else {}),
     }
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -236,6 +240,9 @@ def run_study(case: Case, params: dict[str, Any]) -> CommandOutput:
     result = _result(
         case, grid, tasks, done, candidates, cand_specs, regret_done, pids, gids, info, engine_info, complete
     )
+    result["weights_source"] = (
+        params.get("weights_source") if params.get("weights") else None
+    )  # DESIGN §7: adopted weights used, or null
     result["study"] = {
         "key": key,
         "dir": str(sdir),

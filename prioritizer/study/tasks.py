@@ -35,6 +35,8 @@ class Context:
     policies: dict[str, dict[str, Any]]  # policy variant -> policy dict
     criteria: list[str]
     weights: list[list[float]] | None
+    #: weights of every task when the grid samples none (the weights in force, or --weights)
+    fixed_weights: dict[str, float] | None = None
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -96,6 +98,8 @@ def run_task(ctx: Context, spec: dict[str, Any]) -> dict[str, Any]:
     weights = None
     if spec.get("weights_index") is not None and ctx.weights is not None:
         weights = dict(zip(ctx.criteria, ctx.weights[spec["weights_index"]], strict=True))
+    elif ctx.fixed_weights:
+        weights = dict(ctx.fixed_weights)
     try:
         model = ctx.model(variant)
         policy = ctx.policy(variant)
@@ -131,11 +135,13 @@ def run_task(ctx: Context, spec: dict[str, Any]) -> dict[str, Any]:
     obj = out.get("objective")
     rec["status"] = str(res.status)
     rec["objective"] = None if obj is None or not math.isfinite(obj) else float(obj)
-    # benefit = objective − baseline_objective (DESIGN §6) when the allocation reports it;
+    # benefit (DESIGN §7: project value + avoided shortfall loss) when the allocation reports it;
     # nothing is recomputed here, so the allocation's own figure flows through
     if "benefit" in out:
         rec["benefit"] = out.get("benefit")
     if rec["phase"] == "task":
         rec["funded"] = {str(k): float(v) for k, v in res.funded.items() if float(v) > FUNDED_TOL}
-        rec["spend"] = float(sum(float(p.get("spent") or 0.0) for p in res.projects))
+        from prioritizer.spend import spent_total
+
+        rec["spend"] = spent_total(out)  # the one total: projects + stock
     return rec

@@ -9,7 +9,8 @@ import streamlit as st
 
 from prioritizer.app import charts, controller, state
 from prioritizer.errors import PrioritizerError
-from prioritizer.text import field, fmt_num, fmt_oku, name_of, vocab, vocabulary
+from prioritizer.spend import benefit_of, benefit_per_oku_of
+from prioritizer.text import field, fmt_num, fmt_oku, fmt_pct, name_of, vocab, vocabulary
 
 _GROUPS = ("rules", "targets", "projects")
 _TOP = 5
@@ -122,13 +123,9 @@ def _inputs() -> dict[str, Any]:
 def _headline(res: dict[str, Any], lang: str) -> None:
     """Benefit against doing nothing, what it costs, and benefit per 億円 — never the bare objective."""
     budget = res.get("budget") or {}
-    spent = budget.get("spent_total")
-    if spent is None:
-        spent = controller.total_spend(res)
-    benefit = res.get("benefit")
-    per = res.get("benefit_per_oku")
-    if per is None and benefit is not None and spent:
-        per = benefit / spent
+    spent = controller.total_spend(res)  # the one total (projects + stock) every page shows
+    benefit = benefit_of(res)
+    per = benefit_per_oku_of(res)
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(state.tr("alloc.status"), vocab("status", res.get("status"), lang))  # type: ignore[arg-type]
     c2.metric(field("benefit", lang), fmt_num(benefit, lang, 1))  # type: ignore[arg-type]
@@ -143,6 +140,26 @@ def _headline(res: dict[str, Any], lang: str) -> None:
     )
     c4.metric(state.tr("alloc.benefit_per_oku"), fmt_num(per, lang, 3))  # type: ignore[arg-type]
     st.caption(state.tr("alloc.benefit_hint"))
+    _attainment(res, lang)
+
+
+def _attainment(res: dict[str, Any], lang: str) -> None:
+    """Stockpile targets in their own units (met, days short, why) — beside the benefit, never in it."""
+    att = res.get("target_attainment")
+    if not att or not att.get("total"):
+        return
+    bd = res.get("benefit_breakdown") or {}
+    st.markdown(
+        state.tr(
+            "alloc.targets_met",
+            met=att["met"],
+            total=att["total"],
+            penalty=fmt_num(bd.get("avoided_target_penalty"), lang, 1),  # type: ignore[arg-type]
+            share=fmt_pct(att.get("penalty_share"), lang),  # type: ignore[arg-type]
+        )
+    )
+    for g in att.get("goods") or []:
+        st.warning(g.get(f"text_{lang}") or g.get("text_ja") or "")
 
 
 def _lines(res: dict[str, Any], lang: str) -> list[dict[str, Any]]:
@@ -156,6 +173,8 @@ def _explanations(lines: list[dict[str, Any]]) -> None:
     status_lines = [ln for ln in lines if ln.get("group") not in _GROUPS]
     for ln in status_lines:
         st.warning(ln["text"])
+    # the prices are the optimisation's, which also counts the stockpile-target penalty
+    st.caption(state.tr("alloc.prices_note"))
     cols = st.columns(len(_GROUPS))
     for col, group in zip(cols, _GROUPS, strict=True):
         mine = [ln for ln in lines if ln.get("group") == group]
@@ -174,10 +193,13 @@ def _explanations(lines: list[dict[str, Any]]) -> None:
 
 def _changes(res: dict[str, Any], params: dict[str, Any], lang: str) -> None:
     """What this what-if changes against the case as given — live, no saving needed."""
-    if not any(k in params for k in ("policy_snapshot", "must")) and not state.rank_params().get("weights"):
+    if not any(k in params for k in ("policy_snapshot", "must")) and not st.session_state.get("weights"):
         return
-    try:
-        base = state.run("allocate", {"explain": "prices"}).result
+    from prioritizer.app import in_force
+    from prioritizer.auth.adoption import with_weights_in_force
+
+    try:  # the case as given: its own policy, under the weights in force
+        base = state.run("allocate", with_weights_in_force({"explain": "prices"}, in_force.current())).result
     except PrioritizerError:
         return
     diff = controller.allocation_changes(base, res, state.case(), lang)
@@ -217,6 +239,9 @@ def page() -> None:
         return
     res = run.result
     status = res.get("status")
+    from prioritizer.app import in_force
+
+    in_force.banner()
     _headline(res, lang)
     lines = _lines(res, lang)
     if status not in ("optimal", "time_limit"):

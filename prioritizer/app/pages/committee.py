@@ -1,4 +1,5 @@
-"""Committee: each member's pairwise judgements (draft, then submit) and the convener's aggregation."""
+"""Committee: rounds, each member's pairwise judgements (draft, then submit; CR warned), the
+convener's aggregation and adoption (the adopted weights become the case's weights in force)."""
 
 from __future__ import annotations
 
@@ -47,9 +48,13 @@ def page() -> None:
         st.text_input(state.tr("committee.topic"), value=model_name, key="committee_topic").strip()
         or model_name
     )
+    from prioritizer.app import in_force
+
+    in_force.banner()
+    _round(ident, topic, store, lang)
     if allowed(ident, "submit_judgement"):
         _my_judgements(ident, topic, ids, labels, store)
-    _submissions(topic, ids, labels, store, lang)
+    _submissions(ident, topic, ids, labels, store, lang)
     if allowed(ident, "aggregate_weights"):
         _aggregate(ident, topic, ids, labels, store, model_name, lang)
     else:
@@ -75,6 +80,11 @@ def _my_judgements(ident, topic, ids, labels, store) -> None:  # type: ignore[no
                 key=f"judge-{topic}-{a}-{b}",
             )
             m[i][j], m[j][i] = _value(v), 1.0 / _value(v)
+    check = committee.check_judgements(ids, m)
+    if check.get("cr") is not None and not check.get("consistent"):
+        # warned before submitting, and again in the record: inconsistent judgements can be
+        # submitted, but adopting them needs a stated reason
+        st.warning(state.tr("committee.cr_warning", cr=f"{check['cr']:.3f}"))
     c1, c2 = st.columns(2)
     try:
         if c1.button(state.tr("committee.save_draft"), key="committee-draft"):
@@ -87,18 +97,45 @@ def _my_judgements(ident, topic, ids, labels, store) -> None:  # type: ignore[no
         auth_gate.refused(exc)
 
 
-def _submissions(topic, ids, labels, store, lang) -> None:  # type: ignore[no-untyped-def]
+def _round(ident, topic, store, lang) -> None:  # type: ignore[no-untyped-def]
+    """The round's state, and the convener's open / close buttons."""
+    from prioritizer.dates import jst_text
+
+    rs = committee.round_state(store, topic)
+    if rs["open"]:
+        st.info(state.tr("committee.round_open", when=jst_text(rs["opened_at"], lang)))
+    elif rs["rounds"]:
+        st.caption(state.tr("committee.round_closed", when=jst_text(rs["closed_at"], lang)))
+    if not allowed(ident, "aggregate_weights"):
+        return
+    try:
+        if rs["open"]:
+            if st.button(state.tr("committee.close_round"), key="committee-close-round"):
+                committee.close_round(ident, topic, store)
+                st.rerun()
+        elif st.button(state.tr("committee.open_round"), key="committee-open-round"):
+            committee.open_round(ident, topic, store)
+            st.rerun()
+    except PrioritizerError as exc:
+        auth_gate.refused(exc)
+
+
+def _submissions(ident, topic, ids, labels, store, lang) -> None:  # type: ignore[no-untyped-def]
     st.markdown(f"**{state.tr('committee.submissions')}**")
-    subs = committee.submissions(store, topic)
+    subs, n = committee.visible_submissions(ident, store, topic)
+    if n > len(subs):  # a round is open: others' judgements stay hidden until it closes
+        st.caption(state.tr("committee.hidden", n=n, hidden=n - len(subs)))
     if not subs:
-        st.caption(state.tr("committee.need_two"))
+        if not n:
+            st.caption(state.tr("committee.need_two"))
         return
     rows = []
     for s in subs:
         d = s["detail"]
+        cr = d.get("cr")
         row = {
             state.tr("auth.author"): (s.get("identity") or {}).get("display_name") or s["actor"],
-            field("member_cr", lang): "—" if d.get("cr") is None else f"{d['cr']:.3f}",
+            field("member_cr", lang): "—" if cr is None else f"{cr:.3f}" + (" ⚠" if cr > 0.1 else ""),
         }
         row.update({labels.get(c, c): f"{d['weights'].get(c, 0):.3f}" for c in ids})
         rows.append(row)
@@ -107,6 +144,9 @@ def _submissions(topic, ids, labels, store, lang) -> None:  # type: ignore[no-un
 
 def _aggregate(ident, topic, ids, labels, store, model_name, lang) -> None:  # type: ignore[no-untyped-def]
     st.markdown(f"**{state.tr('committee.aggregate')}**")
+    if committee.round_state(store, topic)["open"]:
+        st.caption(state.tr("committee.close_first"))
+        return
     if len(committee.submissions(store, topic)) < 2:
         st.caption(state.tr("committee.need_two"))
         return
@@ -133,6 +173,11 @@ def _aggregate(ident, topic, ids, labels, store, model_name, lang) -> None:  # t
         }
     )
     st.dataframe(df, hide_index=True, width="stretch")
+    from prioritizer.auth.adoption import inconsistencies
+
+    bad = inconsistencies(res)
+    if bad:
+        st.warning(state.tr("committee.inconsistent_adopt"))
     reason = st.text_input(state.tr("save.reason"), key="committee-reason")
     if st.button(state.tr("committee.adopt"), key="committee-adopt"):
         try:
@@ -140,5 +185,6 @@ def _aggregate(ident, topic, ids, labels, store, model_name, lang) -> None:  # t
                 ident, topic, state.case(), store, method=method, model=model_name, reason=reason
             )
             st.success(t("committee.adopted", lang, run_id=rid))
+            st.success(t("committee.in_force", lang))
         except PrioritizerError as exc:
             auth_gate.refused(exc)

@@ -22,7 +22,12 @@ def _stored_runs(command: str) -> tuple[dict[str, dict | None], dict[str, str]]:
         who = auth_gate.caller()
         # only runs the reader may see are offered
         summaries = door.visible_runs(who, command=command, limit=30)
-        labels.update({rid: lab for rid, (lab, _) in controller.run_labels(summaries, state.lang()).items()})
+        from prioritizer.app.decisions import display_names
+
+        names = display_names(who.store)
+        labels.update(
+            {rid: lab for rid, (lab, _) in controller.run_labels(summaries, state.lang(), names).items()}
+        )
         for s in summaries:
             rid = s["run_id"] if isinstance(s, dict) else s.run_id
             if rid not in out:

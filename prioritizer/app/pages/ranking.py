@@ -48,6 +48,9 @@ def page() -> None:
         return
     res = run.result
     labels = state.criteria_labels(run)
+    from prioritizer.app import in_force
+
+    in_force.banner()
     st.caption(
         f"{state.tr('method')}: {vocab('method', res.get('method'), lang)} · "
         f"{state.tr('normalisation')}: {vocab('normalisation', res.get('normalisation'), lang)} · "
@@ -63,7 +66,9 @@ def page() -> None:
         digits={"score": 3, **{f"contrib:{c}": 3 for c in labels}},
     )
     if ranking:
-        st.plotly_chart(charts.contribution_bars(ranking, labels, lang), width="stretch")
+        st.plotly_chart(
+            charts.contribution_bars(ranking, labels, lang, method=res.get("method")), width="stretch"
+        )
     st.plotly_chart(charts.domain_sector_map(res.get("ranking", []), lang), width="stretch")
     _item_detail(res, labels)
     _why(res)

@@ -129,6 +129,9 @@ def _show(res: dict[str, Any]) -> None:
     if len(table):
         st.dataframe(table, hide_index=True, width="stretch")
     st.plotly_chart(charts.benefit_by_budget_box(res, lang), width="stretch")
+    st.caption(
+        state.tr("alloc.benefit_hint")
+    )  # what the benefit counts, and the target penalty it leaves out
 
 
 def page() -> None:

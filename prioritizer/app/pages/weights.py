@@ -13,7 +13,9 @@ from prioritizer.text.tables import present
 
 
 def _model_criteria() -> tuple[list[dict], dict]:
-    base = state.run("rank", {k: v for k, v in state.rank_params().items() if k != "weights"})
+    base = state.run(
+        "rank", {k: v for k, v in state.rank_params().items() if k not in ("weights", "weights_source")}
+    )
     return (base.output.model or {}).get("criteria", []), base.result
 
 
@@ -27,7 +29,10 @@ def page() -> None:
     lab = {c["id"]: c.get("label_ja" if state.lang() == "ja" else "label_en") or c["id"] for c in criteria}
     # Start from the weights the model actually used (elicited models such as AHP carry no
     # per-criterion weight field; the rank result records the derived weights).
-    used = base_result.get("weights") or {}
+    from prioritizer.app import in_force
+
+    in_force.banner()
+    used = in_force.current().get("weights") or base_result.get("weights") or {}
     current = st.session_state.get("weights") or {cid: float(used.get(cid, 0.0)) for cid in ids}
     tab_direct, tab_swing, tab_ahp = st.tabs(
         [state.tr("weights.sliders"), state.tr("weights.swing"), state.tr("weights.ahp")]
@@ -49,6 +54,7 @@ def page() -> None:
     if sum(weights.values()) <= 0:
         st.warning(state.tr("weights.all_zero"))
         return
+    _normalised(weights, ids, lab)
     try:
         run = state.run("rank", state.rank_params())
     except PrioritizerError as exc:
@@ -78,6 +84,19 @@ def page() -> None:
         height=420,
     )
     state.download(shown, "rank_moves")
+
+
+def _normalised(weights: dict[str, float], ids: list[str], lab: dict[str, str]) -> None:
+    """The weights as the scoring uses them: divided by their sum, so they add up to 100 %."""
+    from prioritizer.text import fmt_pct
+
+    total = sum(float(weights.get(c, 0.0)) for c in ids)
+    lang = state.lang()
+    rows = {lab[c]: fmt_pct(float(weights.get(c, 0.0)) / total, lang) for c in ids}
+    rows[state.tr("contrib.total")] = fmt_pct(1.0, lang)
+    st.markdown(f"**{state.tr('weights.normalised')}**")
+    st.dataframe(pd.DataFrame([rows]), hide_index=True, width="stretch")
+    st.caption(state.tr("weights.normalised_hint"))
 
 
 def _swing(ids: list[str], lab: dict[str, str]) -> None:
