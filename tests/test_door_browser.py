@@ -62,6 +62,7 @@ PAGES = (
     "robustness",
     "monitoring",
     "committee",
+    "decision",
     "audit",
     "data",
     "stress",
