@@ -76,6 +76,9 @@ def serve(
         # A served app is not a development session: no source watching or rerun prompts.
         "--server.fileWatcherType",
         "none",
+        # Streamlit's developer menu and "Deploy" button are not for a ministry's users.
+        "--client.toolbarMode",
+        "minimal",
     ]
     raise typer.Exit(supervise(cmd, env))
 
