@@ -28,3 +28,13 @@ def logout(db: str) -> None:
 
     r = CliRunner().invoke(app, ["logout", "--db", db])
     assert r.exit_code == 0, r.output
+
+
+def app_session(at: Any, store: Any, user: str, password: str = PASSWORD) -> None:
+    """Sign ``user`` in for an AppTest session (as the sign-in form would: a session in the store)."""
+    from prioritizer.auth import accounts
+    from prioritizer.auth.sessions import Session, open_session
+
+    ident = accounts.authenticate(store, user, password).identity
+    at.session_state["auth_token"] = open_session(store, ident, "app")
+    at.session_state["auth_session"] = Session.start(ident)

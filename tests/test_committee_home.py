@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from _signin import PASSWORD, app_session, login
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
@@ -34,11 +35,12 @@ def env(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'audit.sqlite'}"
     monkeypatch.setenv("PRIORITIZER_CASE", str(CASE))
     monkeypatch.setenv("PRIORITIZER_DB", url)
-    monkeypatch.setenv("PRIORITIZER_AUTH", "none")
+    monkeypatch.setenv("PRIORITIZER_AUTH", "local")
     store = open_store(url)
     for u, name in (("suzuki", "鈴木 一郎"), ("tanaka", "田中 次郎"), ("yamada", "山田 三郎")):
-        accounts.add_user(store, u, "committee", None, display_name=name)
-    accounts.add_user(store, "sato", "planner", None, display_name="佐藤 花子")
+        accounts.add_user(store, u, "committee", PASSWORD, display_name=name)
+    accounts.add_user(store, "sato", "planner", PASSWORD, display_name="佐藤 花子")
+    login(url, "sato")  # the decisions below are recorded by the signed-in planner
     return store
 
 
@@ -52,8 +54,6 @@ def _allocate(budget: str, reason: str) -> str:
             "--no-explain",
             "--budget",
             budget,
-            "--actor",
-            "sato",
             "--reason",
             reason,
         ],
@@ -87,6 +87,7 @@ def test_home_page_shows_status_changes_weights_in_force_and_one_spend(env):
     approve_run(M1, second, "approve", "賛成", env)
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["start_page"] = "decision"
+    app_session(at, env, "suzuki")
     at.run()
     assert not at.exception, at.exception
     assert [h.value for h in at.header] == ["審議中の決定"]

@@ -203,18 +203,23 @@ def test_a_source_without_the_weights_is_not_claimed() -> None:
 
 
 def test_cli_weights_adopt_by_the_convener_and_refused_to_a_member(db) -> None:
+    from _signin import PASSWORD, login
+
     store = open_store(db)
-    accounts.add_user(store, "sato", "planner", None, display_name="佐藤 花子")
-    accounts.add_user(store, "suzuki", "committee", None, display_name="鈴木 一郎")
+    accounts.add_user(store, "sato", "planner", PASSWORD, display_name="佐藤 花子")
+    accounts.add_user(store, "suzuki", "committee", PASSWORD, display_name="鈴木 一郎")
     committee.submit(M1, "default", IDS, CONSISTENT, store)
     committee.submit(M2, "default", IDS, CYCLE.tolist(), store)
     rid = committee.adopt(CHAIR, "default", load_case(CASE), store, model="committee-2027", reason="記録のみ")
-    refused = CliRunner().invoke(app, ["weights", "adopt", rid, "--case", str(CASE), "--actor", "suzuki"])
+    # without a session: refused (a write); --actor names no one
+    refused = CliRunner().invoke(app, ["weights", "adopt", rid, "--case", str(CASE), "--actor", "sato"])
+    assert refused.exit_code == 6 and "prioritizer login" in refused.output
+    login(db, "suzuki")  # a committee member is not the convener
+    refused = CliRunner().invoke(app, ["weights", "adopt", rid, "--case", str(CASE)])
     assert refused.exit_code != 0 and "suzuki" in refused.output
     assert list_events(store, "refused")[-1]["actor"] == "suzuki"
-    no_reason = CliRunner().invoke(app, ["weights", "adopt", rid, "--case", str(CASE), "--actor", "sato"])
+    login(db, "sato")
+    no_reason = CliRunner().invoke(app, ["weights", "adopt", rid, "--case", str(CASE)])
     assert no_reason.exit_code != 0 and "CR above 0.1" in no_reason.output  # tanaka's cycle
-    got = _cli(
-        "weights", "adopt", rid, "--case", str(CASE), "--actor", "sato", "--reason", "第4回委員会で確認"
-    )
+    got = _cli("weights", "adopt", rid, "--case", str(CASE), "--reason", "第4回委員会で確認")
     assert got["source_run"] == rid and got["adopted_by"] == "sato" and got["reason"] == "第4回委員会で確認"

@@ -27,16 +27,19 @@ def store(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'audit.sqlite'}"
     monkeypatch.setenv("PRIORITIZER_DB", url)
     monkeypatch.setenv("PRIORITIZER_ORGANISATION", "経済産業省 経済安全保障政策室")
+    from _signin import PASSWORD, login
+
     s = open_store(url)
     for u, name in (("suzuki", "鈴木 一郎"), ("tanaka", "田中 次郎"), ("yamada", "山田 三郎")):
         accounts.add_user(s, u, "committee", None, display_name=name)
-    accounts.add_user(s, "sato", "planner", None, display_name="佐藤 花子")
+    accounts.add_user(s, "sato", "planner", PASSWORD, display_name="佐藤 花子")
+    login(url, "sato")  # the planner records the decision (the session names the owner)
     return s
 
 
 def _allocate() -> str:
     res = CliRunner().invoke(
-        app, ["allocate", str(CASE), "--relax", "--no-explain", "--actor", "sato", "--reason", "第3回委員会"]
+        app, ["allocate", str(CASE), "--relax", "--no-explain", "--reason", "第3回委員会"]
     )
     assert res.exit_code == 0, res.output
     return open_store().latest("allocate").run_id
@@ -68,9 +71,7 @@ def test_cover_is_a_draft_until_the_quorum_approves_then_names_the_approvers(sto
 
 def test_summary_names_the_latest_robustness_run_even_when_it_ran_after_the_decision(store):
     rid = _allocate()
-    res = CliRunner().invoke(
-        app, ["robustness", str(CASE), "--samples", "200", "--seed", "1", "--actor", "sato"]
-    )
+    res = CliRunner().invoke(app, ["robustness", str(CASE), "--samples", "200", "--seed", "1"])
     assert res.exit_code == 0, res.output
     rob = open_store().latest("robustness")
     doc = build_document(store, rid, "ja")
