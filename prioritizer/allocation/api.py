@@ -23,6 +23,8 @@ import pulp
 from prioritizer.allocation import explain as ex
 from prioritizer.allocation.build import Built, build_problem
 from prioritizer.allocation.data import AllocationData, build_data
+from prioritizer.allocation.pooldata import baseline_shortfall, pool_lines, pool_rows
+from prioritizer.allocation.pooldata import spent as pool_spent
 from prioritizer.allocation.progress import stage
 from prioritizer.allocation.solve import SolveOutcome, highs_version, solve_problem
 from prioritizer.case.policy import Policy
@@ -48,6 +50,8 @@ class AllocationResult:
     benefit: float | None = None
     benefit_breakdown: dict[str, float] | None = None
     benefit_per_oku: float | None = None
+    #: joint stock pools (DESIGN §7): our contribution, expected draw, value_per_oku
+    pools: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The ``allocate`` payload of DESIGN §5/§6 (without ``run_id``), plus explanation fields."""
@@ -66,6 +70,7 @@ class AllocationResult:
             "budget": self.budget,
             "objective_terms": self.objective_terms,
             "assumptions": self.assumptions,
+            "pools": self.pools,
         }
 
 
@@ -241,8 +246,9 @@ def choose_backend(data: AllocationData, backend: str) -> str:
     size = sum(len(s.affected) for s in data.scenarios) + data.n_projects + len(data.good_ids)
     if size < ARRAY_THRESHOLD:
         return "pulp"
-    # a MILP with stock: the structured solve (tests/test_allocation_joint.py proves it equal)
-    return "structured" if data.n_projects and len(data.stock_goods) else "arrays"
+    # a MILP with stock: the structured solve (tests/test_allocation_joint.py proves it equal);
+    # the structured solve does not take joint pools, so a case with pools builds from arrays
+    return "structured" if data.n_projects and len(data.stock_goods) and not data.pools else "arrays"
 
 
 def explain_level(explain: bool | str) -> str:
@@ -297,7 +303,7 @@ def allocate_data(
         model = build_arrays(data, relax=relax)
         is_mip = bool(model.integer.any())
         n_vars = len(model.col_names)
-        if is_mip and supported(model):
+        if is_mip and supported(model) and not data.pools:
             # the row descriptors do not depend on the answer: built while HiGHS solves the
             # master (0.8 s of the national case)
             joint = solve_joint(
@@ -408,8 +414,10 @@ def allocate_data(
         if outcome.has_solution
         else _bare_rows(built)
     )
+    pools = pool_rows(built, outcome)
     if outcome.has_solution:
         lines += explanation_lines(built, constraints, projects)
+        lines += [_line(m) for m in pool_lines(built, pools)]
     funded = {p["id"]: p["funded_fraction"] for p in projects if p["funded_fraction"] > 1e-9}
     solver = {
         "name": "HiGHS",
@@ -421,6 +429,11 @@ def allocate_data(
             "structured: project master with exact stock curves, then the fixed-LP polish"
             if joint is not None
             else ("general LP" if not is_mip else "general MILP")
+        )
+        + (
+            " (structured requested: it does not take joint pools, so the general model ran from arrays)"
+            if backend == "structured" and data.pools
+            else ""
         ),
         "structure": ({k: v for k, v in vars(joint.structure).items()} if joint is not None else None),
         "status": outcome.status,
@@ -473,6 +486,7 @@ def allocate_data(
         solver=solver,
         budget=budget_summary,
         objective_terms=terms,
+        pools=pools,
         assumptions={
             "money_unit": "億円",
             "objective_unit": "criticality-weighted 億円 (重要度加重億円)",
@@ -535,18 +549,24 @@ def _budget_summary(built: Built, o: SolveOutcome) -> dict[str, Any]:
     q = np.array([o.values.get(v.name, 0.0) for v in built.q])
     spent_p = float(d.cost @ x) if len(x) else 0.0
     spent_s = float(d.stock_unit_cost @ q) if len(q) else 0.0
+    spent_j, spent_j_years = pool_spent(built, o) if d.pools else (0.0, [0.0] * len(d.years))
     by_year = {
-        str(yr): float(d.cost_by_year[:, j] @ x + (d.stock_year_cost[:, j] @ q if len(q) else 0.0))
+        str(yr): float(
+            d.cost_by_year[:, j] @ x + (d.stock_year_cost[:, j] @ q if len(q) else 0.0) + spent_j_years[j]
+        )
         for j, yr in enumerate(d.years)
     }
-    return {
+    out = {
         "total": d.budget_total,
         "years": {str(y): v for y, v in d.budget_years.items()},
         "spent_projects": spent_p,
         "spent_stockpiles": spent_s,
-        "spent_total": spent_p + spent_s,
+        "spent_total": spent_p + spent_s + spent_j,
         "spent_by_year": by_year,
     }
+    if d.pools:  # our contributions to joint pools: in spent_total, apart from our own stock
+        out["spent_pools"] = spent_j
+    return out
 
 
 def _objective_terms(built: Built, o: SolveOutcome) -> dict[str, float]:
@@ -573,6 +593,8 @@ def baseline_terms(data: AllocationData) -> dict[str, float]:
     for sc in data.scenarios:
         for g, a in sc.affected.items():
             short += sc.probability * float(data.shortfall_weight[g]) * sc.loss * a * sc.months / 12.0
+    if data.pools:  # the allies' holdings are drawn on whatever we contribute
+        short = baseline_shortfall(data)
     pen = 0.0
     if data.target_mode == "soft":
         on = data.target_days > 0
