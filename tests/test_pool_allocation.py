@@ -148,3 +148,21 @@ def test_small_budget_is_split_between_own_stock_and_the_pool(write_case, backen
     if backend == "structured":
         assert out["solver"]["backend"] == "arrays"
         assert "does not take joint pools" in out["solver"]["path"]
+
+
+def test_stress_plays_the_allocated_contribution(write_case):
+    """The stress test draws on our contribution from the allocation (SPLIT: q = 20 t, c = 30 t,
+    the pool holds 20 + 30 = 50 t, accounts 25 t each). A (only us): 60 t lost, 20 t from own
+    stock, 40 t from the pool (our 25 t + 15 t of the ally's lent): never short. B (both hit):
+    20 t own stock + our 25 t account: 60 − 45 = 15 t short — the LP's f_B."""
+    from prioritizer.runs import execute
+
+    out = execute(
+        "stress", load_case(write_case(SPLIT)), {"all": True, "months": 8, "portfolio": {"source": "optimal"}}
+    )
+    summary = {r["scenario"]: r for r in out.result["summary"]}
+    assert out.result["portfolio_detail"]["pools"] == pytest.approx({"minerals": 30.0})
+    assert summary["A"]["total_shortfall"] == pytest.approx(0.0, abs=1e-6)
+    assert summary["B"]["total_shortfall"] == pytest.approx(15.0, abs=1e-6)
+    drawn = {s: sum(r["pool_draw"] for r in out.result["months"] if r["scenario"] == s) for s in "AB"}
+    assert drawn == pytest.approx({"A": 40.0, "B": 25.0}, abs=1e-6)

@@ -236,7 +236,7 @@ def pool_rows(built: Any, outcome: Any) -> list[dict[str, Any]]:
             if pd_.alpha[s] > 0 and room > TOL:
                 per_unit += w * pd_.alpha[s]
         exp_draw = float(sum(d.scenarios[s].probability * draws[i, s] for s in range(len(d.scenarios))))
-        own = own_unit / float(d.stock_unit_cost[kpos[g]]) if g in kpos else None
+        own = float(own_unit / float(d.stock_unit_cost[kpos[g]])) if g in kpos else None
         out.append(
             {
                 "id": pd_.id,
@@ -256,7 +256,7 @@ def pool_rows(built: Any, outcome: Any) -> list[dict[str, Any]]:
                     for s in range(len(d.scenarios))
                     if draws[i, s] > 0 or pd_.alpha[s] > 0
                 ],
-                "value_per_oku": per_unit / pd_.unit_cost,
+                "value_per_oku": float(per_unit / pd_.unit_cost),
                 "own_stock_value_per_oku": own,
             }
         )
