@@ -1,5 +1,5 @@
 """Joint stock pools in the allocation model: our contribution as a decision (docs/allies.md,
-docs/methodology/allocation.md §2.6).
+docs/methodology/allocation.md, "Joint stock pools").
 
 A pool (``policy.yaml`` ``pools:``, :mod:`prioritizer.case.pools`) holds one good *g*. Our
 contribution ``c`` (units, ``0 ≤ c ≤ max_contribution``) is paid like stock of *g* — unit price
