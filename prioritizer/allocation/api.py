@@ -417,7 +417,12 @@ def allocate_data(
     pools = pool_rows(built, outcome)
     if outcome.has_solution:
         lines += explanation_lines(built, constraints, projects)
-        lines += [_line(m) for m in pool_lines(built, pools)]
+        if pools:  # one line per pool, in the rules group, ordered with the rest by |impact|
+            lines += [_line(m) for m in pool_lines(built, pools)]
+            order = {g: i for i, g in enumerate(GROUPS)}
+            lines.sort(
+                key=lambda m: (order[m["group"]], -abs(m["impact"]) if m["impact"] is not None else math.inf)
+            )
     funded = {p["id"]: p["funded_fraction"] for p in projects if p["funded_fraction"] > 1e-9}
     solver = {
         "name": "HiGHS",
