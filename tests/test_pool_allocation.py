@@ -166,3 +166,55 @@ def test_stress_plays_the_allocated_contribution(write_case):
     assert summary["B"]["total_shortfall"] == pytest.approx(15.0, abs=1e-6)
     drawn = {s: sum(r["pool_draw"] for r in out.result["months"] if r["scenario"] == s) for s in "AB"}
     assert drawn == pytest.approx({"A": 40.0, "B": 25.0}, abs=1e-6)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_contribution_counts_in_the_stock_instruments_limit(write_case, backend):
+    """SPLIT plus a cap of 0.35 億円 on instrument ``stockpile``: own stock and contribution
+    together ≤ 35 t. Own stock first (0.1 vs 0.075 per t, above): q = 20 t (storage), c = 15 t.
+    f_A = 60 − 20 − min(60, 15 + 20) = 5 t; f_B = 60 − 20 − 0.5 × 35 = 22.5 t;
+    objective −0.05 × (5 + 22.5) = −1.375. The budget (0.5) no longer binds."""
+    policy = SPLIT["policy.yaml"] + "limits:\n  - {group: instrument, value: stockpile, max: 0.35}\n"
+    out = allocate(load_case(write_case({**SPLIT, "policy.yaml": policy})), backend=backend).to_json()
+    assert out["stockpiles"][0]["quantity"] == pytest.approx(20.0, abs=1e-6)
+    assert out["pools"][0]["our_contribution"] == pytest.approx(15.0, abs=1e-6)
+    assert out["objective"] == pytest.approx(-1.375, abs=1e-9)
+    assert out["budget"]["spent_total"] == pytest.approx(0.35, abs=1e-9)
+    lim = next(c for c in out["constraints"] if c["name"] == "limit_max_instrument_stockpile")
+    assert lim["binding"]
+
+
+def test_auto_does_not_pick_the_structured_solve_for_a_case_with_pools(write_case, monkeypatch):
+    from prioritizer.allocation import api
+
+    files = {**SPLIT, "projects.csv": "id,name_ja,name_en,cost,value,good_id\np1,事業,Project,0.3,2.0,g\n"}
+    data, _ = api.prepare(load_case(write_case(files)))
+    monkeypatch.setattr(api, "ARRAY_THRESHOLD", 0)  # as if it were a national case
+    assert api.choose_backend(data, "auto") == "arrays"
+    data.pools = []
+    assert api.choose_backend(data, "auto") == "structured"  # the same case without its pool
+
+
+def test_a_pooled_good_needs_a_unit_price(write_case):
+    from prioritizer.errors import InputError
+
+    goods = GOODS.format(stock="false").replace(",0.01,", ",,")
+    with pytest.raises(InputError) as e:
+        allocate(
+            load_case(
+                write_case({**HAND, "goods.csv": goods, "policy.yaml": HAND_POLICY.format(pools=POOL60)})
+            )
+        )
+    assert any(
+        i.file == "goods.csv" and i.column == "unit_price" and "pooled" in i.message for i in e.value.issues
+    )
+
+
+def test_the_headline_spend_names_the_contribution(write_case):
+    from prioritizer.allocation.service import headline
+    from prioritizer.text import render
+
+    out = allocate(load_case(write_case(SPLIT))).to_json()
+    spend = next(m for m in headline(out) if m["kind"].startswith("alloc.head.spend"))
+    assert spend["kind"] == "alloc.head.spend_pools" and spend["pools"] == pytest.approx(0.3)
+    assert "joint-pool contributions" in render(spend, "en")
