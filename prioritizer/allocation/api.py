@@ -496,7 +496,12 @@ def allocate_data(
             "money_unit": "億円",
             "objective_unit": "criticality-weighted 億円 (重要度加重億円)",
             "benefit_unit": "criticality-weighted 億円 (重要度加重億円)",
-            "benefit_reference": "no action: nothing funded, nothing stocked, same scenarios and weights",
+            "benefit_reference": "no action: nothing funded, nothing stocked, same scenarios and weights"
+            + (
+                "; nothing contributed to a joint pool, the allies' holdings still drawn on"
+                if data.pools
+                else ""
+            ),
             "criticality_source": criticality_source,
             "damage_multiplier": data.damage_multiplier,
             "holding_factor": data.holding_factor,
@@ -592,7 +597,9 @@ def baseline_terms(data: AllocationData) -> dict[str, float]:
 
     Every shortfall is then the whole need ``ℓ_s A_gs M_s/12`` and every soft target is missed
     by all its days, so the objective is ``−Σ_s π_s Σ_g w_g need_gs − Σ_k ρ_k T_k`` (hard
-    targets carry no penalty term). No solve is needed: the point is fixed.
+    targets carry no penalty term). No solve is needed: the point is fixed. With joint pools
+    nothing is contributed either, but the allies' holdings are still drawn on
+    (:func:`.pooldata.baseline_shortfall`).
     """
     short = 0.0
     for sc in data.scenarios:
