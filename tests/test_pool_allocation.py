@@ -84,8 +84,8 @@ def test_hand_example_value_of_the_pool(write_case, backend):
     assert pool["value_per_oku"] == pytest.approx(0.5)
     assert pool["own_stock_value_per_oku"] is None  # the good is not stockpilable
     line = next(ln for ln in out["explanations"]["lines"] if ln["type"] == "pool_value")
-    assert "minerals" in line["text_ja"] and "1億円" in line["text_ja"]
-    assert "One more 億円 in pool minerals" in line["text_en"]
+    assert line["pool"] == "minerals" and "「財」の共同備蓄" in line["text_ja"] and "1億円" in line["text_ja"]
+    assert "One more 億円 in the joint pool of Good cuts the expected loss by 0.5" in line["text_en"]
 
 
 # -------------------------------------------------- a small budget split between stock and pool
