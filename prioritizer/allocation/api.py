@@ -45,13 +45,13 @@ class AllocationResult:
     solver: dict[str, Any]
     budget: dict[str, Any] = field(default_factory=dict)
     objective_terms: dict[str, float] = field(default_factory=dict)
+    #: joint stock pools (DESIGN §7): our contribution, expected draw, value_per_oku
+    pools: list[dict[str, Any]] = field(default_factory=list)
     assumptions: dict[str, Any] = field(default_factory=dict)
     baseline_objective: float | None = None
     benefit: float | None = None
     benefit_breakdown: dict[str, float] | None = None
     benefit_per_oku: float | None = None
-    #: joint stock pools (DESIGN §7): our contribution, expected draw, value_per_oku
-    pools: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The ``allocate`` payload of DESIGN §5/§6 (without ``run_id``), plus explanation fields."""
@@ -496,16 +496,16 @@ def allocate_data(
             "money_unit": "億円",
             "objective_unit": "criticality-weighted 億円 (重要度加重億円)",
             "benefit_unit": "criticality-weighted 億円 (重要度加重億円)",
-            "benefit_reference": "no action: nothing funded, nothing stocked, same scenarios and weights"
-            + (
-                "; nothing contributed to a joint pool, the allies' holdings still drawn on"
-                if data.pools
-                else ""
-            ),
+            "benefit_reference": "no action: nothing funded, nothing stocked, same scenarios and weights",
             "criticality_source": criticality_source,
             "damage_multiplier": data.damage_multiplier,
             "holding_factor": data.holding_factor,
             "target_mode": data.target_mode,
+            **(
+                {"pools_reference": "no action contributes nothing; the allies' holdings are still drawn on"}
+                if data.pools
+                else {}
+            ),
             "ignored_constraints": [m.name for m in built.ignored],
         },
     )
