@@ -126,6 +126,10 @@ def test_benefit_adds_up_on_the_default_case() -> None:
         v.upBound = 0.0
     for v in built.y.values():
         v.upBound = 0.0
+    # nor contributed to a joint pool (the allies' holdings are still drawn on: docs/allies.md)
+    assert built.c, "the default case has a joint pool"
+    for v in built.c.values():
+        v.upBound = 0.0
     for name in list(built.rows):
         if built.rows[name].kind in ("must", "limit", "requires", "divisible"):
             rows_of(built.prob).pop(built.pulp_name[name])

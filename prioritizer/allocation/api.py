@@ -23,6 +23,8 @@ import pulp
 from prioritizer.allocation import explain as ex
 from prioritizer.allocation.build import Built, build_problem
 from prioritizer.allocation.data import AllocationData, build_data
+from prioritizer.allocation.pooldata import baseline_shortfall, pool_lines, pool_rows
+from prioritizer.allocation.pooldata import spent as pool_spent
 from prioritizer.allocation.progress import stage
 from prioritizer.allocation.solve import SolveOutcome, highs_version, solve_problem
 from prioritizer.case.policy import Policy
@@ -43,6 +45,8 @@ class AllocationResult:
     solver: dict[str, Any]
     budget: dict[str, Any] = field(default_factory=dict)
     objective_terms: dict[str, float] = field(default_factory=dict)
+    #: joint stock pools (DESIGN §7): our contribution, expected draw, value_per_oku
+    pools: list[dict[str, Any]] = field(default_factory=list)
     assumptions: dict[str, Any] = field(default_factory=dict)
     baseline_objective: float | None = None
     benefit: float | None = None
@@ -69,6 +73,7 @@ class AllocationResult:
             "budget": self.budget,
             "objective_terms": self.objective_terms,
             "assumptions": self.assumptions,
+            "pools": self.pools,
         }
 
 
@@ -244,8 +249,9 @@ def choose_backend(data: AllocationData, backend: str) -> str:
     size = sum(len(s.affected) for s in data.scenarios) + data.n_projects + len(data.good_ids)
     if size < ARRAY_THRESHOLD:
         return "pulp"
-    # a MILP with stock: the structured solve (tests/test_allocation_joint.py proves it equal)
-    return "structured" if data.n_projects and len(data.stock_goods) else "arrays"
+    # a MILP with stock: the structured solve (tests/test_allocation_joint.py proves it equal);
+    # the structured solve does not take joint pools, so a case with pools builds from arrays
+    return "structured" if data.n_projects and len(data.stock_goods) and not data.pools else "arrays"
 
 
 def explain_level(explain: bool | str) -> str:
@@ -300,7 +306,7 @@ def allocate_data(
         model = build_arrays(data, relax=relax)
         is_mip = bool(model.integer.any())
         n_vars = len(model.col_names)
-        if is_mip and supported(model):
+        if is_mip and supported(model) and not data.pools:
             # the row descriptors do not depend on the answer: built while HiGHS solves the
             # master (0.8 s of the national case)
             joint = solve_joint(
@@ -411,8 +417,15 @@ def allocate_data(
         if outcome.has_solution
         else _bare_rows(built)
     )
+    pools = pool_rows(built, outcome)
     if outcome.has_solution:
         lines += explanation_lines(built, constraints, projects)
+        if pools:  # one line per pool, in the rules group, ordered with the rest by |impact|
+            lines += [_line(m) for m in pool_lines(built, pools)]
+            order = {g: i for i, g in enumerate(GROUPS)}
+            lines.sort(
+                key=lambda m: (order[m["group"]], -abs(m["impact"]) if m["impact"] is not None else math.inf)
+            )
     funded = {p["id"]: p["funded_fraction"] for p in projects if p["funded_fraction"] > 1e-9}
     solver = {
         "name": "HiGHS",
@@ -424,6 +437,11 @@ def allocate_data(
             "structured: project master with exact stock curves, then the fixed-LP polish"
             if joint is not None
             else ("general LP" if not is_mip else "general MILP")
+        )
+        + (
+            " (structured requested: it does not take joint pools, so the general model ran from arrays)"
+            if backend == "structured" and data.pools
+            else ""
         ),
         "structure": ({k: v for k, v in vars(joint.structure).items()} if joint is not None else None),
         "status": outcome.status,
@@ -486,6 +504,7 @@ def allocate_data(
         solver=solver,
         budget=budget_summary,
         objective_terms=terms,
+        pools=pools,
         assumptions={
             "money_unit": "億円",
             "objective_unit": "criticality-weighted 億円 (重要度加重億円)",
@@ -497,6 +516,11 @@ def allocate_data(
             "damage_multiplier": data.damage_multiplier,
             "holding_factor": data.holding_factor,
             "target_mode": data.target_mode,
+            **(
+                {"pools_reference": "no action contributes nothing; the allies' holdings are still drawn on"}
+                if data.pools
+                else {}
+            ),
             "ignored_constraints": [m.name for m in built.ignored],
         },
     )
@@ -550,18 +574,24 @@ def _budget_summary(built: Built, o: SolveOutcome) -> dict[str, Any]:
     q = np.array([o.values.get(v.name, 0.0) for v in built.q])
     spent_p = float(d.cost @ x) if len(x) else 0.0
     spent_s = float(d.stock_unit_cost @ q) if len(q) else 0.0
+    spent_j, spent_j_years = pool_spent(built, o) if d.pools else (0.0, [0.0] * len(d.years))
     by_year = {
-        str(yr): float(d.cost_by_year[:, j] @ x + (d.stock_year_cost[:, j] @ q if len(q) else 0.0))
+        str(yr): float(
+            d.cost_by_year[:, j] @ x + (d.stock_year_cost[:, j] @ q if len(q) else 0.0) + spent_j_years[j]
+        )
         for j, yr in enumerate(d.years)
     }
-    return {
+    out = {
         "total": d.budget_total,
         "years": {str(y): v for y, v in d.budget_years.items()},
         "spent_projects": spent_p,
         "spent_stockpiles": spent_s,
-        "spent_total": spent_p + spent_s,
+        "spent_total": spent_p + spent_s + spent_j,
         "spent_by_year": by_year,
     }
+    if d.pools:  # our contributions to joint pools: in spent_total, apart from our own stock
+        out["spent_pools"] = spent_j
+    return out
 
 
 def _objective_terms(built: Built, o: SolveOutcome) -> dict[str, float]:
@@ -582,12 +612,16 @@ def baseline_terms(data: AllocationData) -> dict[str, float]:
 
     Every shortfall is then the whole need ``ℓ_s A_gs M_s/12`` and every soft target is missed
     by all its days, so the objective is ``−Σ_s π_s Σ_g w_g need_gs − Σ_k ρ_k T_k`` (hard
-    targets carry no penalty term). No solve is needed: the point is fixed.
+    targets carry no penalty term). No solve is needed: the point is fixed. With joint pools
+    nothing is contributed either, but the allies' holdings are still drawn on
+    (:func:`.pooldata.baseline_shortfall`).
     """
     short = 0.0
     for sc in data.scenarios:
         for g, a in sc.affected.items():
             short += sc.probability * float(data.shortfall_weight[g]) * sc.loss * a * sc.months / 12.0
+    if data.pools:  # the allies' holdings are drawn on whatever we contribute
+        short = baseline_shortfall(data)
     pen = 0.0
     if data.target_mode == "soft":
         on = data.target_days > 0

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from prioritizer.allocation.build import RowMeta, _meta, _pair, limit_fields
+from prioritizer.allocation.build import RowMeta, _meta, _pair, limit_fields, pool_meta
 from prioritizer.allocation.data import AllocationData, Scenario
 from prioritizer.errors import InputError, Issue
 
@@ -95,6 +95,9 @@ class ArrayModel:
     q: list[Col]
     u: dict[int, Col]
     f: dict[tuple[int, int], Col]
+    #: pool index -> our contribution; (pool, scenario) -> our draw (:mod:`.pooldata`)
+    c: dict[int, Col] = field(default_factory=dict)
+    d: dict[tuple[int, int], Col] = field(default_factory=dict)
 
     @property
     def n_rows(self) -> int:
@@ -187,14 +190,35 @@ def build_arrays(data: AllocationData, *, relax: bool = False) -> ArrayModel:
     F = len(sf_g)
     f = {(int(g), int(s)): Col(f"f_{g}_{s}", f0 + e) for e, (g, s) in enumerate(zip(sf_g, sf_s, strict=True))}
     names += [f"f_{g}_{s}" for g, s in zip(sf_g, sf_s, strict=True)]
+    # joint pools: contributions, then draws (same names and order as build.py)
+    pools = data.pools
+    pc = {j: Col(f"c_{j}", len(names) + j) for j in range(len(pools))}
+    names += [c.name for c in pc.values()]
+    pdraw: dict[tuple[int, int], Col] = {}
+    draw_hi: list[float] = []
+    for j, pd_ in enumerate(pools):
+        for s in pd_.draw_scenarios():
+            pdraw[(j, s)] = Col(f"d_{j}_{s}", len(names))
+            names.append(f"d_{j}_{s}")
+            draw_hi.append(float(pd_.draw_cap[s]))
+    NP = len(pools) + len(pdraw)
     n = len(names)
-    col_lo = np.concatenate([np.asarray(lo, dtype=float), np.zeros(K + len(soft) + F)])
-    col_hi = np.concatenate([np.asarray(hi, dtype=float), qmax, np.full(len(soft) + F, INF)])
-    integer = np.concatenate([np.asarray(integ, dtype=bool), np.zeros(K + len(soft) + F, dtype=bool)])
+    col_lo = np.concatenate([np.asarray(lo, dtype=float), np.zeros(K + len(soft) + F + NP)])
+    col_hi = np.concatenate(
+        [
+            np.asarray(hi, dtype=float),
+            qmax,
+            np.full(len(soft) + F, INF),
+            np.array([pd_.cap for pd_ in pools], dtype=float),
+            np.asarray(draw_hi, dtype=float),
+        ]
+    )
+    integer = np.concatenate([np.asarray(integ, dtype=bool), np.zeros(K + len(soft) + F + NP, dtype=bool)])
     cost = np.zeros(n)
     xi = np.array([c.index for c in x], dtype=np.int64)
     cost[xi] = data.value
-    cost[f0:] = -sf_w
+    cost[f0 : f0 + F] = -sf_w
+    ci = np.array([c.index for c in pc.values()], dtype=np.int64)
     for k, col in u.items():
         cost[col.index] = -float(data.target_penalty[k])
 
@@ -203,14 +227,18 @@ def build_arrays(data: AllocationData, *, relax: bool = False) -> ArrayModel:
     ign = data.ignore
     qi = q0 + np.arange(K)
 
-    def spend(pc: np.ndarray, sc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        pn, kn = np.flatnonzero(pc), np.flatnonzero(sc)
-        return np.concatenate([xi[pn], qi[kn]]), np.concatenate([pc[pn], sc[kn]])
+    def spend(
+        prc: np.ndarray, sc: np.ndarray, pool: list[float] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        pn, kn = np.flatnonzero(prc), np.flatnonzero(sc)
+        pv = np.asarray(pool if pool else np.zeros(0), dtype=float)
+        jn = np.flatnonzero(pv)
+        return np.concatenate([xi[pn], qi[kn], ci[jn]]), np.concatenate([prc[pn], sc[kn], pv[jn]])
 
     if data.budget_total is not None:
         B = data.budget_total
         rows.add(
-            *spend(data.cost, data.stock_unit_cost),
+            *spend(data.cost, data.stock_unit_cost, [p.unit_cost for p in pools]),
             "<=",
             B,
             _meta("budget", "budget", "<=", B, "億円", "budget_total"),
@@ -219,7 +247,8 @@ def build_arrays(data: AllocationData, *, relax: bool = False) -> ArrayModel:
     for j, yr in enumerate(data.years):
         B = data.budget_years[yr]
         meta = _meta(f"budget_{yr}", "budget", "<=", B, "億円", "budget_year", year=yr)
-        rows.add(*spend(data.cost_by_year[:, j], data.stock_year_cost[:, j]), "<=", B, meta, ign)
+        yc = [float(p.year_cost[j]) for p in pools]
+        rows.add(*spend(data.cost_by_year[:, j], data.stock_year_cost[:, j], yc), "<=", B, meta, ign)
     for lim in data.limits:
         L = lim.limit
         msg = ("limit_min" if lim.sense == "min" else "limit_max") + ("_year" if L.year is not None else "")
@@ -231,7 +260,8 @@ def build_arrays(data: AllocationData, *, relax: bool = False) -> ArrayModel:
             rows.all_names.add(lim.name)
             rows.ignored.append(meta)
             continue
-        rows.add(*spend(lim.project_coef, lim.stock_coef), sense, lim.rhs, meta, ign)
+        lc = [p.limit_coef.get(lim.name, 0.0) for p in pools]
+        rows.add(*spend(lim.project_coef, lim.stock_coef, lc), sense, lim.rhs, meta, ign)
     pid = data.project_ids
     nm = [(a or pid[i], b or pid[i]) for i, (a, b) in enumerate(data.project_names)]
 
@@ -323,7 +353,19 @@ def build_arrays(data: AllocationData, *, relax: bool = False) -> ArrayModel:
         meta = _meta(f"target_{gid[g]}", "target", ">=", T, "日", msg, **_pair("good", gn[g]))
         rows.add(np.array(cols), np.array(vals), ">=", T, meta, ign)
 
-    # shortfall block: f_e + q_k(g) + Σ_{p→g} κ_p M_s/12 x_p ≥ need_e, built flat
+    for (j, s), col in pdraw.items():
+        a = float(pools[j].alpha[s])
+        rhs = a * pools[j].allies_holding
+        rows.add(
+            np.array([col.index, pc[j].index]),
+            np.array([1.0, -a]),
+            "<=",
+            rhs,
+            pool_meta(data, j, s, rhs),
+            ign,
+        )
+
+    # shortfall block: f_e + q_k(g) + Σ_{p→g} κ_p M_s/12 x_p + Σ_j d_js ≥ need_e, built flat
     m0 = len(rows.metas)
     ignored_sf = [e for e in range(F) if ign and _sf_name(data, sf_g, sf_s, e) in ign]
     keep = np.ones(F, dtype=bool)
@@ -355,6 +397,15 @@ def build_arrays(data: AllocationData, *, relax: bool = False) -> ArrayModel:
     rr.append(ridx[hit])
     cc.append(xi[cap_p])
     vv.append(data.capacity[cap_p].astype(float) * months[ks[hit]] / 12.0)
+    if pdraw:
+        at = {(int(g), int(s)): int(r) for g, s, r in zip(kg, ks, ridx, strict=True)}
+        hits_ = [
+            (at[(pools[j].good, s)], col.index) for (j, s), col in pdraw.items() if (pools[j].good, s) in at
+        ]
+        if hits_:
+            rr.append(np.array([h[0] for h in hits_], dtype=np.int64))
+            cc.append(np.array([h[1] for h in hits_], dtype=np.int64))
+            vv.append(np.ones(len(hits_)))
     for e in ignored_sf:
         rows.ignored.append(_sf_meta(data, sf_g, sf_s, sf_need, e))
 
@@ -402,6 +453,8 @@ def build_arrays(data: AllocationData, *, relax: bool = False) -> ArrayModel:
         q=q,
         u=u,
         f={key: col for key, col in f.items()},
+        c=pc,
+        d=pdraw,
     )
 
 
@@ -462,6 +515,8 @@ class ArrayBuilt:
     ignored: list[RowMeta]
     all_names: set[str]
     prob: None = None
+    c: dict[int, Col] = field(default_factory=dict)
+    d: dict[tuple[int, int], Col] = field(default_factory=dict)
 
     def onoff(self, p: int) -> Col:
         return self.y.get(p, self.x[p])
@@ -509,4 +564,6 @@ def as_built(model: ArrayModel) -> ArrayBuilt:
         pulp_name=pname,
         ignored=model.ignored,
         all_names=model.all_names,
+        c=model.c,
+        d=model.d,
     )

@@ -10,8 +10,12 @@
          m_p y_p ≤ x_p ≤ y_p                                     (divisible_min_<p> / divisible_on_<p>)
          Σ_k p_k q_k ≤ S ;  p_k q_k ≤ S_k                        (storage / storage_<g>)
          365 q_k / D_k (+ u_k) ≥ T_k                             (target_<g>, hard / soft)
-         f_gs + q_g + Σ_{p→g} κ_p (M_s/12) x_p ≥ ℓ_s A_gs M_s/12  (shortfall_<g>_<s>)
-         x_p ∈ {0,1} (binary) or [0,1]; y_p ∈ {0,1}; q, f, u ≥ 0
+         d_js − α_js c_j                           ≤ α_js H_j      (pool_<j>_<s>)
+         f_gs + q_g + Σ_{p→g} κ_p (M_s/12) x_p + Σ_{j→g} d_js ≥ ℓ_s A_gs M_s/12  (shortfall_<g>_<s>)
+         x_p ∈ {0,1} (binary) or [0,1]; y_p ∈ {0,1}; q, f, u ≥ 0; 0 ≤ c_j ≤ C_j; 0 ≤ d_js ≤ ℓ_s A_gs M_s/12
+
+``c_j`` is our contribution to joint pool *j* (:mod:`.pooldata`), paid in the budget rows and
+the limits a stock of its good counts in (not in storage); ``d_js`` what we may draw from it.
 
 ``z_p`` is the on/off level of a project: ``y_p`` for a divisible project with a minimum
 fraction, else ``x_p``. Every constraint carries a :class:`RowMeta` with its user-facing
@@ -102,6 +106,9 @@ class Built:
     u: dict[int, pulp.LpVariable]
     f: dict[tuple[int, int], pulp.LpVariable]
     rows: dict[str, RowMeta] = field(default_factory=dict)
+    #: pool index -> our contribution; (pool, scenario) -> our draw
+    c: dict[int, pulp.LpVariable] = field(default_factory=dict)
+    d: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)
     #: every row name the model *would* have, including ignored ones
     all_names: set[str] = field(default_factory=set)
     ignored: list[RowMeta] = field(default_factory=list)
@@ -120,6 +127,25 @@ def limit_fields(group: str, value: str) -> dict[str, str]:
         vocab = vocabulary("bool")
     v = vocab.get(str(value).lower() if group == "specified_critical" else str(value), (value, value))
     return {"group_ja": g[0], "group_en": g[1], "value_ja": v[0], "value_en": v[1]}
+
+
+def pool_meta(data: AllocationData, j: int, s: int, rhs: float) -> RowMeta:
+    """The row capping our draw on pool ``j`` in scenario ``s`` (its rhs: units, α_s H)."""
+    pd_, sc = data.pools[j], data.scenarios[s]
+    g = pd_.good
+    return _meta(
+        f"pool_{pd_.id}_{sc.id}",
+        "pool",
+        "<=",
+        rhs,
+        data.good_unit[g],
+        "pool_draw",
+        pool=pd_.id,
+        **_pair(
+            "good", (data.good_names[g][0] or data.good_ids[g], data.good_names[g][1] or data.good_ids[g])
+        ),
+        **_pair("scenario", (sc.name_ja or sc.id, sc.name_en or sc.id)),
+    )
 
 
 def build_problem(data: AllocationData, *, relax: bool = False) -> Built:
@@ -160,7 +186,13 @@ def build_problem(data: AllocationData, *, relax: bool = False) -> Built:
     for s, sc in enumerate(data.scenarios):
         for g in sc.affected:
             f[(g, s)] = prob.add_variable(f"f_{g}_{s}", 0)
-    b = Built(prob=prob, data=data, relax=relax, x=x, y=y, q=q, u=u, f=f)
+    pc_ = {j: prob.add_variable(f"c_{j}", 0, pd_.cap) for j, pd_ in enumerate(data.pools)}
+    pd_draw = {
+        (j, s): prob.add_variable(f"d_{j}_{s}", 0, float(pd_.draw_cap[s]))
+        for j, pd_ in enumerate(data.pools)
+        for s in pd_.draw_scenarios()
+    }
+    b = Built(prob=prob, data=data, relax=relax, x=x, y=y, q=q, u=u, f=f, c=pc_, d=pd_draw)
 
     obj = pulp.LpAffineExpression([(x[p], float(data.value[p])) for p in range(P) if data.value[p] != 0])
     for (g, s), var in f.items():
@@ -183,15 +215,16 @@ def build_problem(data: AllocationData, *, relax: bool = False) -> Built:
         b.rows[meta.name] = meta
         b.pulp_name[meta.name] = pname
 
-    def spend(pc: np.ndarray, sc: np.ndarray) -> pulp.LpAffineExpression:
+    def spend(pc: np.ndarray, sc: np.ndarray, pool: list[float] | None = None) -> pulp.LpAffineExpression:
         terms = [(x[p], float(pc[p])) for p in np.flatnonzero(pc)]
         terms += [(q[k], float(sc[k])) for k in np.flatnonzero(sc)]
+        terms += [(pc_[j], float(v)) for j, v in enumerate(pool or []) if v]
         return pulp.LpAffineExpression(terms)
 
     if data.budget_total is not None:
         B = data.budget_total
         add(
-            spend(data.cost, data.stock_unit_cost),
+            spend(data.cost, data.stock_unit_cost, [pd_.unit_cost for pd_ in data.pools]),
             "<=",
             B,
             _meta("budget", "budget", "<=", B, "億円", "budget_total"),
@@ -199,7 +232,11 @@ def build_problem(data: AllocationData, *, relax: bool = False) -> Built:
     for j, yr in enumerate(data.years):
         B = data.budget_years[yr]
         add(
-            spend(data.cost_by_year[:, j], data.stock_year_cost[:, j]),
+            spend(
+                data.cost_by_year[:, j],
+                data.stock_year_cost[:, j],
+                [float(p.year_cost[j]) for p in data.pools],
+            ),
             "<=",
             B,
             _meta(f"budget_{yr}", "budget", "<=", B, "億円", "budget_year", year=yr),
@@ -215,7 +252,12 @@ def build_problem(data: AllocationData, *, relax: bool = False) -> Built:
             b.all_names.add(lim.name)
             b.ignored.append(meta)
             continue
-        add(spend(lim.project_coef, lim.stock_coef), sense, lim.rhs, meta)
+        add(
+            spend(lim.project_coef, lim.stock_coef, [p.limit_coef.get(lim.name, 0.0) for p in data.pools]),
+            sense,
+            lim.rhs,
+            meta,
+        )
 
     pid = data.project_ids
     nm = [(n[0] or pid[i], n[1] or pid[i]) for i, n in enumerate(data.project_names)]
@@ -331,10 +373,22 @@ def build_problem(data: AllocationData, *, relax: bool = False) -> Built:
         msg = "target_soft" if k in u else "target_hard"
         # the row is in days (365 q / D), so its rhs, price and range are per day of cover
         add(expr, ">=", T, _meta(f"target_{gid[g]}", "target", ">=", T, "日", msg, **_pair("good", gn[g])))
+    for (j, s), dv in pd_draw.items():
+        pd_ = data.pools[j]
+        a = float(pd_.alpha[s])
+        add(
+            pulp.LpAffineExpression([(dv, 1.0), (pc_[j], -a)]),
+            "<=",
+            a * pd_.allies_holding,
+            pool_meta(data, j, s, a * pd_.allies_holding),
+        )
     for (g, s), var in f.items():
         sc = data.scenarios[s]
         need = sc.loss * sc.affected[g] * sc.months / 12.0
         expr = pulp.LpAffineExpression([(var, 1.0)])
+        for j, pd_ in enumerate(data.pools):
+            if pd_.good == g and (j, s) in pd_draw:
+                expr += pd_draw[(j, s)]
         if g in kpos:
             expr += q[kpos[g]]
         for p in np.flatnonzero((data.project_good == g) & (data.capacity > 0)):

@@ -32,7 +32,9 @@ import numpy as np
 import pandas as pd
 
 from prioritizer import supply
+from prioritizer.allocation.pooldata import PoolData, pool_data
 from prioritizer.case.policy import Limit, Policy
+from prioritizer.case.pools import home_of
 from prioritizer.case.types import Case
 from prioritizer.errors import InputError, Issue
 
@@ -67,6 +69,9 @@ class Scenario:
     months: float
     #: good index -> affected supply (units / year) before the loss fraction
     affected: dict[int, float]
+    #: the countries it hits (``affects``; blank = home only) and its ``good_id`` (pools)
+    hits: frozenset[str] = frozenset()
+    good_id: str = ""
 
 
 @dataclass
@@ -112,6 +117,8 @@ class AllocationData:
     holding_factor: float
     ignore: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+    #: joint stock pools (policy.yaml ``pools:``), :mod:`.pooldata`
+    pools: list[PoolData] = field(default_factory=list)
 
     @property
     def n_projects(self) -> int:
@@ -464,7 +471,9 @@ def build_data(
             )
 
     # -------------------------------------------------------------- scenarios
-    scen = _scenarios(case, policy if scenarios is None else None, scenarios, gidx, annual_demand, issues)
+    scen = _scenarios(
+        case, policy if scenarios is None else None, scenarios, gidx, annual_demand, issues, home_of(policy)
+    )
 
     need_crit = set()
     if scen:
@@ -509,6 +518,17 @@ def build_data(
         policy, attrs, stock_attrs, cost, cost_by_year, years, unit_cost, stock_year_cost
     )
     issues += lim_issues
+    pools = pool_data(
+        case,
+        policy,
+        good_ids=good_ids,
+        unit_price=unit_price,
+        holding=holding,
+        years=years,
+        limits=limits,
+        scenarios=scen,
+        issues=issues,
+    )
 
     ign = set(policy.ignore) | set(ignore or [])
     if issues:
@@ -551,6 +571,7 @@ def build_data(
         damage_multiplier=damage,
         holding_factor=1.0 + holding,
         ignore=ign,
+        pools=pools,
     )
 
 
@@ -675,6 +696,7 @@ def _scenarios(
     gidx: dict[str, int],
     annual_demand: np.ndarray,
     issues: list[Issue],
+    home: str = "JPN",
 ) -> list[Scenario]:
     sc = case.scenarios
     wanted = chosen if chosen is not None else (policy.scenarios if policy is not None else None)
@@ -698,6 +720,7 @@ def _scenarios(
             ("partner", ""),
             ("name_ja", ""),
             ("name_en", ""),
+            ("affects", None),
         )
     }
     out: list[Scenario] = []
@@ -750,6 +773,14 @@ def _scenarios(
                 affected[gi] = affected[gi] * d
         if bad:
             continue
+        raw = cols["affects"][i]
+        hits = frozenset(
+            str(c).strip().upper()
+            for c in (raw if isinstance(raw, list | tuple) else _ids(raw))
+            if str(c).strip()
+        ) or frozenset({home})
+        if home not in hits:  # a list that leaves home out does not hit home: nothing of ours is lost
+            affected = {}
         out.append(
             Scenario(
                 id=sid,
@@ -759,6 +790,8 @@ def _scenarios(
                 loss=loss,
                 months=months,
                 affected=affected,
+                hits=hits,
+                good_id=g,
             )
         )
     return out

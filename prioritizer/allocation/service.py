@@ -126,10 +126,12 @@ def headline(result: dict[str, Any]) -> list[dict[str, Any]]:
         out.append({"kind": "alloc.head.benefit", "benefit": result["benefit"]})
         out.append(
             {
-                "kind": "alloc.head.spend",
+                # with joint pools the contribution is a third part of the one total spend
+                "kind": "alloc.head.spend_pools" if b.get("spent_pools") is not None else "alloc.head.spend",
                 "total": b.get("spent_total"),
                 "projects": b.get("spent_projects"),
                 "stock": b.get("spent_stockpiles"),
+                "pools": b.get("spent_pools"),
             }
         )
         out.append({"kind": "alloc.head.per_oku", "per_oku": result.get("benefit_per_oku")})

@@ -77,7 +77,7 @@ class Exercise:
 
         data = build(case, [scenario])
         ex = cls(data=data, scenario=scenario, **kw)
-        ex.pools = plans(case, data)
+        ex.pools = plans(case, data, contributions=Portfolio.from_params(ex.portfolio).pools)
         hits = home_hit(case, data.scenario_ids)
         ex.home_hit = None if hits.all() else hits
         ex.horizon = check_months(ex.horizon)

@@ -166,12 +166,19 @@ def home_hit(case: Any, scenario_ids: Sequence[str]) -> np.ndarray:
     return np.array([home in a for a in affects(case, scenario_ids)], dtype=bool)
 
 
-def plans(case: Any, data: Any, allies: Sequence[dict[str, Any]] | None = None) -> list[PoolPlan]:
+def plans(
+    case: Any,
+    data: Any,
+    allies: Sequence[dict[str, Any]] | None = None,
+    contributions: dict[str, float] | None = None,
+) -> list[PoolPlan]:
     """The case's pools laid out against ``data`` (a StressData); InputError for a bad pool.
 
     ``allies``: [{country, stock {good_id: units}}] read from allies' bundles
     (:func:`prioritizer.bundle.ally.ally_stock`); an ally's stock of a pooled good is its own
     stock in that pool's months. An ally in no pool of the case is an error naming it.
+    ``contributions``: pool id -> our contribution (units), from the portfolio's allocation
+    (``allocate`` JSON ``pools``); a pool not named gets none.
     """
     pools = pools_of(case.policy, case)
     own: dict[str, dict[str, float]] = {
@@ -224,7 +231,10 @@ def plans(case: Any, data: Any, allies: Sequence[dict[str, Any]] | None = None) 
                 good=gidx[p.good_id],
                 shares=np.array([m.draw_share for m in p.members], dtype=float),
                 holdings=np.array(
-                    [0.0 if c == p.home else m.holding for c, m in zip(countries, p.members, strict=True)]
+                    [
+                        float((contributions or {}).get(p.id, 0.0)) if c == p.home else m.holding
+                        for c, m in zip(countries, p.members, strict=True)
+                    ]
                 ),
                 needs=np.array(
                     [0.0 if c == p.home else m.need for c, m in zip(countries, p.members, strict=True)]

@@ -29,6 +29,8 @@ class Portfolio:
     stock: dict[str, float] = field(default_factory=dict)  # good id -> units
     funded: dict[str, float] = field(default_factory=dict)  # project id -> fraction funded
     status: str | None = None  # the allocation's solver status, when known
+    #: pool id -> our contribution (units of its good), from the allocation's ``pools``
+    pools: dict[str, float] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -36,13 +38,16 @@ class Portfolio:
         return self.run_id if self.source == RUN and self.run_id else self.source
 
     def to_params(self) -> dict[str, Any]:
-        return {
+        out = {
             "source": self.source,
             "run_id": self.run_id,
             "stock": dict(sorted(self.stock.items())),
             "funded": dict(sorted(self.funded.items())),
             "status": self.status,
         }
+        if self.pools:  # only then: the parameters of runs without pools stay as they were
+            out["pools"] = dict(sorted(self.pools.items()))
+        return out
 
     @classmethod
     def from_params(cls, p: dict[str, Any]) -> Portfolio:
@@ -52,6 +57,7 @@ class Portfolio:
             stock={str(k): float(v) for k, v in (p.get("stock") or {}).items()},
             funded={str(k): float(v) for k, v in (p.get("funded") or {}).items()},
             status=p.get("status"),
+            pools={str(k): float(v) for k, v in (p.get("pools") or {}).items()},
         )
 
     def arrays(self, good_ids: list[str], project_ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -103,6 +109,11 @@ def from_allocation(result: dict[str, Any], *, source: str, run_id: str | None =
             if (p.get("funded_fraction") or 0.0) > 0
         },
         status=result.get("status"),
+        pools={
+            str(j["id"]): float(j.get("our_contribution") or 0.0)
+            for j in result.get("pools") or []
+            if (j.get("our_contribution") or 0.0) > 0
+        },
     )
 
 

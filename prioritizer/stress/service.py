@@ -45,7 +45,7 @@ def run_stress(case: Case, params: dict[str, Any]) -> CommandOutput:
         months=months,
         release=params.get("release"),
         substitution=params.get("substitution"),
-        pools=plans(case, data, params.get("allies")),
+        pools=plans(case, data, params.get("allies"), port.pools),
         home_hit=None if hits_home.all() else hits_home,
     )
     summary = res.summary_rows()
