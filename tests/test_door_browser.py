@@ -4,8 +4,6 @@ as the positive control, sees the secret good on the same server."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from test_auth_browser import (
     ARTIFACTS,
@@ -16,6 +14,7 @@ from test_auth_browser import (
     _sign_in,
     _start_app,
     _stop,
+    browser,  # noqa: F401 - the Chromium fixture, shared
 )
 
 from prioritizer import door
@@ -139,19 +138,3 @@ def _listen(page) -> list[bytes]:
     page.reload(wait_until="networkidle")
     page.get_by_label("アカウント名").wait_for(timeout=120_000)
     return frames
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-    from test_auth_browser import CHROME_ARGS, CHROMIUM
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROME_ARGS)
-        yield b
-        b.close()
-
-
-def test_the_page_list_is_the_apps(secret_app):
-    assert Path(__file__).exists()

@@ -112,32 +112,26 @@ def os_user() -> str:
         return "unknown"
 
 
-def no_session(note: str = "") -> Identity:
-    """The command line without a session on a store that has accounts: the OS user, as a viewer
-    of public rows; it may compute (a read) but never write."""
+def _os_identity(role: str, clearance: str, session: str, note: str) -> Identity:
     who = os_user()
     return Identity(
         user=who,
         display_name=who,
-        role="viewer",
+        role=role,
         method="none",
-        clearance="public",
+        clearance=clearance,
         os_user=who,
-        session="no session",
+        session=session,
         note=note.strip() or None,
     )
+
+
+def no_session(note: str = "") -> Identity:
+    """The command line without a session on a store that has accounts: the OS user, as a viewer
+    of public rows; it may compute (a read) but never write."""
+    return _os_identity("viewer", "public", "no session", note)
 
 
 def sign_in_off(note: str = "") -> Identity:
     """The command line on a store without accounts (one person): the OS user, with every right."""
-    who = os_user()
-    return Identity(
-        user=who,
-        display_name=who,
-        role="admin",
-        method="none",
-        clearance="secret",
-        os_user=who,
-        session="sign-in off",
-        note=note.strip() or None,
-    )
+    return _os_identity("admin", "secret", "sign-in off", note)
