@@ -14,7 +14,7 @@ from test_auth_browser import (
     _sign_in,
     _start_app,
     _stop,
-    browser,  # noqa: F401 - the Chromium fixture, shared
+    browser,  # noqa: F401, F811 - the Chromium fixture, shared
 )
 
 from prioritizer import door
@@ -69,7 +69,7 @@ PAGES = (
 )
 
 
-def test_a_signed_in_viewer_sees_no_secret_row_on_any_page_and_cannot_save(secret_app, browser):
+def test_a_signed_in_viewer_sees_no_secret_row_on_any_page_and_cannot_save(secret_app, browser):  # noqa: F811
     from prioritizer.app.main import PAGE_PATHS
 
     assert set(PAGES) == set(PAGE_PATHS)  # every page of the app is visited
