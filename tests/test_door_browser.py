@@ -14,7 +14,7 @@ from test_auth_browser import (
     _sign_in,
     _start_app,
     _stop,
-    browser,  # noqa: F401, F811 - the Chromium fixture, shared
+    browser,  # noqa: F401 - the Chromium fixture, shared
 )
 
 from prioritizer import door
