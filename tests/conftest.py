@@ -15,6 +15,7 @@ def _own_cli_session(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     """Every test has its own command-line session file (never the developer's own sign-in)."""
     monkeypatch.setenv("PRIORITIZER_SESSION", str(tmp_path_factory.mktemp("session") / "session"))
 
+
 #: A small, hand-checkable valid case touching every table (rows are spreadsheet rows: header = 1).
 MINIMAL_CASE: dict[str, str] = {
     "goods.csv": (

@@ -192,7 +192,10 @@ def test_users_role_clearance_enable_cli(tmp_path):
     cli = CliRunner()
     # the first account by the OS user (sign-in off), then an admin's session manages accounts
     pw = ["--password-stdin", "--db", db]
-    assert cli.invoke(app, ["users", "add", "boss", "--role", "admin", *pw], input="boss-pass-1\n").exit_code == 0
+    assert (
+        cli.invoke(app, ["users", "add", "boss", "--role", "admin", *pw], input="boss-pass-1\n").exit_code
+        == 0
+    )
     assert cli.invoke(app, ["login", "boss", *pw], input="boss-pass-1\n").exit_code == 0
     assert cli.invoke(app, ["users", "add", "ito", "--role", "viewer", "--db", db]).exit_code == 0
     r = cli.invoke(app, ["users", "role", "ito", "committee", "--format", "json", "--db", db])
