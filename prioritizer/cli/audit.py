@@ -8,7 +8,6 @@ exits 2; an unreachable store exits 3.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Any
 
 import pandas as pd
@@ -19,10 +18,12 @@ from prioritizer.cli import app
 from prioritizer.cli.common import (
     DbOpt,
     FormatOpt,
+    LangOpt,
     NoAuditOpt,
     OutOpt,
     OutputFormat,
     clean_errors,
+    cli_lang,
     dumps,
     write_text,
 )
@@ -35,12 +36,6 @@ audit_app = typer.Typer(
 app.add_typer(audit_app, name="audit")
 
 
-class Lang(StrEnum):
-    ja = "ja"
-    en = "en"
-
-
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the plain-words text.")]
 RunArg = Annotated[str, typer.Argument(help="Run id (see `prioritizer audit log`), or 'latest'.")]
 
 
@@ -50,22 +45,15 @@ def _store(db: str | None):  # type: ignore[no-untyped-def]
     return open_store(db)
 
 
-def _table(df: pd.DataFrame, fmt: OutputFormat) -> str:
+def _table(df: pd.DataFrame, fmt: OutputFormat, **how: Any) -> str:
+    """CSV with the field names; for people, the table in the reader's language (:func:`cli_lang`)."""
     if fmt is OutputFormat.csv:
         return df.to_csv(index=False)
-    if df.empty:
-        return "(none)"
-    with pd.option_context(
-        "display.max_rows",
-        None,
-        "display.max_columns",
-        None,
-        "display.width",
-        250,
-        "display.max_colwidth",
-        60,
-    ):
-        return df.to_string(index=False)
+    from prioritizer.presentation import table_string
+    from prioritizer.text.tables import present
+
+    lang = cli_lang()
+    return table_string(present(df, lang, **how), lang, max_colwidth=60)  # type: ignore[arg-type]
 
 
 @audit_app.command("log")
@@ -87,6 +75,7 @@ def log(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Runs recorded in the audit store, newest first."""
     del no_audit
@@ -112,6 +101,7 @@ def show(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """One run in full: who, when, why, inputs (SHA-256), model, method, weights, versions, result."""
     del no_audit
@@ -137,9 +127,15 @@ def show(
         for k, v in (run.versions or {}).items():
             rows.append(("version", k, v))
         df = pd.DataFrame(rows, columns=["section", "field", "value"])
-        text = _table(df, fmt)
+        if fmt is OutputFormat.table:  # field names as their labels where the catalogue has one
+            from prioritizer.text import field, has_field
+
+            df["field"] = [field(v, cli_lang(), unit=False) if has_field(v) else v for v in df["field"]]  # type: ignore[arg-type]
+        text = _table(df, fmt, enums={"section": "audit_section"})
         if fmt is OutputFormat.table:
-            text += "\n\nresult:\n" + dumps(run.result)
+            from prioritizer.text import t
+
+            text += "\n\n" + t("cli.result", cli_lang()) + ":\n" + dumps(run.result)  # type: ignore[arg-type]
         write_text(text, out)
 
 
@@ -147,7 +143,7 @@ def show(
 def diff(
     run_a: Annotated[str, typer.Argument(help="Earlier run id.")],
     run_b: Annotated[str, typer.Argument(help="Later run id.")],
-    lang: LangOpt = Lang.ja,
+    lang: LangOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     out: OutOpt = None,
     db: DbOpt = None,
@@ -163,7 +159,7 @@ def diff(
         elif fmt is OutputFormat.csv:
             write_text(_table(_diff_rows(d), fmt), out)
         else:
-            write_text(d.text(lang.value), out)
+            write_text(d.text(cli_lang(lang)), out)
 
 
 def _diff_rows(d: Any) -> pd.DataFrame:
@@ -199,7 +195,7 @@ def verify(
             help="A head hash filed earlier outside the store (e.g. with a report); verify it is in the chain.",
         ),
     ] = None,
-    lang: LangOpt = Lang.ja,
+    lang: LangOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     out: OutOpt = None,
     db: DbOpt = None,
@@ -215,7 +211,7 @@ def verify(
             df = pd.DataFrame([p.as_dict() for p in rep.problems], columns=["seq", "kind", "ref", "reason"])
             write_text(_table(df, fmt) if rep.problems else "seq,kind,ref,reason\n", out)
         else:
-            write_text(_verify_text(rep, lang.value), out)
+            write_text(_verify_text(rep, cli_lang(lang)), out)
     if not rep.ok:
         if out is not None or fmt is not OutputFormat.table:
             typer.echo(f"error: audit trail broken at {rep.first_broken}", err=True)
@@ -244,7 +240,7 @@ def _verify_text(rep: Any, lang: str) -> str:
 @audit_app.command("replay")
 def replay(
     run_id: RunArg,
-    lang: LangOpt = Lang.ja,
+    lang: LangOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     out: OutOpt = None,
     db: DbOpt = None,
@@ -267,6 +263,6 @@ def replay(
             )
             write_text(_table(df, fmt), out)
         else:
-            write_text(rep.text(lang.value), out)
+            write_text(rep.text(cli_lang(lang)), out)
     if not rep.identical:
         raise typer.Exit(1)

@@ -20,6 +20,7 @@ from prioritizer.cli import app
 from prioritizer.cli.common import (
     DbOpt,
     FormatOpt,
+    LangOpt,
     NoAuditOpt,
     OutOpt,
     OutputFormat,
@@ -57,6 +58,7 @@ def generate(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Write a synthetic case (realistic skewed supplier shares, correlated criteria) to OUT_DIR."""
     from prioritizer.generate import generate_case, source_label

@@ -17,6 +17,7 @@ from prioritizer.cli.common import (
     ActorOpt,
     DbOpt,
     FormatOpt,
+    LangOpt,
     NoAuditOpt,
     OutOpt,
     OutputFormat,
@@ -64,6 +65,7 @@ def comment_cmd(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Comment on a recorded run."""
     from prioritizer.audit import open_store
@@ -87,6 +89,7 @@ def approve_cmd(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Approve or reject a recorded run (committee members and admins)."""
     from prioritizer.audit import open_store
@@ -107,6 +110,7 @@ def show_cmd(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Comments and approvals, oldest first."""
     from prioritizer.audit import open_store

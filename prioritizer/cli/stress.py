@@ -13,12 +13,14 @@ from prioritizer.cli.common import (
     CaseArg,
     DbOpt,
     FormatOpt,
+    LangOpt,
     ModelOpt,
     NoAuditOpt,
     OutOpt,
     OutputFormat,
     ReasonOpt,
     clean_errors,
+    cli_lang,
     default_actor,
     dumps,
     write_text,
@@ -93,7 +95,7 @@ def stress_cmd(
             help="Also play the scenarios against these portfolios: nothing,optimal,RUN,… (a table).",
         ),
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Table language: ja | en.")] = "ja",
+    lang_opt: LangOpt = None,
     model: ModelOpt = None,
     policy: Annotated[
         Path | None, typer.Option("--policy", help="policy.yaml for the optimal allocation (--run optimal).")
@@ -123,8 +125,7 @@ def stress_cmd(
                     )
                 ]
             )
-        if lang not in ("ja", "en"):
-            raise InputError([Issue("--lang", None, "lang", lang, "ja or en")])
+        lang = cli_lang(lang_opt)
         from prioritizer.cli.allocate import _policy_snapshot
 
         c = load_case(case)
@@ -153,7 +154,7 @@ def stress_cmd(
 
             record_run(r, db)
         payload = r.payload()
-        write_text(_render(payload, r.output.table, fmt, lang), out)
+        write_text(_render(payload, r.output.table, fmt, cli_lang(lang_opt)), out)
 
 
 def _render(payload: dict, table, fmt: OutputFormat, lang: str) -> str:  # type: ignore[no-untyped-def]

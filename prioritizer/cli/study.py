@@ -19,6 +19,7 @@ from prioritizer.cli.common import (
     CaseArg,
     DbOpt,
     FormatOpt,
+    LangOpt,
     ModelOpt,
     NoAuditOpt,
     OutOpt,
@@ -26,6 +27,7 @@ from prioritizer.cli.common import (
     ReasonOpt,
     clean_errors,
     cli_lang,
+    reader_table,
     run_service,
     stage_progress,
 )
@@ -146,6 +148,7 @@ def study_cmd(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Run a grid of what-if allocations: funding frequencies, rank and benefit quantiles, regret.
 
@@ -209,6 +212,7 @@ def _study(
                 no_audit=no_audit,
                 actor=actor,
                 reason=reason,
+                present=reader_table("study"),
             )
     except KeyboardInterrupt:  # the second Ctrl-C, outside the tasks: nothing was recorded
         sys.stderr.write(render({"kind": "study_aborted"}, cli_lang()) + "\n")

@@ -22,6 +22,7 @@ from prioritizer.cli import app
 from prioritizer.cli.common import (
     DbOpt,
     FormatOpt,
+    LangOpt,
     NoAuditOpt,
     OutOpt,
     OutputFormat,
@@ -102,6 +103,7 @@ def ahp_cmd(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """AHP priorities (principal eigenvector), λmax, CI and CR (Saaty); flags CR > 0.10."""
     from prioritizer.weights import ahp
@@ -139,6 +141,7 @@ def group_ahp_cmd(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Group AHP weights by AIJ (Aczél & Saaty 1983) or AIP (Forman & Peniwati 1998), each member's
     CR, the spread per criterion and Goepel's consensus indicator S*. Records no Run."""
