@@ -76,6 +76,9 @@ def _commands(d: Path, db: str) -> dict[str, list[str]]:
         "audit diff": ["audit", "diff", "R000001", "R000002", "--db", db],
         "audit verify": ["audit", "verify", "--db", db],
         "audit replay": ["audit", "replay", "R000001", "--db", db],
+        "case versions": ["case", "versions", "--db", db],
+        "users list": ["users", "list", "--db", db],
+        "review show": ["review", "show", "R000001", "--db", db],
     }  # fmt: skip
 
 
