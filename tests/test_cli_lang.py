@@ -135,3 +135,14 @@ def test_csv_keeps_its_field_names_whatever_the_language():
         assert _run(args, "en", stdout_only=True) == _run(args, "ja", stdout_only=True)
     head = _run(["indicators", CASE, "--no-audit", "--format", "csv"], "en").splitlines()[0]
     assert head.startswith("id,period,status")
+
+
+def test_report_takes_its_language_from_the_environment_too(store):
+    import json
+
+    d, db = store
+    for env_lang, args, want in (("en", [], "en"), ("ja", [], "ja"), ("ja", ["--lang", "en"], "en")):
+        out = d / f"report-{env_lang}-{len(args)}.html"
+        got = _run(["report", "R000001", "--format", "html", "--db", db, "--out", str(out), *args], env_lang)
+        assert json.loads(got)["lang"] == want
+        assert f'lang="{want}"' in out.read_text(encoding="utf-8")

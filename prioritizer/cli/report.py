@@ -9,7 +9,16 @@ from typing import Annotated
 import typer
 
 from prioritizer.cli import app
-from prioritizer.cli.common import ActorOpt, DbOpt, NoAuditOpt, clean_errors, dumps, write_text
+from prioritizer.cli.common import (
+    ActorOpt,
+    DbOpt,
+    LangOpt,
+    NoAuditOpt,
+    clean_errors,
+    cli_lang,
+    dumps,
+    write_text,
+)
 
 
 class ReportFormat(StrEnum):
@@ -18,16 +27,11 @@ class ReportFormat(StrEnum):
     xlsx = "xlsx"
 
 
-class ReportLang(StrEnum):
-    ja = "ja"
-    en = "en"
-
-
 @app.command("report")
 def report(
     run_id: Annotated[str, typer.Argument(help="Run id from the audit store ('latest' for the newest run).")],
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.pdf,
-    lang: Annotated[ReportLang, typer.Option("--lang")] = ReportLang.ja,
+    lang_opt: LangOpt = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Report file (default: report-RUN.LANG.FORMAT).")
     ] = None,
@@ -58,15 +62,16 @@ def report(
             store,
         )
         earlier = store.resolve(against) if against else None
-        target = out or Path(f"report-{run_id}.{lang.value}.{fmt.value}")
-        path = build_report(run_id, fmt.value, lang.value, target, db, against=earlier)  # type: ignore[arg-type]
+        lang = cli_lang(lang_opt)  # --lang, else $PRIORITIZER_LANG, else ja: as every command
+        target = out or Path(f"report-{run_id}.{lang}.{fmt.value}")
+        path = build_report(run_id, fmt.value, lang, target, db, against=earlier)  # type: ignore[arg-type]
         write_text(
             dumps(
                 {
                     "run_id": run_id,
                     "against": earlier,
                     "format": fmt.value,
-                    "lang": lang.value,
+                    "lang": lang,
                     "out": str(path),
                 }
             ),
