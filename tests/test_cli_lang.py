@@ -79,6 +79,7 @@ def _commands(d: Path, db: str) -> dict[str, list[str]]:
         "case versions": ["case", "versions", "--db", db],
         "users list": ["users", "list", "--db", db],
         "review show": ["review", "show", "R000001", "--db", db],
+        "generate": ["generate", str(d / "generated"), "--seed", "1", "--force"],
     }  # fmt: skip
 
 

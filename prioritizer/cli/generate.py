@@ -96,6 +96,13 @@ def generate(
     elif fmt is OutputFormat.csv:
         text = table.to_csv(index=False)
     else:
-        text = f"{out_dir}: synthetic case, seed {seed}\n\n{table.to_string(index=False)}\n\n+ policy.yaml"
+        from prioritizer.cli.common import cli_lang
+        from prioritizer.presentation import table_string
+        from prioritizer.text import t
+        from prioritizer.text.tables import present
+
+        lang = cli_lang()
+        shown = table_string(present(table, lang), lang)  # type: ignore[arg-type]
+        text = f"{t('cli.generated', lang, out_dir=out_dir, seed=seed)}\n\n{shown}\n\n+ policy.yaml"  # type: ignore[arg-type]
     write_text(text, out)
     sys.stderr.write(f"wrote {sum(counts.values())} rows to {out_dir} in {seconds:.2f} s\n")
