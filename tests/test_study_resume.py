@@ -191,3 +191,19 @@ def test_ctrl_c_at_any_stage_records_an_incomplete_run_and_exits_130(tmp_path, s
     assert stored.result["complete"] is False
     manifest = json.loads((tmp_path / "study" / "manifest.json").read_text())
     assert manifest["status"] == "incomplete"
+
+
+def test_a_second_ctrl_c_stops_at_once_with_130_and_keeps_the_finished_tasks(tmp_path):
+    cmd, _, env = _study_cmd(tmp_path)
+    proc, guard = _start(cmd, env)
+    seen = _wait_for(proc, _progress_at_least("tasks", 3))
+    proc.send_signal(signal.SIGINT)
+    seen += _wait_for(proc, _stage_is("stopping"))  # the first was taken: a stop was asked for
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate()
+    guard.cancel()
+    text = "\n".join(seen) + "\n" + err.decode()
+    assert proc.returncode == 130, text
+    # the second came before the study had recorded its stop (aborted, no record), or after (recorded)
+    assert "aborted at once" in text or "recorded as incomplete" in text
+    assert len(list((tmp_path / "study" / "tasks").glob("t*.json"))) >= 3  # finished work is kept

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -87,9 +88,14 @@ def ctrl_c_stops_the_study() -> Iterator[threading.Event]:
     finaliser that swallows it — and then the study either ran to the end or was lost unrecorded.
     The handler only sets a flag; the service looks at it before each task, while Dask tasks run,
     between the stages and once more before it sums up, and returns an incomplete result that is
-    recorded like any run. A second Ctrl-C stops at once (the finished tasks stay on disk).
+    recorded like any run. A second Ctrl-C ends the process at once with 130 and no record: every
+    finished task is already on disk (each written whole) and an audit record is one transaction, so
+    nothing is left half-written; the workers go with the parent.
     """
     from prioritizer.study.service import STOP
+    from prioritizer.text import render
+
+    aborted = render({"kind": "study_aborted"}, cli_lang())  # type: ignore[arg-type]
 
     asked = threading.Event()
     if threading.current_thread() is not threading.main_thread():  # only the main thread gets signals
@@ -98,8 +104,15 @@ def ctrl_c_stops_the_study() -> Iterator[threading.Event]:
 
     def on_sigint(signum: int, frame: object) -> None:
         if asked.is_set():
-            raise KeyboardInterrupt
+            # raising here could land anywhere (even in the exit that follows a stop) and turn into
+            # click's exit 1; the second Ctrl-C means "now"
+            with contextlib.suppress(OSError, ValueError):
+                sys.stderr.write(aborted + "\n")
+                sys.stderr.flush()
+            os._exit(130)
         asked.set()
+        if _lines_wanted():
+            _line("stage: stopping")
 
     old = signal.signal(signal.SIGINT, on_sigint)
     token = STOP.set(asked.is_set)
@@ -200,23 +213,19 @@ def _study(
             if val is not None:
                 params[key] = val
     show = sys.stderr.isatty()
-    try:
-        with _progress(show and not lines), _stage_lines(lines) if lines else nullcontext():
-            payload = run_service(
-                "study",
-                case,
-                params,
-                fmt=fmt,
-                out=out,
-                db=db,
-                no_audit=no_audit,
-                actor=actor,
-                reason=reason,
-                present=reader_table("study"),
-            )
-    except KeyboardInterrupt:  # the second Ctrl-C, outside the tasks: nothing was recorded
-        sys.stderr.write(render({"kind": "study_aborted"}, cli_lang()) + "\n")
-        raise typer.Exit(130) from None
+    with _progress(show and not lines), _stage_lines(lines):
+        payload = run_service(
+            "study",
+            case,
+            params,
+            fmt=fmt,
+            out=out,
+            db=db,
+            no_audit=no_audit,
+            actor=actor,
+            reason=reason,
+            present=reader_table("study"),
+        )
     st = payload.get("study", {})
     if not payload.get("complete", True):
         msg = {"kind": "study_incomplete", "done": st.get("tasks_done", 0), "total": st.get("tasks_total", 0)}
