@@ -70,14 +70,17 @@ def local_cluster_options(workers: int) -> dict[str, Any]:
     """The LocalCluster a study makes: workers, scheduler and no dashboard, all on loopback.
 
     The dashboard is off: it would serve the scheduler's task stream (task names, timings, the
-    worker logs) on a port without authentication, and nothing in the product reads it.
+    worker logs) on a port without authentication, and nothing in the product reads it. The
+    scheduler still keeps its small HTTP server (health, metrics); it is bound to loopback on a
+    free port (no fixed port for two studies to collide on).
     """
     return {
         "n_workers": workers,
         "threads_per_worker": 1,  # one solve per process: HiGHS and the GIL
         "processes": True,
         "host": "127.0.0.1",
-        "dashboard_address": None,
+        "dashboard_address": "127.0.0.1:0",
+        "scheduler_kwargs": {"dashboard": False},
         "silence_logs": logging.ERROR,
     }
 
