@@ -55,7 +55,9 @@ def header(column: str, lang: Lang = DEFAULT_LANG, *, labels: Mapping[str, str] 
     m = _PATTERNS[2].match(column)
     if m and not has_field(column):  # c:<criterion>: a criterion's contribution to the score
         crit = m.group(1)
-        return t("field.contribution", lang, criterion=(labels or {}).get(crit) or field(crit, lang, unit=False))
+        return t(
+            "field.contribution", lang, criterion=(labels or {}).get(crit) or field(crit, lang, unit=False)
+        )
     return field(column, lang)
 
 
