@@ -185,8 +185,8 @@ def test_ctrl_c_at_any_stage_records_an_incomplete_run_and_exits_130(tmp_path, s
         assert res["study"]["tasks_done"] == TOTAL
         assert 3 <= res["study"]["regret_done"] <= res["study"]["regret_total"]
         assert res["robust_portfolio"]["minimax_regret"] is None
-    else:  # stopped before any task ran
-        assert res["study"]["tasks_done"] == 0 and res["runs"] == 0
+    else:  # asked for before the what-ifs: at most the tasks that started before the service looked
+        assert res["study"]["tasks_done"] == res["runs"] <= TOTAL
     stored = open_store(db).get(res["run_id"])
     assert stored.result["complete"] is False
     manifest = json.loads((tmp_path / "study" / "manifest.json").read_text())
