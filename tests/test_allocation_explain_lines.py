@@ -9,10 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from prioritizer.allocation.api import allocate, allocate_data, prepare
-from prioritizer.allocation.service import table_of
 from prioritizer.allocation.synthetic import make_case
 from prioritizer.case import load_case
 from prioritizer.cli import app
+from prioritizer.presentation.allocation import allocation_table as table_of
 
 ROOT = Path(__file__).resolve().parents[1]
 GOODS = [{"id": "g", "name_ja": "物資", "criticality": 0.5}]

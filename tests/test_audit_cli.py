@@ -115,8 +115,10 @@ def test_log_show_and_filters(db_url):
     got = json.loads(s.stdout)
     assert got["run_id"] == "R000002" and got["weights"] == {"a": 0.9, "b": 0.1}
     assert got["input_files"]["goods.csv"]["sha256"] == got["input_digests"]["goods.csv"]
-    s = cli("audit", "show", "R000001", "--db", db_url)
+    s = cli("audit", "show", "R000001", "--db", db_url, "--lang", "en")
     assert "goods.csv" in s.stdout and "result:" in s.stdout
+    s = cli("audit", "show", "R000001", "--db", db_url)  # Japanese by default, the file names as they are
+    assert "goods.csv" in s.stdout and "結果:" in s.stdout
     bad = cli("audit", "log", "--db", db_url, "--since", "April")
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output
 

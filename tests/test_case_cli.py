@@ -83,11 +83,13 @@ def test_valid_case_exits_zero_with_counts(minimal_case: Path) -> None:
 
 
 def test_valid_case_table_summary(minimal_case: Path) -> None:
-    res = invoke(str(minimal_case))
+    res = invoke(str(minimal_case), "--lang", "en")
     assert res.exit_code == 0
     assert "valid" in res.stdout
     assert "goods" in res.stdout and "projects" in res.stdout
     assert "budget total=700 億円" in res.stdout
+    ja = invoke(str(minimal_case))  # Japanese by default
+    assert "問題はありません" in ja.stdout and "総予算 700 億円" in ja.stdout
 
 
 def test_policy_override_option(minimal_case: Path, tmp_path: Path) -> None:

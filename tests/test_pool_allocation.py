@@ -211,7 +211,7 @@ def test_a_pooled_good_needs_a_unit_price(write_case):
 
 
 def test_the_headline_spend_names_the_contribution(write_case):
-    from prioritizer.allocation.service import headline
+    from prioritizer.presentation.allocation import headline
     from prioritizer.text import render
 
     out = allocate(load_case(write_case(SPLIT))).to_json()

@@ -26,6 +26,9 @@ app = typer.Typer(
 @app.callback()
 def _root() -> None:
     """prioritizer: transparent prioritisation for economic-security policy (経済安全保障)."""
+    from prioritizer.cli.common import forget_lang
+
+    forget_lang()  # a command without --lang reads $PRIORITIZER_LANG, never an earlier command's --lang
 
 
 # One module per command family; each does ``@app.command()`` / ``app.add_typer`` on import.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,15 +13,21 @@ from prioritizer.cli.common import (
     CaseArg,
     DbOpt,
     FormatOpt,
+    LangOpt,
     ModelOpt,
     NoAuditOpt,
     OutOpt,
     OutputFormat,
     ReasonOpt,
     clean_errors,
+    cli_lang,
+    reader_table,
     run_service,
 )
 from prioritizer.errors import InputError, Issue
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _policy_snapshot(path: Path | None) -> dict | None:
@@ -108,6 +114,7 @@ def allocate_cmd(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Fund projects and size stockpiles under the budget; explain prices, entry values and conflicts."""
     with clean_errors(fmt):
@@ -138,8 +145,26 @@ def allocate_cmd(
     with reporting(_stderr_stage):
         stage("load")
         run_service(
-            "allocate", case, params, fmt=fmt, out=out, db=db, no_audit=no_audit, actor=actor, reason=reason
+            "allocate",
+            case,
+            params,
+            fmt=fmt,
+            out=out,
+            db=db,
+            no_audit=no_audit,
+            actor=actor,
+            reason=reason,
+            table_of=_csv_table,
+            present=reader_table("allocate"),
         )
+
+
+def _csv_table(payload: dict) -> pd.DataFrame:
+    """``--format csv``: the table it has always written (Japanese headers), whatever the reader's
+    language — scripts read those names."""
+    from prioritizer.presentation.allocation import allocation_table
+
+    return allocation_table(payload, "ja")
 
 
 def _stderr_stage(msg: dict) -> None:
@@ -148,7 +173,7 @@ def _stderr_stage(msg: dict) -> None:
 
     from prioritizer.text import render
 
-    sys.stderr.write(render(msg) + "\n")
+    sys.stderr.write(render(msg, cli_lang()) + "\n")  # type: ignore[arg-type]
     sys.stderr.flush()
 
 
@@ -164,6 +189,7 @@ def frontier_cmd(
     fmt: FormatOpt = OutputFormat.table,
     out: OutOpt = None,
     db: DbOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Objective versus total budget (every yearly budget scaled alike); not recorded in the audit trail.
 

@@ -8,7 +8,6 @@ exits 2; an unreachable store exits 3.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Any
 
 import pandas as pd
@@ -18,10 +17,12 @@ from prioritizer.cli import app
 from prioritizer.cli.common import (
     DbOpt,
     FormatOpt,
+    LangOpt,
     NoAuditOpt,
     OutOpt,
     OutputFormat,
     clean_errors,
+    cli_lang,
     csv_text,
     dumps,
     write_text,
@@ -35,12 +36,6 @@ audit_app = typer.Typer(
 app.add_typer(audit_app, name="audit")
 
 
-class Lang(StrEnum):
-    ja = "ja"
-    en = "en"
-
-
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the plain-words text.")]
 RunArg = Annotated[str, typer.Argument(help="Run id (see `prioritizer audit log`), or 'latest'.")]
 
 
@@ -57,22 +52,15 @@ def canonical(v: Any) -> str:
     return json.dumps(v, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def _table(df: pd.DataFrame, fmt: OutputFormat) -> str:
+def _table(df: pd.DataFrame, fmt: OutputFormat, **how: Any) -> str:
+    """CSV with the field names; for people, the table in the reader's language (:func:`cli_lang`)."""
     if fmt is OutputFormat.csv:
         return csv_text(df)
-    if df.empty:
-        return "(none)"
-    with pd.option_context(
-        "display.max_rows",
-        None,
-        "display.max_columns",
-        None,
-        "display.width",
-        250,
-        "display.max_colwidth",
-        60,
-    ):
-        return df.to_string(index=False)
+    from prioritizer.presentation import table_string
+    from prioritizer.text.tables import present
+
+    lang = cli_lang()
+    return table_string(present(df, lang, **how), lang, max_colwidth=60)  # type: ignore[arg-type]
 
 
 @audit_app.command("log")
@@ -94,6 +82,7 @@ def log(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Runs recorded in the audit store, newest first."""
     del no_audit
@@ -124,6 +113,7 @@ def show(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """One run in full: who, when, why, inputs (SHA-256), model, method, weights, versions, result."""
     del no_audit
@@ -151,9 +141,15 @@ def show(
         for k, v in (run.versions or {}).items():
             rows.append(("version", k, v))
         df = pd.DataFrame(rows, columns=["section", "field", "value"])
-        text = _table(df, fmt)
+        if fmt is OutputFormat.table:  # field names as their labels where the catalogue has one
+            from prioritizer.text import field, has_field
+
+            df["field"] = [field(v, cli_lang(), unit=False) if has_field(v) else v for v in df["field"]]  # type: ignore[arg-type]
+        text = _table(df, fmt, enums={"section": "audit_section"})
         if fmt is OutputFormat.table:
-            text += "\n\nresult:\n" + dumps(run.result)
+            from prioritizer.text import t
+
+            text += "\n\n" + t("cli.result", cli_lang()) + ":\n" + dumps(run.result)  # type: ignore[arg-type]
         write_text(text, out)
 
 
@@ -161,7 +157,7 @@ def show(
 def diff(
     run_a: Annotated[str, typer.Argument(help="Earlier run id.")],
     run_b: Annotated[str, typer.Argument(help="Later run id.")],
-    lang: LangOpt = Lang.ja,
+    lang: LangOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     out: OutOpt = None,
     db: DbOpt = None,
@@ -178,7 +174,7 @@ def diff(
         elif fmt is OutputFormat.csv:
             write_text(_table(_diff_rows(d), fmt), out)
         else:
-            write_text(d.text(lang.value), out)
+            write_text(d.text(cli_lang(lang)), out)
 
 
 def _diff_rows(d: Any) -> pd.DataFrame:
@@ -216,7 +212,7 @@ def verify(
             "approval; or the bare HASH): verify the chain still holds it (at that record).",
         ),
     ] = None,
-    lang: LangOpt = Lang.ja,
+    lang: LangOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     out: OutOpt = None,
     db: DbOpt = None,
@@ -236,7 +232,7 @@ def verify(
             df = pd.DataFrame([p.as_dict() for p in rep.problems], columns=["seq", "kind", "ref", "reason"])
             write_text(_table(df, fmt) if rep.problems else "seq,kind,ref,reason\n", out)
         else:
-            write_text(_verify_text(rep, lang.value), out)
+            write_text(_verify_text(rep, cli_lang(lang)), out)
     if not rep.ok:
         if out is not None or fmt is not OutputFormat.table:
             typer.echo(f"error: audit trail broken at {rep.first_broken}", err=True)
@@ -245,7 +241,7 @@ def verify(
 
 @audit_app.command("anchor")
 def anchor(
-    lang: LangOpt = Lang.ja,
+    lang: LangOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     out: OutOpt = None,
     db: DbOpt = None,
@@ -270,7 +266,7 @@ def anchor(
             from prioritizer.text import render
 
             shown = {**head, "recorded_at": head["recorded_at"] or "—"}  # an empty store has no record
-            write_text(render({"kind": "anchor.head", **shown}, lang.value), out)  # type: ignore[arg-type]
+            write_text(render({"kind": "anchor.head", **shown}, cli_lang(lang)), out)  # type: ignore[arg-type]
 
 
 def _verify_text(rep: Any, lang: str) -> str:
@@ -295,7 +291,7 @@ def _verify_text(rep: Any, lang: str) -> str:
 @audit_app.command("replay")
 def replay(
     run_id: RunArg,
-    lang: LangOpt = Lang.ja,
+    lang: LangOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     out: OutOpt = None,
     db: DbOpt = None,
@@ -319,6 +315,6 @@ def replay(
             )
             write_text(_table(df, fmt), out)
         else:
-            write_text(rep.text(lang.value), out)
+            write_text(rep.text(cli_lang(lang)), out)
     if not rep.identical:
         raise typer.Exit(1)

@@ -12,6 +12,7 @@ from prioritizer.cli import app
 from prioritizer.cli.common import (
     DbOpt,
     FormatOpt,
+    LangOpt,
     NoAuditOpt,
     OutOpt,
     OutputFormat,
@@ -47,6 +48,7 @@ def versions(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """List case versions, oldest first, with who saved them, why, and the rows they changed."""
     from prioritizer import door
@@ -81,6 +83,7 @@ def export(
     fmt: FormatOpt = OutputFormat.table,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Write one case version back to CSV files (all files or none)."""
     from prioritizer import door

@@ -12,6 +12,7 @@ import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -105,10 +106,45 @@ def write_text(text: str, out: Path | None) -> None:
         out.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
 
 
-def cli_lang() -> str:
-    """Language of table output: ``$PRIORITIZER_LANG`` (ja | en), Japanese by default like the app."""
+class Lang(StrEnum):
+    ja = "ja"
+    en = "en"
+
+
+#: the ``--lang`` of the command being run (None: not given); set by the option's callback
+_CHOSEN_LANG: ContextVar[str | None] = ContextVar("cli_chosen_lang", default=None)
+
+
+def _remember_lang(value: Lang | None) -> Lang | None:
+    _CHOSEN_LANG.set(None if value is None else str(value.value))
+    return value
+
+
+LangOpt = Annotated[
+    Lang | None,
+    typer.Option(
+        "--lang",
+        help="Language of the output for people (tables, text): ja | en. Default: $PRIORITIZER_LANG, else ja.",
+        callback=_remember_lang,
+    ),
+]
+
+
+def forget_lang() -> None:
+    """Start a command with no ``--lang`` of an earlier one (many commands in one process: tests)."""
+    _CHOSEN_LANG.set(None)
+
+
+def cli_lang(given: Lang | str | None = None) -> str:
+    """The reader's language, one rule for every command: ``--lang`` (``given``, else the one the
+    option remembered), then ``$PRIORITIZER_LANG`` (ja | en), else Japanese like the app."""
     import os
 
+    if given is not None:
+        return str(given.value if isinstance(given, Lang) else given)
+    chosen = _CHOSEN_LANG.get()
+    if chosen is not None:
+        return chosen
     lang = os.environ.get("PRIORITIZER_LANG", "ja").strip().lower()
     return lang if lang in ("ja", "en") else "ja"
 
@@ -210,6 +246,30 @@ def clean_errors(fmt: OutputFormat = OutputFormat.table) -> Iterator[None]:
     except PrioritizerError as exc:
         report_error(exc, fmt)
         raise typer.Exit(exc.exit_code) from None
+
+
+def reader_table(
+    command: str,
+    then: Callable[[dict[str, Any], pd.DataFrame | None, OutputFormat], str | None] | None = None,
+) -> Callable[[dict[str, Any], pd.DataFrame | None, OutputFormat], str | None]:
+    """A ``present`` for :func:`run_service`: ``--format table`` shows ``command``'s table through the
+    presentation layer in the reader's language (:func:`cli_lang`); CSV stays the service's fields.
+    ``then`` is a command's own presenter, asked first (None from it: the table as here)."""
+
+    def show(payload: dict[str, Any], table: pd.DataFrame | None, fmt: OutputFormat) -> str | None:
+        text = then(payload, table, fmt) if then is not None else None
+        if text is not None or fmt is not OutputFormat.table:
+            return text
+        from prioritizer.presentation import command_table, table_string
+
+        lang = cli_lang()
+        shown = command_table(command, payload, table, lang)  # type: ignore[arg-type]
+        if shown is None:
+            return None
+        head = f"run_id: {payload['run_id']}\n" if payload.get("run_id") else ""
+        return head + table_string(shown, lang)  # type: ignore[arg-type]
+
+    return show
 
 
 def run_service(

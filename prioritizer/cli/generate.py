@@ -20,6 +20,7 @@ from prioritizer.cli import app
 from prioritizer.cli.common import (
     DbOpt,
     FormatOpt,
+    LangOpt,
     NoAuditOpt,
     OutOpt,
     OutputFormat,
@@ -58,6 +59,7 @@ def generate(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Write a synthetic case (realistic skewed supplier shares, correlated criteria) to OUT_DIR."""
     from prioritizer.generate import generate_case, source_label
@@ -95,6 +97,13 @@ def generate(
     elif fmt is OutputFormat.csv:
         text = csv_text(table)
     else:
-        text = f"{out_dir}: synthetic case, seed {seed}\n\n{table.to_string(index=False)}\n\n+ policy.yaml"
+        from prioritizer.cli.common import cli_lang
+        from prioritizer.presentation import table_string
+        from prioritizer.text import t
+        from prioritizer.text.tables import present
+
+        lang = cli_lang()
+        shown = table_string(present(table, lang), lang)  # type: ignore[arg-type]
+        text = f"{t('cli.generated', lang, out_dir=out_dir, seed=seed)}\n\n{shown}\n\n+ policy.yaml"  # type: ignore[arg-type]
     write_text(text, out)
     sys.stderr.write(f"wrote {sum(counts.values())} rows to {out_dir} in {seconds:.2f} s\n")

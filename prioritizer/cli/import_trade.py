@@ -23,6 +23,7 @@ from prioritizer.cli.common import (
     ActorOpt,
     DbOpt,
     FormatOpt,
+    LangOpt,
     NoAuditOpt,
     OutputFormat,
     ReasonOpt,
@@ -36,8 +37,9 @@ from prioritizer.cli.common import (
 
 def _table(payload: dict[str, Any]) -> pd.DataFrame:
     from prioritizer import text
+    from prioritizer.cli.common import cli_lang
 
-    lang = "ja"
+    lang = cli_lang()
     rows: list[dict[str, Any]] = []
 
     def add(what: str, item: str, value: Any) -> None:
@@ -105,6 +107,7 @@ def import_trade(
     no_audit: NoAuditOpt = False,
     actor: ActorOpt = "",
     reason: ReasonOpt = "",
+    lang: LangOpt = None,
 ) -> None:
     """Import official trade statistics into a case's flows.csv (values in 億円)."""
     from prioritizer.trade import api

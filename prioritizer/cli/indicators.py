@@ -18,10 +18,12 @@ from prioritizer.cli.common import (
     CaseArg,
     DbOpt,
     FormatOpt,
+    LangOpt,
     NoAuditOpt,
     OutOpt,
     OutputFormat,
     ReasonOpt,
+    reader_table,
     run_service,
 )
 
@@ -67,6 +69,7 @@ def indicators(
     no_audit: NoAuditOpt = False,
     actor: ActorOpt = "",
     reason: ReasonOpt = "",
+    lang: LangOpt = None,
 ) -> None:
     """Dependence indicators per good (import reliance, HHI, concern share, supply risk…) and alerts."""
     params: dict[str, Any] = {"alerts": alerts, "min_months": min_months, "home": home}
@@ -79,7 +82,16 @@ def indicators(
     if cut:
         params["cut"] = cut
     run_service(
-        "indicators", case, params, fmt=fmt, out=out, db=db, no_audit=no_audit, actor=actor, reason=reason
+        "indicators",
+        case,
+        params,
+        fmt=fmt,
+        out=out,
+        db=db,
+        no_audit=no_audit,
+        actor=actor,
+        reason=reason,
+        present=reader_table("indicators"),
     )
 
 
@@ -93,9 +105,19 @@ def exposure(
     no_audit: NoAuditOpt = False,
     actor: ActorOpt = "",
     reason: ReasonOpt = "",
+    lang: LangOpt = None,
 ) -> None:
     """What is exposed if GOOD is cut: affected products, their requirement of GOOD and the paths."""
     params: dict[str, Any] = {"cut": good, "exposure_only": True}
     run_service(
-        "indicators", case, params, fmt=fmt, out=out, db=db, no_audit=no_audit, actor=actor, reason=reason
+        "indicators",
+        case,
+        params,
+        fmt=fmt,
+        out=out,
+        db=db,
+        no_audit=no_audit,
+        actor=actor,
+        reason=reason,
+        present=reader_table("indicators"),
     )

@@ -17,19 +17,21 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from prioritizer.cli import app, in_force
-from prioritizer.cli.audit import Lang, LangOpt
 from prioritizer.cli.common import (
     ActorOpt,
     CaseArg,
     DbOpt,
     FormatOpt,
+    LangOpt,
     ModelOpt,
     NoAuditOpt,
     OutOpt,
     OutputFormat,
     ReasonOpt,
     clean_errors,
+    cli_lang,
     csv_text,
+    reader_table,
     run_service,
 )
 from prioritizer.model import METHODS, NORMALISATIONS
@@ -97,7 +99,7 @@ def rank(
             "and the smallest weight change that swaps them.",
         ),
     ] = None,
-    lang: LangOpt = Lang.ja,
+    lang: LangOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     out: OutOpt = None,
     db: DbOpt = None,
@@ -147,5 +149,5 @@ def rank(
         no_audit=no_audit,
         actor=actor,
         reason=reason,
-        present=lambda payload, _table, f: present_why(payload, f, lang.value),
+        present=reader_table("rank", lambda payload, _table, f: present_why(payload, f, cli_lang(lang))),
     )

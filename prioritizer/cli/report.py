@@ -9,7 +9,16 @@ from typing import Annotated
 import typer
 
 from prioritizer.cli import app
-from prioritizer.cli.common import ActorOpt, DbOpt, NoAuditOpt, clean_errors, dumps, write_text
+from prioritizer.cli.common import (
+    ActorOpt,
+    DbOpt,
+    LangOpt,
+    NoAuditOpt,
+    clean_errors,
+    cli_lang,
+    dumps,
+    write_text,
+)
 
 
 class ReportFormat(StrEnum):
@@ -18,16 +27,11 @@ class ReportFormat(StrEnum):
     xlsx = "xlsx"
 
 
-class ReportLang(StrEnum):
-    ja = "ja"
-    en = "en"
-
-
 @app.command("report")
 def report(
     run_id: Annotated[str, typer.Argument(help="Run id from the audit store ('latest' for the newest run).")],
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.pdf,
-    lang: Annotated[ReportLang, typer.Option("--lang")] = ReportLang.ja,
+    lang_opt: LangOpt = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Report file (default: report-RUN.LANG.FORMAT).")
     ] = None,
@@ -48,15 +52,16 @@ def report(
         who = caller(db, actor)
         rid = door.stored_run(who, run_id, "report").run_id
         earlier = door.stored_run(who, against, "report").run_id if against else None
-        target = out or Path(f"report-{rid}.{lang.value}.{fmt.value}")
-        path = door.report(who, rid, fmt.value, lang.value, target, against=earlier)
+        lang = cli_lang(lang_opt)  # --lang, else $PRIORITIZER_LANG, else ja: as every command
+        target = out or Path(f"report-{rid}.{lang}.{fmt.value}")
+        path = door.report(who, rid, fmt.value, lang, target, against=earlier)
         write_text(
             dumps(
                 {
                     "run_id": rid,
                     "against": earlier,
                     "format": fmt.value,
-                    "lang": lang.value,
+                    "lang": lang,
                     "out": str(path),
                 }
             ),

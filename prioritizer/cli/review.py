@@ -19,6 +19,7 @@ from prioritizer.cli.common import (
     ActorOpt,
     DbOpt,
     FormatOpt,
+    LangOpt,
     NoAuditOpt,
     OutOpt,
     OutputFormat,
@@ -69,6 +70,7 @@ def comment_cmd(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Comment on a recorded run."""
     from prioritizer import door
@@ -92,6 +94,7 @@ def approve_cmd(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Approve or reject a recorded run (committee members and admins)."""
     from prioritizer import door
@@ -113,6 +116,7 @@ def show_cmd(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Comments and approvals, oldest first."""
     from prioritizer.cli.common import caller

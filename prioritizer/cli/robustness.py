@@ -12,18 +12,20 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from prioritizer.cli import app, in_force
-from prioritizer.cli.audit import Lang, LangOpt
 from prioritizer.cli.common import (
     ActorOpt,
     CaseArg,
     DbOpt,
     FormatOpt,
+    LangOpt,
     ModelOpt,
     NoAuditOpt,
     OutOpt,
     OutputFormat,
     ReasonOpt,
     clean_errors,
+    cli_lang,
+    reader_table,
     run_service,
     stage_progress,
 )
@@ -68,13 +70,12 @@ def present_verdict(
     """``--format table``: the verdict sentences above the usual table (CSV stays the table)."""
     if fmt is not OutputFormat.table or not payload.get("verdict"):
         return None
-    from prioritizer.cli.common import render
     from prioritizer.text import t
 
     lines = [t("robustness.verdict.title", lang)] + [
         t("robustness.bullet", lang) + m[f"text_{lang}"] for m in payload["verdict"]
     ]  # type: ignore[arg-type]
-    return "\n".join(lines) + "\n\n" + render(payload, table, fmt)
+    return "\n".join(lines) + "\n\n" + (reader_table("robustness")(payload, table, fmt) or "")
 
 
 @app.command("robustness")
@@ -127,7 +128,7 @@ def robustness_cmd(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
-    lang: LangOpt = Lang.ja,
+    lang: LangOpt = None,
 ) -> None:
     """How stable is the ranking? SMAA-2 acceptabilities, central weights, thresholds, core index."""
     with clean_errors(fmt):
@@ -163,5 +164,5 @@ def robustness_cmd(
             no_audit=no_audit,
             actor=actor,
             reason=reason,
-            present=lambda payload, table, f: present_verdict(payload, table, f, lang.value),
+            present=lambda payload, table, f: present_verdict(payload, table, f, cli_lang(lang)),
         )

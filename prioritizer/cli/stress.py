@@ -13,6 +13,7 @@ from prioritizer.cli.common import (
     CaseArg,
     DbOpt,
     FormatOpt,
+    LangOpt,
     ModelOpt,
     NoAuditOpt,
     OutOpt,
@@ -20,6 +21,7 @@ from prioritizer.cli.common import (
     ReasonOpt,
     caller,
     clean_errors,
+    cli_lang,
     csv_text,
     dumps,
     write_text,
@@ -105,7 +107,7 @@ def stress_cmd(
     with_key: Annotated[
         str | None, typer.Option("--with-key", help="The ally's public key: checks who signed --with.")
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Table language: ja | en.")] = "ja",
+    lang_opt: LangOpt = None,
     model: ModelOpt = None,
     policy: Annotated[
         Path | None, typer.Option("--policy", help="policy.yaml for the optimal allocation (--run optimal).")
@@ -134,8 +136,7 @@ def stress_cmd(
                     )
                 ]
             )
-        if lang not in ("ja", "en"):
-            raise InputError([Issue("--lang", None, "lang", lang, "ja or en")])
+        lang = cli_lang(lang_opt)
         from prioritizer.cli.allocate import _policy_snapshot
 
         who = caller(db, actor, create=not no_audit)
@@ -175,7 +176,7 @@ def stress_cmd(
             params["substitution"] = sub
         r = door.compute(who, "stress", c, params, reason=reason, record=not no_audit)
         payload = r.payload()
-        write_text(_render(payload, r.output.table, fmt, lang), out)
+        write_text(_render(payload, r.output.table, fmt, cli_lang(lang_opt)), out)
 
 
 def _visible_ref(who, ref: str) -> str:  # type: ignore[no-untyped-def]

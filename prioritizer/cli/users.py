@@ -30,6 +30,7 @@ from prioritizer.cli import app
 from prioritizer.cli.common import (
     DbOpt,
     FormatOpt,
+    LangOpt,
     NoAuditOpt,
     OutOpt,
     OutputFormat,
@@ -114,6 +115,7 @@ def add_cmd(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Add an account. Without --password-stdin it can sign in only through OIDC."""
     from prioritizer.auth.accounts import add_user
@@ -129,7 +131,11 @@ def add_cmd(
 
 @users_app.command("list")
 def list_cmd(
-    fmt: FormatOpt = OutputFormat.table, out: OutOpt = None, db: DbOpt = None, no_audit: NoAuditOpt = False
+    fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
+    db: DbOpt = None,
+    no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """List accounts (never their passwords)."""
     from prioritizer.auth.accounts import list_users
@@ -179,6 +185,7 @@ def disable_cmd(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Disable an account: it can no longer sign in (its records keep naming it)."""
     from prioritizer.auth.accounts import disable_user
@@ -212,6 +219,7 @@ def reset_cmd(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Set a new password (from stdin); re-enables the account and lifts a lockout."""
     from prioritizer.auth.accounts import reset_password

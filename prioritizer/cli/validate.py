@@ -22,9 +22,11 @@ from prioritizer.cli.common import (
     CaseArg,
     DbOpt,
     FormatOpt,
+    LangOpt,
     NoAuditOpt,
     OutOpt,
     OutputFormat,
+    cli_lang,
     csv_text,
     dumps,
     issues_table,
@@ -85,6 +87,7 @@ def validate(
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
     policy: PolicyOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Check a case (folder or XLSX) and report every problem at once; exit 2 if any."""
     from prioritizer import door
@@ -125,16 +128,26 @@ def validate(
     elif fmt is OutputFormat.csv:
         text = csv_text(summary)
     else:
-        lines = [f"{case}: valid", "", summary.to_string(index=False)]
+        from prioritizer.presentation import table_string
+        from prioritizer.text import t
+        from prioritizer.text.tables import present
+
+        lg = cli_lang(lang)
+        lines = [t("cli.valid", lg, case=case), "", table_string(present(summary, lg), lg)]  # type: ignore[arg-type]
         if c.policy is not None:
             b = c.policy.budget
             budget = f"{b.total:g} 億円" if b.total is not None else "-"
             years = ", ".join(f"{y}: {v:g}" for y, v in sorted(b.years.items()))
             lines += [
                 "",
-                f"policy: model={c.policy.model}, budget total={budget}"
-                + (f", years {{{years}}}" if years else "")
-                + f", {len(c.policy.limits)} limit(s)",
+                t(
+                    "cli.policy_line",
+                    lg,  # type: ignore[arg-type]
+                    model=c.policy.model,
+                    budget=budget,
+                    years=t("cli.policy_years", lg, years=f"{{{years}}}") if years else "",  # type: ignore[arg-type]
+                    limits=len(c.policy.limits),
+                ),
             ]
         text = "\n".join(lines)
     write_text(text, out)

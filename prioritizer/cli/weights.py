@@ -23,6 +23,7 @@ from prioritizer.cli.common import (
     ActorOpt,
     DbOpt,
     FormatOpt,
+    LangOpt,
     NoAuditOpt,
     OutOpt,
     OutputFormat,
@@ -103,6 +104,7 @@ def ahp_cmd(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """AHP priorities (principal eigenvector), λmax, CI and CR (Saaty); flags CR > 0.10."""
     from prioritizer.weights import ahp
@@ -140,6 +142,7 @@ def group_ahp_cmd(
     out: OutOpt = None,
     db: DbOpt = None,
     no_audit: NoAuditOpt = False,
+    lang: LangOpt = None,
 ) -> None:
     """Group AHP weights by AIJ (Aczél & Saaty 1983) or AIP (Forman & Peniwati 1998), each member's
     CR, the spread per criterion and Goepel's consensus indicator S*. Records no Run."""

@@ -16,10 +16,13 @@ records are put back in task order by the caller.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import threading
 import traceback
 import types
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from prioritizer.errors import InputError, Issue, PrioritizerError
@@ -31,6 +34,12 @@ WORKER_START_TIMEOUT = 180
 
 Job = tuple[str, dict[str, Any]]
 Done = Callable[[str, dict[str, Any], dict[str, Any]], None]
+#: seconds between two looks at the stop request while Dask tasks run
+STOP_POLL = 0.1
+
+
+class Stopped(Exception):
+    """A stop was asked for (Ctrl-C on the CLI, the app's stop button); finished tasks are kept."""
 
 
 def _failure(spec: dict[str, Any], exc: BaseException, attempts: int) -> dict[str, Any]:
@@ -55,6 +64,42 @@ def _bare_main() -> types.ModuleType | None:
         return None
     sys.modules["__main__"] = types.ModuleType("__main__")
     return main
+
+
+def local_cluster_options(workers: int) -> dict[str, Any]:
+    """The LocalCluster a study makes: workers, scheduler and no dashboard, all on loopback.
+
+    The dashboard is off: it would serve the scheduler's task stream (task names, timings, the
+    worker logs) on a port without authentication, and nothing in the product reads it. The
+    scheduler still keeps its small HTTP server (health, metrics); it is bound to loopback on a
+    free port (no fixed port for two studies to collide on).
+    """
+    return {
+        "n_workers": workers,
+        "threads_per_worker": 1,  # one solve per process: HiGHS and the GIL
+        "processes": True,
+        "host": "127.0.0.1",
+        "dashboard_address": "127.0.0.1:0",
+        "scheduler_kwargs": {"dashboard": False},
+        "silence_logs": logging.ERROR,
+    }
+
+
+@contextmanager
+def _workers_ignore_sigint() -> Iterator[None]:
+    """Start the worker processes with SIGINT ignored: Ctrl-C in a terminal goes to the whole
+    process group, and the parent alone decides how a study stops (a worker killed mid-task would
+    turn into a failed task). A spawned process keeps an ignored signal across exec, and Python
+    leaves an ignored SIGINT ignored. The workers still die with the parent: each holds a pipe
+    from it and exits when the pipe closes (distributed's ``AsyncProcess``)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal dispositions can be changed from the main thread only
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 def _worker_versions() -> dict[str, str]:  # runs on each worker
@@ -119,14 +164,8 @@ class Engine:
             # script, so every worker would run the app and die, and the cluster would restart
             # them for ever. Workers get a bare ``__main__`` for the cluster's lifetime.
             self._main = _bare_main()
-            self.cluster = LocalCluster(
-                n_workers=self.workers,
-                threads_per_worker=1,  # one solve per process: HiGHS and the GIL
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=":0",  # no fixed port to collide with another study
-                silence_logs=logging.ERROR,
-            )
+            with _workers_ignore_sigint():
+                self.cluster = LocalCluster(**local_cluster_options(self.workers))
             self.client = Client(self.cluster, set_as_default=False)
         return self
 
@@ -167,15 +206,21 @@ class Engine:
         ctx: Any,
         jobs: Iterable[Job],
         on_done: Done,
+        stop: Callable[[], bool] | None = None,
     ) -> None:
         """Run ``fn(ctx, spec)`` for every job; ``on_done(name, spec, record)`` as each finishes.
 
         A task that raises is retried ``retries`` times (on Dask also when its worker dies),
-        then reported as a ``failed`` record; the study goes on.
+        then reported as a ``failed`` record; the study goes on. When ``stop()`` turns true,
+        no further task starts, the running ones are cancelled and :class:`Stopped` is raised;
+        every task finished before is through ``on_done`` already.
         """
         jobs = list(jobs)
+        asked = stop or (lambda: False)
         if self.client is None:
             for name, spec in jobs:
+                if asked():
+                    raise Stopped
                 rec = None
                 for attempt in range(1, self.retries + 2):
                     try:
@@ -211,9 +256,21 @@ class Engine:
 
         for name, spec in jobs:
             submit(name, spec, f"study-{name}-{spec.get('nonce', '')}", ctx_f)
+        finished = threading.Event()
         try:
             with self.client.as_current():
                 done = as_completed(futures, with_results=True, raise_errors=False)
+
+                def watch() -> None:
+                    # as_completed blocks until a task finishes: a stop empties it instead, which
+                    # ends the loop below within its own 0.1 s wait
+                    while not finished.wait(STOP_POLL):
+                        if asked():
+                            done.clear()
+                            return
+
+                if stop is not None:
+                    threading.Thread(target=watch, name="study-stop-watch", daemon=True).start()
                 for fut, res in done:
                     name, spec = by_key[fut.key]
                     if fut.status == "cancelled" and lost.get(name, 0) < self.retries:
@@ -230,6 +287,11 @@ class Engine:
                             res if isinstance(res, BaseException) else RuntimeError("the task was cancelled")
                         )
                         res = _failure(spec, err, self.retries + 1)
-                    on_done(name, spec, res)
+                    on_done(name, spec, res)  # a task that finished is kept, stop or not
+                    if asked():
+                        break
+            if asked():
+                raise Stopped
         finally:
+            finished.set()
             self.client.cancel(futures)

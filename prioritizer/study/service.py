@@ -34,19 +34,19 @@ from prioritizer.case.types import Case
 from prioritizer.errors import InputError, Issue
 from prioritizer.runs import CommandOutput
 from prioritizer.study import results as rs
-from prioritizer.study.engine import DEFAULT_RETRIES, Engine
+from prioritizer.study.engine import DEFAULT_RETRIES, Engine, Stopped
 from prioritizer.study.grid import Grid, Task, parse_grid
 from prioritizer.study.store import StudyStore, default_root
 from prioritizer.study.tasks import FUNDED_TOL, Context, run_task
 
 #: (stage, done, total) -> None; the CLI and the app set it to drive a progress bar
 PROGRESS: ContextVar[Callable[[str, int, int], None] | None] = ContextVar("study_progress", default=None)
-#: set by a caller that wants to stop a study cleanly (the app's stop button); checked per task
+#: set by a caller that wants to stop a study cleanly (Ctrl-C on the CLI); checked before each
+#: task, while tasks run on Dask, between the stages and once more at the end — a stop asked for
+#: at any time before the result is summed up makes the result incomplete
 STOP: ContextVar[Callable[[], bool] | None] = ContextVar("study_stop", default=None)
-
-
-class _Stopped(Exception):
-    pass
+#: (stage) -> None, called as each stage starts: prepare, workers, tasks, regret
+STAGE: ContextVar[Callable[[str], None] | None] = ContextVar("study_stage", default=None)
 
 
 def _names(df: pd.DataFrame | None, ids: list[str]) -> dict[str, tuple[str, str]]:
@@ -150,12 +150,22 @@ def run_study(case: Case, params: dict[str, Any]) -> CommandOutput:
     address = params.get("address") or None
     if issues:
         raise InputError(issues, "invalid study options")
+    report = PROGRESS.get()
+    stop_fn = STOP.get()
+    stage_fn = STAGE.get()
+
+    def stop() -> bool:
+        return stop_fn is not None and bool(stop_fn())
+
+    def stage(name: str) -> None:
+        if stage_fn is not None:
+            stage_fn(name)
+
+    stage("prepare")
     grid, ctx, tasks, info = prepare_study(case, params)
     key = study_key(case, grid, ctx)
     sdir = Path(params["study_dir"]) if params.get("study_dir") else default_root() / key[:16]
     store = StudyStore(sdir, key)
-    report = PROGRESS.get()
-    stop = STOP.get()
     pids = [str(p) for p in case.projects["id"]] if case.projects is not None else []
     gids = [str(g) for g in case.goods["id"]]
 
@@ -168,6 +178,7 @@ def run_study(case: Case, params: dict[str, Any]) -> CommandOutput:
     regret_done: dict[str, dict[str, Any]] = {}
     cand_specs: dict[str, dict[str, Any]] = {}
     candidates: list[tuple[str, ...]] = []
+    stage("workers")
     with Engine(workers=workers, address=address, retries=retries) as eng:
         engine_info = eng.info()
         store.write_manifest(
@@ -186,12 +197,13 @@ def run_study(case: Case, params: dict[str, Any]) -> CommandOutput:
                 got[name] = rec
                 if report:
                     report(stage, len(got), total)
-                if stop is not None and stop():
-                    raise _Stopped
 
             return on_done
 
         try:
+            if stop():  # asked for while the case loaded or the workers started
+                raise Stopped
+            stage("tasks")
             if report:
                 report("tasks", len(done), len(tasks))
             # submitted weight-major: tasks sharing weights then tend to meet on one worker and
@@ -200,7 +212,7 @@ def run_study(case: Case, params: dict[str, Any]) -> CommandOutput:
                 ((k, s) for k, s in specs.items() if k not in done),
                 key=lambda kv: (kv[1]["weights_index"] or 0, kv[1]["policy"], kv[1]["index"]),
             )
-            eng.run(run_task, ctx, todo, tick("tasks", done, len(tasks)))
+            eng.run(run_task, ctx, todo, tick("tasks", done, len(tasks)), stop)
             ok = [done[t.key] for t in tasks if done[t.key].get("status") == rs.OK]
             if grid.candidates > 0 and ok:
                 f = rs.funded_matrix(ok, pids)
@@ -226,12 +238,15 @@ def run_study(case: Case, params: dict[str, Any]) -> CommandOutput:
                             "must": must,
                         }
                 regret_done = store.load("regret", cand_specs)
+                stage("regret")
                 if report:
                     report("regret", len(regret_done), len(cand_specs))
                 todo2 = [(k, s) for k, s in cand_specs.items() if k not in regret_done]
-                eng.run(run_task, ctx, todo2, tick("regret", regret_done, len(cand_specs)))
-        except (KeyboardInterrupt, _Stopped):
+                eng.run(run_task, ctx, todo2, tick("regret", regret_done, len(cand_specs)), stop)
+        except (KeyboardInterrupt, Stopped):
             complete = False
+    if stop():  # the last look: a stop that came after the last task still marks the run incomplete
+        complete = False
     n_done = len(done)
     status = "complete" if complete else "incomplete"
     store.write_manifest(

@@ -23,6 +23,7 @@ import functools
 import math
 import re
 import string
+import types
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
@@ -122,7 +123,7 @@ def t(key: str, lang: Lang = DEFAULT_LANG, **fmt: object) -> str:
     if pair is None:
         return key
     text = _pick(pair, lang)
-    return _FORMATTER.format(text, lang=lang, **fmt) if fmt else text
+    return _format(text, lang, fmt) if fmt else text
 
 
 def vocabulary(name: str) -> dict[str, tuple[str, str]]:
@@ -196,31 +197,39 @@ def name_of(row: Mapping[str, Any], lang: Lang = DEFAULT_LANG) -> str:
 # --------------------------------------------------------------------------- messages
 
 
-class _Vocab:
-    """Placeholder for ``{vocab:NAME:field}``: str.format hands the rest over as the format spec."""
+class _VocabRef:
+    """What ``{vocab:NAME:field}`` resolves to: the call's own fields, for the lookup of ``field``
+    (str.format hands ``NAME:field`` over as the format spec)."""
 
+    __slots__ = ("fields",)
 
-_VOCAB = _Vocab()
+    def __init__(self, fields: Mapping[str, Any]):
+        self.fields = fields
 
 
 class _LangFormatter(string.Formatter):
-    """str.format with language-aware specs (oku, pct, num, days) and vocabulary lookups."""
+    """str.format with language-aware specs (oku, pct, num, days) and vocabulary lookups.
 
-    def format(self, format_string: str, /, *args: Any, lang: Lang = DEFAULT_LANG, **kwargs: Any) -> str:
-        self._lang = lang
-        self._kwargs = kwargs
-        return super().format(format_string, *args, **kwargs)
+    One immutable instance per language, shared by every thread: the language is fixed at
+    construction and a call's fields travel with the call (through :meth:`get_field`), so
+    sessions rendering Japanese and English at once cannot see each other's language.
+    """
+
+    __slots__ = ("lang",)
+
+    def __init__(self, lang: Lang):
+        self.lang: Lang = lang
 
     def get_field(self, field_name: str, args: Any, kwargs: Mapping[str, Any]) -> Any:
         if field_name == "vocab":
-            return _VOCAB, field_name
+            return _VocabRef(kwargs), field_name
         return super().get_field(field_name, args, kwargs)
 
     def format_field(self, value: Any, format_spec: str) -> str:
-        lang = self._lang
-        if value is _VOCAB:
+        lang = self.lang
+        if isinstance(value, _VocabRef):
             name, _, key = format_spec.partition(":")
-            return vocab(name, self._kwargs.get(key), lang)
+            return vocab(name, value.fields.get(key), lang)
         spec, _, arg = format_spec.partition(".")
         digits = int(arg) if arg.isdigit() else None
         if spec == "oku":
@@ -236,7 +245,15 @@ class _LangFormatter(string.Formatter):
         return super().format_field(value, format_spec)
 
 
-_FORMATTER = _LangFormatter()
+_FORMATTERS: Mapping[Lang, _LangFormatter] = types.MappingProxyType(
+    {lang: _LangFormatter(lang) for lang in LANGS}
+)
+
+
+def _format(template: str, lang: Lang, fields: Mapping[str, Any]) -> str:
+    return _FORMATTERS["en" if lang == "en" else "ja"].vformat(template, (), fields)
+
+
 _LANG_SUFFIX = re.compile(r"^(.*)_(ja|en)$")
 
 
@@ -291,7 +308,7 @@ def render(message: Mapping[str, Any], lang: Lang = DEFAULT_LANG) -> str:
     plain = _plain_fields(template)
     if plain is not None and not any(_missing(fields.get(n)) for n in plain if n in fields):
         return template.format_map(fields)
-    return _FORMATTER.format(template, lang=lang, **fields)
+    return _format(template, lang, fields)
 
 
 def render_all(messages: Iterable[Mapping[str, Any]], lang: Lang = DEFAULT_LANG) -> list[str]:

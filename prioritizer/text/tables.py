@@ -52,12 +52,18 @@ def header(column: str, lang: Lang = DEFAULT_LANG, *, labels: Mapping[str, str] 
         return t(
             "field.central_weight", lang, criterion=(labels or {}).get(crit) or field(crit, lang, unit=False)
         )
+    m = _PATTERNS[2].match(column)
+    if m and not has_field(column):  # c:<criterion>: a criterion's contribution to the score
+        crit = m.group(1)
+        return t(
+            "field.contribution", lang, criterion=(labels or {}).get(crit) or field(crit, lang, unit=False)
+        )
     return field(column, lang)
 
 
 # Kana and kanji: an English header may carry the money unit 億円 but no other Japanese.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
-_PATTERNS = (re.compile(r"^b(\d+)$"), re.compile(r"^w_c:(.+)$"))
+_PATTERNS = (re.compile(r"^b(\d+)$"), re.compile(r"^w_c:(.+)$"), re.compile(r"^c:(.+)$"))
 
 
 def present(
