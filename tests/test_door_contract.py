@@ -25,6 +25,8 @@ BYPASS: dict[str, set[str]] = {
     "prioritizer.case": {"load_case"},
     "prioritizer.case.load": {"*"},
     "prioritizer.case.tiers": {"*"},
+    "prioritizer.reports": {"build_report"},
+    "prioritizer.auth.accounts": {"cli_identity_for"},
 }
 
 

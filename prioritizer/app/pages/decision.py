@@ -169,22 +169,21 @@ def _report(store: Any, rid: str, against: str | None) -> None:
     import tempfile
     from pathlib import Path
 
-    from prioritizer.app import review
-    from prioritizer.reports import build_report
 
     st.subheader(state.tr("page.report"))
     lang = state.lang()
     c1, c2 = st.columns(2)
     fmt = c1.selectbox(state.tr("report.format"), ["pdf", "html", "xlsx"], key="home-report-fmt")
     if c2.button(state.tr("action.build_report"), key="home-report-build"):
-        if not review.may_export_run(store, rid):
-            return
+        from prioritizer import door
+
         out = Path(tempfile.mkdtemp(prefix="prioritizer-report-")) / f"report-{rid}.{lang}.{fmt}"
         with st.spinner("…"):
             try:
-                build_report(rid, fmt, lang, out, st.session_state.get("db"), against=against)  # type: ignore[arg-type]
+                # through the door: refused (and recorded) above the reader's clearance, export recorded
+                door.report(auth_gate.caller(), rid, fmt, lang, out, against=against)
             except PrioritizerError as exc:
-                state.show_error(exc)
+                auth_gate.refused(exc)
                 return
         mime = {
             "pdf": "application/pdf",
