@@ -179,12 +179,12 @@ def stress_cmd(
         write_text(_render(payload, r.output.table, fmt, cli_lang(lang_opt)), out)
 
 
-def _visible_ref(who, ref: str) -> str:  # type: ignore[no-untyped-def]
+def _visible_ref(who, ref: str | None) -> str | None:  # type: ignore[no-untyped-def]
     """A portfolio reference the reader may use: a stored run above its clearance is refused
     (and recorded); 'latest' is the newest allocation run it may see."""
     from prioritizer import door
 
-    if ref in ("optimal", "nothing"):
+    if ref is None or ref in ("optimal", "nothing"):  # None: the default, 'optimal'
         return ref
     if ref == "latest":
         runs = door.visible_runs(who, command="allocate")
