@@ -22,8 +22,16 @@ from prioritizer.text import t
 
 ROOT = Path(__file__).resolve().parents[1]
 PW = "a long enough password"
-#: what a page may not show a viewer: the restricted good (antimony) and the secret rows
-RESTRICTED_MARKERS = ("アンチモン", "Antimony", "zq_secret", "秘匿", "Hidden Alloy", "Hidden plant")
+#: what a page may not show a public reader: the restricted good (PFAS alternatives) and the secret rows
+RESTRICTED_MARKERS = (
+    "pfas_alternatives",
+    "PFAS代替",
+    "PFAS alternatives",
+    "zq_secret",
+    "秘匿",
+    "Hidden Alloy",
+    "Hidden plant",
+)
 SECRET_MARKERS = ("zq_secret", "秘匿", "Hidden Alloy", "Hidden plant")
 # Kana and kanji; an English page may carry the money unit 億円 (as the tables do) and the
 # language switch's own labels, nothing else Japanese.
@@ -33,7 +41,12 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[a-z][A-Za-z'-]*")
 
 
 def tiered_case(dst: Path) -> Path:
-    """The default case with a restricted good (antimony) and a secret good, project and scenario."""
+    """The default case with a restricted good and a secret good, project and scenario.
+
+    The restricted good (``pfas_alternatives``) is named by no project, scenario or policy
+    line: a public row that names a restricted good is another matter (see the report of
+    issue 27: the policy's ``target_days_by_good.antimony`` breaks a public reader's allocation).
+    """
     from test_door_walk import make_secret_case
 
     make_secret_case(dst)
@@ -41,7 +54,7 @@ def tiered_case(dst: Path) -> Path:
     lines = goods.read_text(encoding="utf-8").splitlines()
     out = [lines[0]]
     for ln in lines[1:]:
-        if ln.startswith("antimony,"):
+        if ln.startswith("pfas_alternatives,"):
             assert ln.endswith(","), ln  # the tier column is last and empty
             ln += "restricted"
         out.append(ln)
