@@ -202,16 +202,25 @@ class Session:
         return float(await self.page.get_by_label(self.tr("alloc.budget")).input_value())
 
     async def toggle_first_scenario(self) -> None:
-        """Drop the first chosen scenario; if one is already dropped, choose it again."""
+        """Drop the first chosen scenario; if one is dropped now, choose it again.
+
+        Streamlit forgets a form's widget values when its page is left, so after a visit to
+        another page every scenario is chosen again: the chips on the page decide, not memory.
+        """
         p = self.page
         ms = p.locator("[data-testid='stMultiSelect']").filter(has_text=self.tr("alloc.scenarios"))
-        if getattr(self, "_dropped", None):
+        tags = ms.locator("[data-tag]")
+        await tags.first.wait_for(timeout=60_000)
+        n = await tags.count()
+        dropped = getattr(self, "_dropped", None)
+        if dropped and n < getattr(self, "_chosen", n + 1):
             await ms.locator("input").first.click()
-            await p.get_by_role("option", name=self._dropped, exact=True).click()
+            await p.get_by_role("option", name=dropped, exact=True).click()
             await p.keyboard.press("Escape")
             self._dropped = None
         else:
-            tag = ms.locator("[data-tag]").first
+            self._chosen = n
+            tag = tags.first
             self._dropped = await tag.get_attribute("aria-label")
             await tag.locator("button").click()
         await self.act(
