@@ -65,8 +65,13 @@ def _save_form() -> None:
                 return
             try:
                 ids = []
-                for command, params in (("rank", state.rank_params()), ("allocate", state.alloc_params())):
-                    run = state.run(command, params)
+                # Both runs are computed before either is recorded: an allocation that fails (bad
+                # input) must not leave the ranking saved alone, half a scenario in the trail.
+                runs = [
+                    (command, state.run(command, params))
+                    for command, params in (("rank", state.rank_params()), ("allocate", state.alloc_params()))
+                ]
+                for command, run in runs:
                     ids.append(controller.save(auth_gate.caller(), run, reason))
                     st.session_state["saved"].append((ids[-1], command, run.result))
                 st.success(state.tr("save.done", run_id=", ".join(ids)))

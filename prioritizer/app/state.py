@@ -61,7 +61,18 @@ def case() -> Case:
     from prioritizer import door
     from prioritizer.app.auth_gate import caller
 
-    return door.visible(caller(), full_case())
+    who = caller()
+    full = full_case()
+    clearance = who.identity.effective_clearance
+    # Filtering costs ~45 ms CPU on the default case and a page asks for the case five or six
+    # times a rerun (issue 27 load test: the largest cost per what-if). The filtered case is kept
+    # per session for the same whole case and clearance; either changing filters again.
+    memo = st.session_state.get("_visible_case")
+    if memo is not None and memo[0] is full and memo[1] == clearance:
+        return memo[2]
+    shown = door.visible(who, full)
+    st.session_state["_visible_case"] = (full, clearance, shown)
+    return shown
 
 
 def full_case() -> Case:

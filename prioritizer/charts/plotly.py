@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from prioritizer.charts.spec import ChartSpec
+from prioritizer.charts.spec import ChartSpec, axis_title
 
 _FONT = "Noto Sans JP, IPAexGothic, Hiragino Sans, Meiryo, sans-serif"
-
-
-def _axis_title(label: str, unit: str) -> str:
-    return f"{label}（{unit}）" if unit and unit not in label and label else label
 
 
 def to_plotly(spec: ChartSpec) -> go.Figure:
@@ -68,9 +64,9 @@ def to_plotly(spec: ChartSpec) -> go.Figure:
                     textposition="auto",
                 )
     if spec.x_label:
-        fig.update_xaxes(title=_axis_title(spec.x_label, spec.unit if spec.kind == "barh" else ""))
+        fig.update_xaxes(title=axis_title(spec.x_label, spec.unit if spec.kind == "barh" else ""))
     if spec.y_label:
-        fig.update_yaxes(title=_axis_title(spec.y_label, spec.unit if spec.kind != "barh" else ""))
+        fig.update_yaxes(title=axis_title(spec.y_label, spec.unit if spec.kind != "barh" else ""))
     fig.update_layout(
         title=spec.title,
         height=spec.height,

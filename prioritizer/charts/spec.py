@@ -21,6 +21,18 @@ class Series:
     base: list[float] | None = None
 
 
+def axis_title(label: str, unit: str | None) -> str:
+    """``label`` with its unit in brackets: full-width for a Japanese label, ASCII for an English one.
+
+    The spec carries labels already in the reader's language, not the language itself, so the
+    label's script decides (an English axis once read "Days of cover（days）").
+    """
+    if not unit or not label or f"（{unit}）" in label or f"({unit})" in label:
+        return label
+    japanese = any("\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" for ch in label)
+    return f"{label}（{unit}）" if japanese else f"{label} ({unit})"
+
+
 @dataclass(frozen=True)
 class ChartSpec:
     kind: Kind

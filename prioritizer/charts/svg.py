@@ -11,7 +11,7 @@ import math
 import unicodedata
 from xml.sax.saxutils import escape, quoteattr
 
-from prioritizer.charts.spec import ChartSpec
+from prioritizer.charts.spec import ChartSpec, axis_title
 
 PALETTE = (
     "#1f4e79", "#e07b39", "#4a9b5e", "#b03a48", "#7d5ba6",
@@ -191,7 +191,7 @@ def _barh(spec: ChartSpec) -> str:
         c.text(
             (x0 + x1) / 2,
             y,
-            spec.x_label + (f"（{spec.unit}）" if spec.unit else ""),
+            axis_title(spec.x_label, spec.unit),
             anchor="middle",
             size=FONT - 1,
         )
@@ -290,7 +290,7 @@ def _columns(spec: ChartSpec, plot_h: float = 220.0) -> str:
                 c.poly(seg, col)
     c.line(left, Y(max(lo, 0.0)), right, Y(max(lo, 0.0)), "#444", 0.8)
     if spec.y_label:
-        ylab = spec.y_label + (f"（{spec.unit}）" if spec.unit and spec.unit not in spec.y_label else "")
+        ylab = axis_title(spec.y_label, spec.unit)
         c.text(14, top + plot_h / 2, _clip(ylab, plot_h), anchor="middle", size=FONT - 1, rotate=-90)
     y = top + plot_h + label_h + 14
     if spec.x_label:
