@@ -89,7 +89,59 @@ def visible_case(case: Any, clearance: str) -> Any:
                 mask &= v.isna() | (v.astype(str).str.strip() == "") | v.astype(str).isin(keep)
         changes[name] = df[mask].reset_index(drop=True)
     files = filter_snapshots(case.files, limit, keep)
+    hidden = _hidden_ids(case, changes)
+    if case.policy is not None and hidden:
+        policy, text = _scrubbed_policy(case.policy, hidden)
+        if policy is not None:
+            changes["policy"] = policy
+            for name in ("policy.yaml", "policy.yml"):
+                if name in files:
+                    files[name] = text
     return dataclasses.replace(case, files=files, **changes)
+
+
+def _hidden_ids(case: Any, changes: dict[str, Any]) -> set[str]:
+    """Ids of goods, projects and scenarios the filtered view no longer holds."""
+    out: set[str] = set()
+    for name in ("goods", "projects", "scenarios"):
+        full, seen = getattr(case, name, None), changes.get(name)
+        if isinstance(full, pd.DataFrame) and isinstance(seen, pd.DataFrame) and "id" in full.columns:
+            out |= set(full["id"].astype(str)) - set(seen["id"].astype(str))
+    return out
+
+
+def _scrub(obj: Any, hidden: set[str]) -> Any:
+    """``obj`` (a policy as JSON) without what names a hidden id: map keys (``target_days_by_good``,
+    per-good storage), list items naming one (limits by good, pools of a hidden good), and ids in
+    lists (chosen scenarios, must-fund projects)."""
+    if isinstance(obj, dict):
+        return {k: _scrub(v, hidden) for k, v in obj.items() if not (isinstance(k, str) and k in hidden)}
+    if isinstance(obj, list):
+        out = []
+        for x in obj:
+            if isinstance(x, str) and x in hidden:
+                continue
+            if isinstance(x, dict) and any(
+                isinstance(x.get(f), str) and x[f] in hidden for f in ("good_id", "value", "id")
+            ):
+                continue
+            out.append(_scrub(x, hidden))
+        return out
+    return obj
+
+
+def _scrubbed_policy(policy: Any, hidden: set[str]) -> tuple[Any, bytes]:
+    """The policy a reader of the filtered view sees (None when it names no hidden id), and its
+    YAML snapshot: a run recorded on the view names no hidden row even in its policy file."""
+    import yaml
+
+    raw = policy.model_dump(mode="json", exclude_none=True)
+    clean = _scrub(raw, hidden)
+    if clean == raw:
+        return None, b""
+    return type(policy).model_validate(clean), yaml.safe_dump(
+        clean, allow_unicode=True, sort_keys=False
+    ).encode()
 
 
 def filter_snapshots(files: dict[str, bytes], limit: int, goods: set[str]) -> dict[str, bytes]:
