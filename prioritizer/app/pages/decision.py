@@ -169,7 +169,6 @@ def _report(store: Any, rid: str, against: str | None) -> None:
     import tempfile
     from pathlib import Path
 
-
     st.subheader(state.tr("page.report"))
     lang = state.lang()
     c1, c2 = st.columns(2)
