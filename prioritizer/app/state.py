@@ -178,9 +178,13 @@ def show_error(exc: Exception) -> None:
     """Errors as messages with the issue table, never a traceback."""
     from prioritizer.errors import InputError
 
-    st.error(str(exc))
     if isinstance(exc, InputError):
+        # the library's summary is English ("3 problems found in the input"): say it in the
+        # reader's language; the table below names each problem
+        st.error(tr("error.input_summary", n=len(exc.issues)))
         st.dataframe(issues_frame(exc.issues), hide_index=True, width="stretch")
+    else:
+        st.error(str(exc))
 
 
 def issues_frame(issues: list) -> Any:
