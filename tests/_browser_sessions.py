@@ -179,7 +179,9 @@ class Session:
         await p.get_by_label(t("auth.user", "ja")).fill(self.user)
         await p.get_by_label(t("auth.password", "ja"), exact=True).fill(PW)
         await self.act("sign-in", p.get_by_role("button", name=t("auth.submit", "ja")).click, timed=False)
-        await p.locator("[data-testid='stDataFrame']").first.wait_for(timeout=180_000)
+        # signed in: the sidebar's sign-out button (a committee member's first page, the decision
+        # under review, has no table until a decision is saved)
+        await p.get_by_role("button", name=t("auth.sign_out", "ja")).wait_for(timeout=180_000)
         if self.lang == "en":
             radio = p.locator("[data-testid='stSidebar'] [data-testid='stRadio']").get_by_text("English")
             await self.act("language", radio.click, timed=False)
