@@ -16,6 +16,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from test_audit_helpers import db_url, pg_schema_url  # noqa: F401 - the store fixtures
 from typer.testing import CliRunner
 
 from prioritizer import door
@@ -228,3 +229,13 @@ def test_the_session_file_is_the_owners_only_and_a_one_time_password_is_replaced
     r = _cli("login", "admin", "--password-stdin", "--db", db, stdin=secret + "\n")
     assert r.exit_code != 0  # the one-time password no longer signs in
     assert _cli("logout", "--db", db).exit_code == 0 and not path.exists()
+
+
+def test_run_tiers_are_read_inside_the_database_as_the_runs_record_them(secret_case, db_url):  # noqa: F811
+    """The listing filter reads each run's tier with one query (no run is loaded): it must agree
+    with the tier the run's own result carries, on SQLite and PostgreSQL."""
+    store = open_store(db_url)
+    secret = door.compute(who(store, "admin"), "rank", secret_case, {}, reason="s").run_id
+    public = door.compute(who(store, "planner", "public"), "rank", secret_case, {}, reason="p").run_id
+    assert store.get(secret).result["tier"] == "secret" and "tier" not in store.get(public).result
+    assert store.tiers([secret, public, "R999999"]) == {secret: "secret", public: "public"}

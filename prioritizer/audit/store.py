@@ -31,7 +31,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, literal_column, select, update
+from sqlalchemy import JSON, Connection, Engine, create_engine, event, func, literal_column, select, update
+from sqlalchemy import cast as sa_cast
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
@@ -717,6 +718,21 @@ class AuditStore:
             case_files={name: bytes(content) for name, content in files},
             identity=_loads(r["identity"]) if r.get("identity") else None,
         )
+
+    def tiers(self, run_ids: list[str]) -> dict[str, str]:
+        """Each known run's information tier (``result.tier``, public when absent), read from the
+        result column inside the database: a listing filtered by clearance does not load runs."""
+        c = t.runs.c
+        ids = sorted(set(run_ids))
+        if not ids:
+            return {}
+        with self._read() as conn:
+            if conn.dialect.name == "postgresql":
+                tier = sa_cast(c.result, JSON)["tier"].as_string()
+            else:
+                tier = func.json_extract(c.result, "$.tier")
+            rows = conn.execute(select(c.run_id, tier).where(c.run_id.in_(ids))).all()
+        return {rid: (str(v) if v else "public") for rid, v in rows}
 
     def weight_history(self, model_name: str | None = None) -> list[dict[str, Any]]:
         """Weight-change events, oldest first: ``{at, actor, reason, criterion, from, to,

@@ -41,17 +41,9 @@ def discussion(caller: Caller, run_id: str | None) -> list[dict[str, Any]]:
         return _discussion(caller.store, rid)
     rows = _discussion(caller.store, None)
     limit = tier_rank(caller.identity.effective_clearance)
-    seen: dict[str, bool] = {}
-
-    def ok(ref: str) -> bool:
-        if ref not in seen:
-            try:
-                seen[ref] = tier_rank((caller.store.get(ref).result or {}).get("tier")) <= limit
-            except Exception:  # not a run (a deleted or foreign ref): show nothing of it
-                seen[ref] = False
-        return seen[ref]
-
-    return [r for r in rows if ok(str(r.get("ref")))]
+    # a ref that is not a run of this store (deleted, foreign) shows nothing of itself
+    tiers = caller.store.tiers([str(r.get("ref")) for r in rows])
+    return [r for r in rows if str(r.get("ref")) in tiers and tier_rank(tiers[str(r.get("ref"))]) <= limit]
 
 
 # --------------------------------------------------------------------------- case versions

@@ -96,7 +96,8 @@ def visible_runs(caller: Caller, **filters: Any) -> list[Any]:
     limit = tier_rank(caller.identity.effective_clearance)
     if limit >= tier_rank("secret"):
         return out
-    return [r for r in out if tier_rank(run_tier(caller.store.get(r.run_id))) <= limit]
+    tiers = caller.store.tiers([r.run_id for r in out])
+    return [r for r in out if tier_rank(tiers.get(r.run_id)) <= limit]
 
 
 class ClearedStore:
@@ -115,11 +116,16 @@ class ClearedStore:
         if run_id is None:
             return True
         if run_id not in self._tiers:
-            try:
-                self._tiers[run_id] = tier_rank(run_tier(self._store.get(run_id)))
-            except Exception:  # not a run of this store: nothing to show of it
-                self._tiers[run_id] = 99
+            known = self._store.tiers([run_id])
+            # not a run of this store: nothing to show of it
+            self._tiers[run_id] = tier_rank(known[run_id]) if run_id in known else 99
         return self._tiers[run_id] <= self._limit
+
+    def runs(self, **filters: Any) -> list[Any]:
+        out = self._store.runs(**filters)
+        tiers = self._store.tiers([r.run_id for r in out if r.run_id not in self._tiers])
+        self._tiers.update({rid: tier_rank(v) for rid, v in tiers.items()})
+        return [r for r in out if self._ok(r.run_id)]
 
     def get(self, run_id: str) -> Any:
         if not self._ok(run_id):
@@ -127,9 +133,6 @@ class ClearedStore:
 
             raise InputError([Issue("run", None, "run_id", run_id, "no such run")])
         return self._store.get(run_id)
-
-    def runs(self, **filters: Any) -> list[Any]:
-        return [r for r in self._store.runs(**filters) if self._ok(r.run_id)]
 
     def weight_history(self, *args: Any, **kw: Any) -> list[dict[str, Any]]:
         return [h for h in self._store.weight_history(*args, **kw) if self._ok(h.get("run_id"))]
