@@ -65,3 +65,32 @@ def section(who: Any, ids: list[str]) -> None:
                 st.success(state.tr("review.done", seq=seq))
     except PrioritizerError as exc:
         auth_gate.refused(exc)
+
+
+REPORT_MIME = {
+    "pdf": "application/pdf",
+    "html": "text/html",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def report_download(run_id: str, fmt: str, lang: str, key: str, against: str | None = None) -> None:
+    """Build the report of ``run_id`` through the door (refused and recorded above the reader's
+    clearance; the export recorded) and offer it as a download; a refusal is shown in words."""
+    import tempfile
+    from pathlib import Path
+
+    out = Path(tempfile.mkdtemp(prefix="prioritizer-report-")) / f"report-{run_id}.{lang}.{fmt}"
+    with st.spinner("…"):
+        try:
+            door.report(auth_gate.caller(), run_id, fmt, lang, out, against=against)
+        except PrioritizerError as exc:
+            auth_gate.refused(exc)
+            return
+    st.download_button(
+        state.tr("page.report") + f" ({fmt})",
+        out.read_bytes(),
+        file_name=out.name,
+        mime=REPORT_MIME[fmt],
+        key=key,
+    )

@@ -87,10 +87,7 @@ def _linked_diff(who: Any, lang: str) -> None:
 
 
 def _report(ids: list[str]) -> None:
-    """Justification report of a recorded run, built by the library and offered as a download."""
-    import tempfile
-    from pathlib import Path
-
+    """Justification report of a recorded run, built through the door and offered as a download."""
     st.subheader(state.tr("page.report"))
     c1, c2, c3 = st.columns(3)
     rid = c1.selectbox(state.tr("report.run"), ids, key="report-run")
@@ -103,26 +100,6 @@ def _report(ids: list[str]) -> None:
         format_func=lambda x: {"ja": "日本語", "en": "English"}[x],
     )
     if st.button(state.tr("action.build_report"), key="report-build"):
-        from prioritizer import door
-        from prioritizer.app import auth_gate
+        from prioritizer.app import review
 
-        out = Path(tempfile.mkdtemp(prefix="prioritizer-report-")) / f"report-{rid}.{lang}.{fmt}"
-        with st.spinner("…"):
-            try:
-                # refused (and recorded) above the reader's clearance; the export is recorded
-                door.report(auth_gate.caller(), rid, fmt, lang, out)
-            except PrioritizerError as exc:
-                auth_gate.refused(exc)
-                return
-        mime = {
-            "pdf": "application/pdf",
-            "html": "text/html",
-            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        }[fmt]
-        st.download_button(
-            state.tr("page.report") + f" ({fmt})",
-            out.read_bytes(),
-            file_name=out.name,
-            mime=mime,
-            key="report-download",
-        )
+        review.report_download(rid, fmt, lang, "report-download")

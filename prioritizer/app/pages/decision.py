@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from prioritizer.app import auth_gate, decisions, in_force, state
+from prioritizer.app import auth_gate, decisions, in_force, review, state
 from prioritizer.auth.roles import allowed
 from prioritizer.dates import jst_text
 from prioritizer.errors import PrioritizerError
@@ -166,33 +166,9 @@ def _weights(lang: str) -> None:
 
 def _report(store: Any, rid: str, against: str | None) -> None:
     """The justification report of the decision (with what changed since the last one)."""
-    import tempfile
-    from pathlib import Path
-
     st.subheader(state.tr("page.report"))
     lang = state.lang()
     c1, c2 = st.columns(2)
     fmt = c1.selectbox(state.tr("report.format"), ["pdf", "html", "xlsx"], key="home-report-fmt")
     if c2.button(state.tr("action.build_report"), key="home-report-build"):
-        from prioritizer import door
-
-        out = Path(tempfile.mkdtemp(prefix="prioritizer-report-")) / f"report-{rid}.{lang}.{fmt}"
-        with st.spinner("…"):
-            try:
-                # through the door: refused (and recorded) above the reader's clearance, export recorded
-                door.report(auth_gate.caller(), rid, fmt, lang, out, against=against)
-            except PrioritizerError as exc:
-                auth_gate.refused(exc)
-                return
-        mime = {
-            "pdf": "application/pdf",
-            "html": "text/html",
-            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        }[fmt]
-        st.download_button(
-            state.tr("page.report") + f" ({fmt})",
-            out.read_bytes(),
-            file_name=out.name,
-            mime=mime,
-            key="home-dl",
-        )
+        review.report_download(rid, fmt, lang, "home-dl", against=against)
