@@ -17,7 +17,16 @@ from typing import Annotated
 import typer
 
 from prioritizer.cli import app
-from prioritizer.cli.common import DbOpt, FormatOpt, OutOpt, OutputFormat, clean_errors, dumps, write_text
+from prioritizer.cli.common import (
+    DbOpt,
+    FormatOpt,
+    NoAuditOpt,
+    OutOpt,
+    OutputFormat,
+    clean_errors,
+    dumps,
+    write_text,
+)
 from prioritizer.errors import InputError, Issue
 
 
@@ -36,9 +45,13 @@ def login(
         bool, typer.Option("--password-stdin", help="Read the password from standard input (one line).")
     ] = False,
     fmt: FormatOpt = OutputFormat.table,
+    out: OutOpt = None,
     db: DbOpt = None,
+    no_audit: NoAuditOpt = False,
 ) -> None:
-    """Sign in: later commands act as this account (session file, mode 0600)."""
+    """Sign in: later commands act as this account (session file, mode 0600).
+
+    The sign-in is recorded whatever ``--no-audit`` says (accepted, as on every command)."""
     from prioritizer import door
     from prioritizer.auth.accounts import authenticate, reset_password
     from prioritizer.auth.sessions import open_session
@@ -92,12 +105,12 @@ def login(
             "session_file": str(path),
         }
         if fmt is OutputFormat.json:
-            write_text(dumps(payload), None)
+            write_text(dumps(payload), out)
         else:
             write_text(
                 f"signed in as {ident.display_name} ({ident.user}; {ident.role}, cleared for "
                 f"{ident.effective_clearance}); session file {path}",
-                None,
+                out,
             )
 
 
@@ -108,8 +121,10 @@ def _one_time(store, user: str) -> bool:  # type: ignore[no-untyped-def]
 
 
 @app.command("logout")
-def logout(fmt: FormatOpt = OutputFormat.table, db: DbOpt = None) -> None:
-    """End the command-line session (recorded) and delete its file."""
+def logout(
+    fmt: FormatOpt = OutputFormat.table, out: OutOpt = None, db: DbOpt = None, no_audit: NoAuditOpt = False
+) -> None:
+    """End the command-line session (recorded whatever ``--no-audit`` says) and delete its file."""
     from prioritizer import door
     from prioritizer.auth.sessions import end_session
 
@@ -129,7 +144,9 @@ def logout(fmt: FormatOpt = OutputFormat.table, db: DbOpt = None) -> None:
 
 
 @app.command("whoami")
-def whoami(fmt: FormatOpt = OutputFormat.table, out: OutOpt = None, db: DbOpt = None) -> None:
+def whoami(
+    fmt: FormatOpt = OutputFormat.table, out: OutOpt = None, db: DbOpt = None, no_audit: NoAuditOpt = False
+) -> None:
     """Who the next command acts as: the signed-in account, no session, or sign-in off."""
     from prioritizer.cli.common import caller
 
