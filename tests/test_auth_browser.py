@@ -141,6 +141,12 @@ def _settle(page) -> None:
     page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=120_000)
 
 
+def _wait_text(page, text: str, timeout: int = 120_000) -> None:
+    """Wait until `text` is anywhere in the page's HTML (chart labels and the like that no locator
+    reaches); a plain `in page.content()` races the rerun that draws it on a loaded machine."""
+    page.wait_for_function("t => document.documentElement.innerHTML.includes(t)", arg=text, timeout=timeout)
+
+
 def _sign_in(page, user: str, password: str) -> None:
     page.get_by_label("アカウント名").fill(user)
     page.get_by_label("パスワード", exact=True).fill(password)
@@ -173,9 +179,9 @@ def test_local_sign_in_gate_roles_and_tiers_in_a_real_browser(local_app, browser
     page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=120_000)
     _settle(page)
     page.get_by_text("機密性2", exact=False).first.wait_for(timeout=60_000)
-    assert "佐藤 花子" in page.content()
+    _wait_text(page, "佐藤 花子")
     # Positive control for the viewer below: the restricted good is drawn for a restricted reader.
-    assert "アンチモン" in page.content()
+    _wait_text(page, "アンチモン")
     page.get_by_text("シナリオを保存", exact=False).first.wait_for(timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "auth_02_planner.png"), full_page=True)
     ctx.close()
@@ -234,8 +240,8 @@ def test_oidc_sign_in_through_a_local_openid_provider(tmp_path, browser):
             # a committee member opens on the decision under review (issue 30): none saved yet
             page.get_by_text("まだ保存された配分", exact=False).wait_for(timeout=120_000)
             _settle(page)
-            assert "田中 三郎" in page.content()
-            assert "シングルサインオン" in page.content()  # the method shown beside the name
+            _wait_text(page, "田中 三郎")
+            _wait_text(page, "シングルサインオン")  # the method shown beside the name
             page.get_by_text("保存は企画担当・管理者のみ", exact=False).wait_for(timeout=60_000)
             page.screenshot(path=str(ARTIFACTS / "auth_05_oidc.png"), full_page=True)
             ctx.close()

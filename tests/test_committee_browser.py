@@ -24,6 +24,7 @@ from tests.test_auth_browser import (
     _sign_in,
     _start_app,
     _stop,
+    _wait_text,
     browser,  # noqa: F401  (fixture)
 )
 
@@ -102,7 +103,7 @@ def test_a_committee_day(day_app, browser):  # noqa: F811
     page.screenshot(path=str(ARTIFACTS / "committee_01_cr_warning.png"), full_page=True)
     _click(page, "提出")
     page.get_by_text("提出しました", exact=False).wait_for(timeout=60_000)
-    assert "うち 1 件は受付の締め切りまで非表示" in page.content()
+    _wait_text(page, "うち 1 件は受付の締め切りまで非表示")
     ctx.close()
 
     # The chair closes the round and adopts; inconsistent judgements need the stated reason.
@@ -115,7 +116,8 @@ def test_a_committee_day(day_app, browser):  # noqa: F811
     page.locator(".st-key-committee-reason input").press("Enter")
     _settle(page)
     _click(page, "この重みを採用して記録")
-    page.get_by_text("使用中の重み", exact=False).first.wait_for(timeout=60_000)
+    # "使用中の重み" is on the page before adoption too (the model's): wait for the adoption's own line
+    page.get_by_text("採用した重みは、このケースの順位付けと配分", exact=False).first.wait_for(timeout=120_000)
     page.screenshot(path=str(ARTIFACTS / "committee_02_adopted.png"), full_page=True)
     adopted = store.latest("weights_group").run_id
 
@@ -123,7 +125,7 @@ def test_a_committee_day(day_app, browser):  # noqa: F811
     for label in ("優先順位", "予算・備蓄配分"):
         _go(page, label)
         page.get_by_text(f"委員会が採用した重み（記録 {adopted}", exact=False).first.wait_for(timeout=120_000)
-        assert "佐藤 花子が" in page.content()
+        _wait_text(page, "佐藤 花子が")
     page.screenshot(path=str(ARTIFACTS / "committee_03_allocation_in_force.png"), full_page=True)
 
     # The planner saves the decision (ranking + allocation) with a reason.
